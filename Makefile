@@ -1,0 +1,44 @@
+# The two commands a newcomer needs: `make demo` and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck layers unit bench test-odoo clean
+
+$(STAMP): pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/procurelink demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+layers: $(STAMP)
+	$(BIN)/lint-imports
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+test: lint typecheck layers unit
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+test-odoo: $(STAMP)
+	@test -n "$$ODOO_URL" || (echo "set ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD" && exit 2)
+	$(BIN)/pytest -q tests/contract/odoo
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,76 @@
+"""The partner profile: everything procurelink knows about one supplier (ARCHITECTURE.md §4).
+
+Channel and codec options are kept as free-form mappings here; each adapter validates its own
+options with its own settings model when the profile is loaded.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from procurelink.domain.values import Dec
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class OdooIdentity(_Strict):
+    partner_id: int | None = Field(default=None, description="res.partner id of the vendor")
+    partner_ref: str | None = Field(default=None, description="res.partner ref, if ids differ")
+
+
+class EdiIdentity(_Strict):
+    qualifier: str = "ZZ"
+    id: str
+
+
+class Identifiers(_Strict):
+    gln: str | None = None
+    x12: EdiIdentity | None = None
+    edifact: EdiIdentity | None = None
+
+
+class CodecSpec(_Strict):
+    type: str = Field(description="x12-004010 | json | ...")
+    options: dict[str, Any] = Field(default_factory=dict)
+
+
+class ChannelSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="allow")
+    type: str = Field(description="directory | http-webhook | ...")
+
+
+class Channels(_Strict):
+    outbound: ChannelSpec
+    inbound: ChannelSpec | None = None
+
+
+class Tolerances(_Strict):
+    """Changes inside these limits are applied without a buyer's approval."""
+
+    date_shift_days: int = Field(default=0, ge=0, description="max days earlier or later")
+    quantity_change_pct: Dec = Field(default=Decimal(0), ge=0)
+    price_change_pct: Dec = Field(default=Decimal(0), ge=0)
+    auto_apply_rejections: bool = False
+
+
+class PartnerProfile(_Strict):
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    name: str
+    odoo: OdooIdentity
+    identifiers: Identifiers = Identifiers()
+    codec: CodecSpec
+    channels: Channels
+    tolerances: Tolerances = Tolerances()
+    max_message_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    shared_secret: SecretStr | None = Field(
+        default=None, description="HMAC secret for signed HTTP traffic; use ${ENV_VAR} in YAML"
+    )
+    uom_map: dict[str, str] = Field(
+        default_factory=dict, description="partner unit code -> normalised unit code"
+    )
+    active: bool = True

@@ -1,0 +1,65 @@
+"""Channels move bytes to and from partners and nothing else (ARCHITECTURE.md §5)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class OutboundPayload:
+    partner_id: str
+    filename: str
+    content_type: str
+    body: bytes
+    correlation_id: str
+    # Stable across retries: lets the receiver de-duplicate.
+    idempotency_key: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryReceipt:
+    channel: str
+    destination: str
+    delivered_at: datetime
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundItem:
+    """Bytes picked up from a partner, not yet acknowledged to the sender."""
+
+    partner_id: str
+    channel: str
+    filename: str | None
+    content_type: str
+    body: bytes
+    received_at: datetime
+    # Opaque to services: what the channel needs to acknowledge this item later.
+    handle: str
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+class OutboundChannel(Protocol):
+    name: str
+
+    async def send(self, payload: OutboundPayload) -> DeliveryReceipt:
+        """Deliver or raise TransientError / PermanentError."""
+        ...
+
+
+class InboundChannel(Protocol):
+    name: str
+
+    async def poll(self) -> list[InboundItem]:
+        """Items waiting at the partner's source, oldest first."""
+        ...
+
+    async def acknowledge(
+        self, item: InboundItem, accepted: bool, reason: str | None = None
+    ) -> None:
+        """Confirm an item once durably captured (or refused): never before."""
+        ...

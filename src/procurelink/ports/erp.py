@@ -1,0 +1,59 @@
+"""The ERP gateway port: what services need from Odoo (the system of record)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Protocol
+
+from procurelink.domain.order import PurchaseOrder
+
+
+@dataclass(frozen=True, slots=True)
+class ErpChange:
+    """A record that changed in the ERP since the last poll."""
+
+    odoo_id: int
+    write_date: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErpOrder:
+    """A purchase order as read from the ERP, mapped to the canonical model."""
+
+    order: PurchaseOrder
+    state: str  # Odoo purchase.order state: draft, sent, to approve, purchase, done, cancel
+    write_date: str
+    supplier_odoo_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class LineUpdate:
+    odoo_line_id: int
+    date_planned: date | None = None
+    product_qty: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AcknowledgmentWrite:
+    """Everything one acknowledgment changes in the ERP, written as one batch."""
+
+    order_odoo_id: int
+    vendor_ref: str | None
+    lines: tuple[LineUpdate, ...]
+    note: str
+
+
+class ErpGateway(Protocol):
+    async def changed_orders(self, since: datetime | None) -> list[ErpChange]:
+        """Purchase orders whose write_date is at or after ``since`` (all when None)."""
+        ...
+
+    async def read_order(self, odoo_id: int) -> ErpOrder: ...
+
+    async def apply_acknowledgment(self, write: AcknowledgmentWrite) -> None:
+        """Write vendor reference, line dates and quantities, and a chatter note."""
+        ...
+
+    async def close(self) -> None: ...

@@ -1,0 +1,1 @@
+"""Use cases over ports: intake, dispatch, erp_sync, approvals, queries."""

@@ -1,0 +1,1 @@
+"""Settings from PROCURELINK_* environment variables and an optional procurelink.toml."""

@@ -1,0 +1,1 @@
+"""Pure business rules: lifecycle, change policy, retry decisions. No I/O."""
