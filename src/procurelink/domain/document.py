@@ -19,6 +19,7 @@ class Document(Frozen):
     """
 
     schema_version: Literal["1"] = SCHEMA_VERSION
+    document_type: str
     document_id: str = Field(min_length=1)
     partner_id: str = Field(min_length=1)
     correlation_id: str = Field(min_length=1)

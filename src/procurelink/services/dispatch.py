@@ -1,0 +1,163 @@
+"""Outbound path: render a document with the partner's codec and deliver it by its channel."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from procurelink.domain.document import Document
+from procurelink.domain.events import DocumentSent
+from procurelink.domain.ledger import OrderState
+from procurelink.domain.partner_profile import PartnerProfile
+from procurelink.errors import InvalidDocument
+from procurelink.ports.channel import OutboundPayload
+from procurelink.ports.codec import EncodeContext
+from procurelink.ports.records import AuditEntry, Direction, Effect, Job, NewJob, RawMessage
+from procurelink.ports.store import UnitOfWork
+from procurelink.services.context import Deps
+from procurelink.workflow.lifecycle import Actor, sources_for
+
+DELIVER_JOB = "outbound.deliver"
+
+
+def codec_options(profile: PartnerProfile) -> dict[str, Any]:
+    """Codec options of the profile, completed with the partner's EDI identity."""
+    options: dict[str, Any] = dict(profile.codec.options)
+    if profile.identifiers.x12 is not None:
+        options.setdefault("receiver_qualifier", profile.identifiers.x12.qualifier)
+        options.setdefault("receiver_id", profile.identifiers.x12.id)
+    options["uom_map"] = dict(profile.uom_map)
+    return options
+
+
+class DispatchService:
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    async def render_and_queue(
+        self, uow: UnitOfWork, profile: PartnerProfile, document: Document, partition: str
+    ) -> str:
+        """Render ``document`` and queue its delivery in ``uow``; returns the message id."""
+        deps = self._deps
+        codec = deps.router.codec(profile)
+        if document.document_type not in codec.encodes:
+            raise InvalidDocument(
+                f"codec {codec.name} of {profile.id} cannot render {document.document_type}",
+                codec=codec.name,
+            )
+        now = deps.clock.now()
+        # Control numbers come from durable per-partner counters: never reused, even when
+        # several workers render at once or a delivery is retried.
+        ctx = EncodeContext(
+            partner_id=profile.id,
+            correlation_id=document.correlation_id,
+            now=now,
+            interchange_control_number=await uow.state.next_counter(f"isa:{profile.id}"),
+            group_control_number=await uow.state.next_counter(f"gs:{profile.id}"),
+            options=codec_options(profile),
+        )
+        encoded = codec.encode(document, ctx)
+        message = RawMessage(
+            id=deps.new_id(),
+            direction=Direction.OUTBOUND,
+            partner_id=profile.id,
+            channel=profile.channels.outbound.type,
+            body=encoded.body,
+            sha256=hashlib.sha256(encoded.body).hexdigest(),
+            received_at=now,
+            correlation_id=document.correlation_id,
+            filename=encoded.filename,
+            content_type=encoded.content_type,
+            metadata={
+                "document_id": document.document_id,
+                "document_type": document.document_type,
+                "interchange_control_number": str(ctx.interchange_control_number),
+            },
+        )
+        await uow.messages.add(message)
+        await uow.jobs.enqueue(
+            NewJob(
+                kind=DELIVER_JOB,
+                payload={"message_id": message.id},
+                correlation_id=document.correlation_id,
+                partner_id=profile.id,
+                partition_key=partition,
+                dedupe_key=f"{DELIVER_JOB}:{message.id}",
+            ),
+            now,
+        )
+        return message.id
+
+    async def deliver_job(self, job: Job) -> None:
+        deps = self._deps
+        message_id = str(job.payload["message_id"])
+        effect_key = f"delivered:{message_id}"
+        async with deps.store.unit_of_work() as uow:
+            if await uow.effects.get(effect_key) is not None:
+                return
+            message = await uow.messages.get(message_id)
+        if message is None or message.partner_id is None:
+            raise InvalidDocument(f"outbound message {message_id} is gone")
+        profile = deps.partner(message.partner_id)
+        channel = deps.router.outbound(profile)
+        receipt = await channel.send(
+            OutboundPayload(
+                partner_id=profile.id,
+                filename=message.filename or f"{message.id}.bin",
+                content_type=message.content_type,
+                body=message.body,
+                correlation_id=message.correlation_id or message.id,
+                idempotency_key=message.id,
+                metadata={k: str(v) for k, v in message.metadata.items()},
+            )
+        )
+        now = deps.clock.now()
+        order_number: str | None = None
+        async with deps.store.unit_of_work() as uow:
+            if not await uow.effects.record(
+                Effect(
+                    key=effect_key,
+                    kind="delivery",
+                    applied_at=now,
+                    correlation_id=message.correlation_id,
+                    job_id=job.id,
+                    result={"channel": receipt.channel, "destination": receipt.destination},
+                )
+            ):
+                return
+            if message.correlation_id:
+                order = await uow.ledger.get_by_correlation(message.correlation_id)
+                if order is not None:
+                    order_number = order.order_number
+                    await uow.ledger.set_state(
+                        order.order_number,
+                        sources_for(OrderState.SENT, Actor.SYSTEM),
+                        OrderState.SENT,
+                        now,
+                    )
+            await uow.audit.append(
+                AuditEntry(
+                    at=now,
+                    actor="procurelink",
+                    action="document_sent",
+                    correlation_id=message.correlation_id,
+                    order_number=order_number,
+                    subject=f"{message.filename} via {receipt.channel} to {receipt.destination}",
+                    after={"message_id": message.id, "sha256": message.sha256},
+                )
+            )
+            await uow.commit()
+        await deps.bus.publish(
+            DocumentSent(
+                event_id=deps.new_id(),
+                occurred_at=now,
+                correlation_id=message.correlation_id or message.id,
+                partner_id=profile.id,
+                order_number=order_number,
+                data={
+                    "message_id": message.id,
+                    "filename": message.filename,
+                    "destination": receipt.destination,
+                },
+            )
+        )

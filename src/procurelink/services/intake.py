@@ -1,0 +1,214 @@
+"""Inbound path: capture bytes durably first, then decode and route each document."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+
+from procurelink.domain.document import Document
+from procurelink.domain.events import DocumentReceived
+from procurelink.domain.response import OrderResponse
+from procurelink.errors import (
+    DomainError,
+    DuplicateMessage,
+    EmptyMessage,
+    InvalidDocument,
+    MessageTooLarge,
+    ProcurelinkError,
+)
+from procurelink.ports.channel import InboundItem
+from procurelink.ports.codec import DecodeContext
+from procurelink.ports.records import Direction, Job, NewJob, RawMessage
+from procurelink.services.acknowledgments import AcknowledgmentService
+from procurelink.services.context import Deps
+from procurelink.services.documents import business_key, stored_document
+from procurelink.services.recording import exception_event, record_exception
+
+DECODE_JOB = "inbound.decode"
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureResult:
+    message_id: str
+    accepted: bool
+    duplicate_of: str | None = None
+    reason: str | None = None
+
+
+class IntakeService:
+    def __init__(self, deps: Deps, acknowledgments: AcknowledgmentService) -> None:
+        self._deps = deps
+        self._acks = acknowledgments
+
+    async def capture(self, item: InboundItem) -> CaptureResult:
+        """Store the raw bytes and queue their decoding, in one transaction.
+
+        Refused input (empty, oversized, an exact duplicate) is still stored as evidence
+        and opens an exception; it is not decoded.
+        """
+        deps = self._deps
+        profile = deps.partner(item.partner_id)
+        sha = hashlib.sha256(item.body).hexdigest()
+        message = RawMessage(
+            id=deps.new_id(),
+            direction=Direction.INBOUND,
+            partner_id=item.partner_id,
+            channel=item.channel,
+            body=item.body,
+            sha256=sha,
+            received_at=item.received_at,
+            filename=item.filename,
+            content_type=item.content_type,
+            metadata=dict(item.metadata),
+        )
+        refusal: ProcurelinkError | None = None
+        async with deps.store.unit_of_work() as uow:
+            earlier = await uow.messages.find_by_hash(item.partner_id, sha, Direction.INBOUND)
+            if not item.body.strip():
+                refusal = EmptyMessage(f"{item.filename or 'message'} is empty")
+            elif len(item.body) > profile.max_message_bytes:
+                refusal = MessageTooLarge(
+                    f"{item.filename or 'message'} has {len(item.body)} bytes, "
+                    f"the limit for {profile.id} is {profile.max_message_bytes}",
+                    size=len(item.body),
+                    limit=profile.max_message_bytes,
+                )
+            elif earlier is not None:
+                refusal = DuplicateMessage(
+                    f"{item.filename or 'message'} repeats message {earlier.id} "
+                    f"received {earlier.received_at:%Y-%m-%d %H:%M:%S}",
+                    duplicate_of=earlier.id,
+                    sha256=sha,
+                )
+                message = _with_correlation(message, earlier.correlation_id)
+            await uow.messages.add(message)
+            if refusal is None:
+                await uow.jobs.enqueue(
+                    NewJob(
+                        kind=DECODE_JOB,
+                        payload={"message_id": message.id},
+                        partner_id=item.partner_id,
+                    ),
+                    deps.clock.now(),
+                )
+            else:
+                await record_exception(
+                    deps,
+                    uow,
+                    refusal,
+                    partner_id=item.partner_id,
+                    message_id=message.id,
+                    correlation_id=message.correlation_id,
+                )
+            await uow.commit()
+        return CaptureResult(
+            message_id=message.id,
+            accepted=refusal is None,
+            duplicate_of=earlier.id if earlier is not None and refusal is not None else None,
+            reason=refusal.message if refusal else None,
+        )
+
+    async def decode_job(self, job: Job) -> None:
+        """Decode a captured message and route every document in it."""
+        deps = self._deps
+        message_id = str(job.payload["message_id"])
+        async with deps.store.unit_of_work() as uow:
+            message = await uow.messages.get(message_id)
+        if message is None or message.partner_id is None:
+            raise InvalidDocument(f"message {message_id} is gone or has no partner")
+        profile = deps.partner(message.partner_id)
+        codec = deps.router.codec(profile)
+        ctx = DecodeContext(
+            partner_id=profile.id,
+            correlation_id=message.correlation_id or f"msg-{message.id}",
+            message_id=message.id,
+            options={**profile.codec.options, "uom_map": profile.uom_map},
+        )
+        try:
+            documents = codec.decode(message.body, ctx)
+        except ProcurelinkError as exc:
+            await self._refuse(message, exc)
+            return
+        for document in documents:
+            await self._route(message, document)
+
+    async def _route(self, message: RawMessage, document: Document) -> None:
+        deps = self._deps
+        key = business_key(document)
+        async with deps.store.unit_of_work() as uow:
+            twin = await uow.documents.find_by_business_key(document.partner_id, key)
+            if twin is not None:
+                error = DuplicateMessage(
+                    f"{document.document_type} repeats document {twin.id} already received",
+                    duplicate_of=twin.id,
+                )
+                await record_exception(
+                    deps,
+                    uow,
+                    error,
+                    partner_id=document.partner_id,
+                    correlation_id=twin.correlation_id,
+                    message_id=message.id,
+                    document_id=twin.id,
+                )
+                await uow.commit()
+                return
+        if isinstance(document, OrderResponse):
+            try:
+                await self._acks.receive(message, document, key)
+            except DomainError as exc:
+                await self._refuse(message, exc, document)
+            return
+        await self._refuse(
+            message,
+            InvalidDocument(
+                f"{document.document_type} documents are not handled yet",
+                document_type=document.document_type,
+            ),
+            document,
+        )
+
+    async def _refuse(
+        self, message: RawMessage, error: ProcurelinkError, document: Document | None = None
+    ) -> None:
+        deps = self._deps
+        order_number = getattr(document, "order_number", None) if document else None
+        async with deps.store.unit_of_work() as uow:
+            if document is not None:
+                await uow.documents.add(stored_document(deps, document, message.id, None))
+            exception_id = await record_exception(
+                deps,
+                uow,
+                error,
+                partner_id=message.partner_id,
+                correlation_id=message.correlation_id,
+                message_id=message.id,
+                document_id=document.document_id if document else None,
+                order_number=order_number,
+            )
+            await uow.commit()
+        await deps.bus.publish(
+            exception_event(
+                deps,
+                exception_id,
+                error,
+                message.correlation_id,
+                partner_id=message.partner_id,
+                order_number=order_number,
+            )
+        )
+
+
+def received_event(deps: Deps, document: Document, order_number: str) -> DocumentReceived:
+    return DocumentReceived(
+        event_id=deps.new_id(),
+        occurred_at=deps.clock.now(),
+        correlation_id=document.correlation_id,
+        partner_id=document.partner_id,
+        order_number=order_number,
+        data={"document_id": document.document_id, "document_type": document.document_type},
+    )
+
+
+def _with_correlation(message: RawMessage, correlation_id: str | None) -> RawMessage:
+    return message if correlation_id is None else replace(message, correlation_id=correlation_id)

@@ -1,0 +1,109 @@
+"""Running queued jobs: one handler per kind, retries and dead letters around them."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from procurelink.errors import DomainError, ProcurelinkError, TransientError
+from procurelink.ports.records import Job
+from procurelink.services.context import Deps
+from procurelink.services.recording import record_exception
+from procurelink.workflow.retry import FailureAction, RetryPolicy, after_failure
+
+Handler = Callable[[Job], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    job_id: int
+    kind: str
+    outcome: str  # done | retry | dead
+    error: str | None = None
+
+
+@dataclass
+class JobRunner:
+    deps: Deps
+    handlers: Mapping[str, Handler]
+    policies: Mapping[str, RetryPolicy] = field(default_factory=dict)
+    worker_id: str = "worker"
+    lease: timedelta = timedelta(minutes=5)
+
+    async def run_one(self) -> RunResult | None:
+        """Claim and run one due job; None when nothing is due."""
+        deps = self.deps
+        async with deps.store.unit_of_work() as uow:
+            job = await uow.jobs.claim(
+                self.worker_id, deps.clock.now(), self.lease, list(self.handlers)
+            )
+            await uow.commit()
+        if job is None:
+            return None
+        try:
+            await self.handlers[job.kind](job)
+        except DomainError as exc:
+            # Bad input or a broken rule: retrying cannot help, a human must look.
+            return await self._bury(job, exc, record=True)
+        except TransientError as exc:
+            return await self._fail(job, exc, transient=True)
+        except ProcurelinkError as exc:
+            return await self._fail(job, exc, transient=False)
+        except Exception as exc:
+            return await self._fail(job, exc, transient=True, trace=True)
+        async with deps.store.unit_of_work() as uow:
+            await uow.jobs.complete(job.id, self.worker_id, deps.clock.now())
+            await uow.commit()
+        return RunResult(job.id, job.kind, "done")
+
+    async def drain(self, limit: int = 10_000) -> list[RunResult]:
+        """Run due jobs until none is left (jobs queued by jobs included)."""
+        results: list[RunResult] = []
+        while len(results) < limit:
+            result = await self.run_one()
+            if result is None:
+                break
+            results.append(result)
+        return results
+
+    async def _fail(
+        self, job: Job, exc: BaseException, transient: bool, trace: bool = False
+    ) -> RunResult:
+        deps = self.deps
+        policy = self.policies.get(job.kind, RetryPolicy())
+        action, when = after_failure(
+            policy, job.attempts, job.max_attempts, transient, deps.clock.now(), deps.rand
+        )
+        if action == FailureAction.BURY or when is None:
+            return await self._bury(job, exc, record=isinstance(exc, ProcurelinkError))
+        text = _describe(exc, trace)
+        async with deps.store.unit_of_work() as uow:
+            await uow.jobs.retry(job.id, self.worker_id, text, when, deps.clock.now())
+            await uow.commit()
+        return RunResult(job.id, job.kind, "retry", text)
+
+    async def _bury(self, job: Job, exc: BaseException, record: bool) -> RunResult:
+        deps = self.deps
+        text = _describe(exc, trace=not isinstance(exc, ProcurelinkError))
+        async with deps.store.unit_of_work() as uow:
+            await uow.jobs.bury(job.id, self.worker_id, text, deps.clock.now())
+            if record and isinstance(exc, ProcurelinkError):
+                await record_exception(
+                    deps,
+                    uow,
+                    exc,
+                    partner_id=job.partner_id,
+                    correlation_id=job.correlation_id,
+                    payload={"job_id": job.id, "job_kind": job.kind},
+                )
+            await uow.commit()
+        return RunResult(job.id, job.kind, "dead", text)
+
+
+def _describe(exc: BaseException, trace: bool) -> str:
+    head = f"{type(exc).__name__}: {exc}"
+    if not trace:
+        return head
+    return head + "\n" + "".join(traceback.format_exception(exc))[-4000:]
