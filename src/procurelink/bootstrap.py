@@ -1,1 +1,259 @@
-"""The composition root: settings -> adapters -> services."""
+"""The composition root: settings -> adapters -> services. Nothing is built at import time.
+
+The three mappings below are the whole plug-in story: a new codec or channel is one line here
+plus its own package (ARCHITECTURE.md §5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from procurelink.adapters.bus.memory import InProcessBus
+from procurelink.adapters.channels.directory.channel import DirectoryChannel
+from procurelink.adapters.channels.directory.settings import DirectorySettings
+from procurelink.adapters.channels.http.channel import HttpWebhookChannel
+from procurelink.adapters.channels.http.settings import HttpWebhookSettings
+from procurelink.adapters.clock import SystemClock
+from procurelink.adapters.odoo.gateway import OdooGateway
+from procurelink.adapters.odoo_sim.server import serve as serve_simulator
+from procurelink.adapters.partners.yaml_directory import (
+    PartnerRegistry,
+    ProfileProblem,
+    load_profiles,
+)
+from procurelink.adapters.store import create_store
+from procurelink.adapters.store import migrate as migrate_store
+from procurelink.codecs.json_api.codec import JsonCodec
+from procurelink.codecs.x12.codec import X12Codec
+from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
+from procurelink.errors import ConfigurationError
+from procurelink.ports.channel import InboundChannel, OutboundChannel
+from procurelink.ports.codec import Codec
+from procurelink.ports.erp import ErpGateway
+from procurelink.ports.store import MessageStore
+from procurelink.services.acknowledgments import APPLY_JOB, AcknowledgmentService
+from procurelink.services.approvals import ApprovalService
+from procurelink.services.context import Deps
+from procurelink.services.dispatch import DELIVER_JOB, DispatchService
+from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
+from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
+from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
+from procurelink.services.queries import Queries
+from procurelink.settings import Settings
+from procurelink.workflow.retry import RetryPolicy
+
+CODECS: dict[str, Callable[[], Codec]] = {
+    "x12-004010": X12Codec,
+    "json": JsonCodec,
+}
+
+CHANNEL_SETTINGS: dict[str, type[BaseModel]] = {
+    "directory": DirectorySettings,
+    "http-webhook": HttpWebhookSettings,
+}
+
+
+def _outbound(profile: PartnerProfile, spec: ChannelSpec, client: httpx.AsyncClient) -> Any:
+    options = _channel_settings(spec)
+    if isinstance(options, DirectorySettings):
+        return DirectoryChannel(profile.id, options)
+    if isinstance(options, HttpWebhookSettings):
+        secret = profile.shared_secret.get_secret_value() if profile.shared_secret else None
+        return HttpWebhookChannel(profile.id, options, secret, client)
+    raise ConfigurationError(f"{profile.id}: channel {spec.type} cannot send")
+
+
+def _inbound(profile: PartnerProfile, spec: ChannelSpec) -> InboundChannel | None:
+    options = _channel_settings(spec)
+    if isinstance(options, DirectorySettings):
+        return DirectoryChannel(profile.id, options)
+    return None  # HTTP partners push to /api/v1; nothing to poll.
+
+
+# Retries per job kind: Odoo writes back off longer, so a struggling Odoo is not hammered.
+RETRY_POLICIES: dict[str, RetryPolicy] = {
+    DECODE_JOB: RetryPolicy(max_attempts=3),
+    SNAPSHOT_JOB: RetryPolicy(max_attempts=10),
+    DELIVER_JOB: RetryPolicy(max_attempts=12),
+    APPLY_JOB: RetryPolicy(max_attempts=10),
+}
+
+
+def _channel_settings(spec: ChannelSpec) -> BaseModel:
+    model = CHANNEL_SETTINGS.get(spec.type)
+    if model is None:
+        raise ConfigurationError(
+            f"unknown channel type {spec.type!r} (known: {', '.join(sorted(CHANNEL_SETTINGS))})"
+        )
+    return model.model_validate(spec.model_dump())
+
+
+def check_profile(profile: PartnerProfile) -> list[str]:
+    """Problems with a profile's codec and channel options, as readable lines."""
+    problems: list[str] = []
+    if profile.codec.type not in CODECS:
+        problems.append(
+            f"codec.type: unknown codec {profile.codec.type!r} (known: {', '.join(sorted(CODECS))})"
+        )
+    specs = [("channels.outbound", profile.channels.outbound)]
+    if profile.channels.inbound is not None:
+        specs.append(("channels.inbound", profile.channels.inbound))
+    for where, spec in specs:
+        try:
+            _channel_settings(spec)
+        except ConfigurationError as exc:
+            problems.append(f"{where}: {exc.message}")
+        except ValidationError as exc:
+            problems.extend(
+                f"{where}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
+            )
+    if profile.channels.outbound.type == "http-webhook" and profile.shared_secret is None:
+        problems.append("shared_secret: required to sign HTTP webhooks")
+    return problems
+
+
+class Router:
+    """PartnerRouter: builds each partner's codec and channels once."""
+
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+        self._codecs: dict[str, Codec] = {}
+        self._out: dict[str, OutboundChannel] = {}
+        self._in: dict[str, InboundChannel | None] = {}
+
+    def codec(self, profile: PartnerProfile) -> Codec:
+        if profile.id not in self._codecs:
+            factory = CODECS.get(profile.codec.type)
+            if factory is None:
+                raise ConfigurationError(f"{profile.id}: unknown codec {profile.codec.type!r}")
+            self._codecs[profile.id] = factory()
+        return self._codecs[profile.id]
+
+    def outbound(self, profile: PartnerProfile) -> OutboundChannel:
+        if profile.id not in self._out:
+            self._out[profile.id] = _outbound(profile, profile.channels.outbound, self._client)
+        return self._out[profile.id]
+
+    def inbound(self, profile: PartnerProfile) -> InboundChannel | None:
+        if profile.id not in self._in:
+            spec = profile.channels.inbound
+            self._in[profile.id] = _inbound(profile, spec) if spec else None
+        return self._in[profile.id]
+
+
+@dataclass
+class Runtime:
+    """Everything one procurelink process runs, wired together."""
+
+    settings: Settings
+    deps: Deps
+    bus: InProcessBus
+    intake: IntakeService
+    acknowledgments: AcknowledgmentService
+    dispatch: DispatchService
+    erp_sync: ErpSyncService
+    approvals: ApprovalService
+    queries: Queries
+    runner: JobRunner
+    http: httpx.AsyncClient
+    closers: list[Callable[[], Any]] = field(default_factory=list)
+
+    async def poll_sources(self) -> tuple[int, list[CaptureResult]]:
+        """One poll of Odoo and of every partner source; returns what was queued/captured."""
+        snapshots = await self.erp_sync.poll()
+        captured: list[CaptureResult] = []
+        for profile in self.deps.partners.all():
+            channel = self.deps.router.inbound(profile)
+            if channel is not None and profile.active:
+                captured.extend(await pull(self.intake, channel))
+        return snapshots, captured
+
+    async def run_once(self) -> list[RunResult]:
+        """`worker --once`: poll every source once, then drain all due jobs."""
+        await self.poll_sources()
+        return await self.runner.drain()
+
+    async def close(self) -> None:
+        await self.deps.erp.close()
+        await self.deps.store.close()
+        await self.http.aclose()
+
+
+async def build_runtime(
+    settings: Settings,
+    *,
+    erp: ErpGateway | None = None,
+    store: MessageStore | None = None,
+    partners: PartnerRegistry | None = None,
+) -> Runtime:
+    registry = partners or PartnerRegistry.from_directory(settings.partners_dir, check_profile)
+    gateway = erp or OdooGateway(settings.odoo())
+    if isinstance(gateway, OdooGateway):
+        refs = [p.odoo.partner_ref for p in registry.all() if p.odoo.partner_ref]
+        registry.resolve_refs(await gateway.partner_ids_by_ref(refs))
+    http = httpx.AsyncClient()
+    bus = InProcessBus()
+    deps = Deps(
+        store=store or await create_store(settings.store()),
+        clock=SystemClock(),
+        partners=registry,
+        router=Router(http),
+        erp=gateway,
+        bus=bus,
+    )
+    acks = AcknowledgmentService(deps)
+    dispatch = DispatchService(deps)
+    intake = IntakeService(deps, acks)
+    erp_sync = ErpSyncService(
+        deps,
+        dispatch,
+        overlap=timedelta(seconds=settings.odoo_poll_overlap_seconds),
+        initial_since=settings.odoo_sync_since,
+    )
+    runner = JobRunner(
+        deps,
+        handlers={
+            DECODE_JOB: intake.decode_job,
+            SNAPSHOT_JOB: erp_sync.snapshot_job,
+            DELIVER_JOB: dispatch.deliver_job,
+            APPLY_JOB: acks.apply_job,
+        },
+        policies=RETRY_POLICIES,
+        worker_id=settings.worker_id,
+    )
+    return Runtime(
+        settings=settings,
+        deps=deps,
+        bus=bus,
+        intake=intake,
+        acknowledgments=acks,
+        dispatch=dispatch,
+        erp_sync=erp_sync,
+        approvals=ApprovalService(deps),
+        queries=Queries(deps),
+        runner=runner,
+        http=http,
+    )
+
+
+def load_partner_profiles(directory: Path) -> tuple[list[PartnerProfile], list[ProfileProblem]]:
+    return load_profiles(directory, check=check_profile)
+
+
+async def migrate(settings: Settings) -> None:
+    await migrate_store(settings.store())
+
+
+async def replay_job(runtime: Runtime, job_id: int) -> bool:
+    return await replay_dead_job(runtime.deps, job_id)
+
+
+async def serve_odoo_simulator(host: str, port: int) -> None:
+    await serve_simulator(host, port)

@@ -1,1 +1,72 @@
-"""Settings from PROCURELINK_* environment variables and an optional procurelink.toml."""
+"""Settings from PROCURELINK_* environment variables and an optional ``procurelink.toml``.
+
+Each adapter owns its settings model; this module composes them from the flat variables an
+operator sets (PROCURELINK_DATABASE_URL, PROCURELINK_ODOO_URL, ...).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from datetime import datetime
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from procurelink.adapters.odoo.settings import OdooSettings
+from procurelink.adapters.store.settings import StoreSettings
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PROCURELINK_", toml_file="procurelink.toml", extra="ignore"
+    )
+
+    database_url: str = "sqlite+aiosqlite:///./var/procurelink.db"
+    odoo_url: str = "http://127.0.0.1:8069"
+    odoo_db: str = "procurelink"
+    odoo_user: str = "admin"
+    odoo_password: SecretStr | None = None
+    odoo_api_key: SecretStr | None = None
+    odoo_timeout_seconds: float = 30.0
+    odoo_verify_tls: bool = True
+    # Orders confirmed before this instant are not released on the first poll (None: all).
+    odoo_sync_since: datetime | None = None
+    odoo_poll_overlap_seconds: float = 60.0
+    partners_dir: Path = Path("partners")
+    poll_interval_seconds: float = 5.0
+    api_host: str = "127.0.0.1"
+    api_port: int = 8080
+    worker_id: str = f"{socket.gethostname()}-{os.getpid()}"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment wins over the file, so one file can serve several deployments.
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    def store(self) -> StoreSettings:
+        return StoreSettings(database_url=self.database_url)
+
+    def odoo(self) -> OdooSettings:
+        return OdooSettings(
+            url=self.odoo_url,
+            db=self.odoo_db,
+            user=self.odoo_user,
+            password=self.odoo_password,
+            api_key=self.odoo_api_key,
+            timeout=self.odoo_timeout_seconds,
+            verify_tls=self.odoo_verify_tls,
+        )

@@ -16,7 +16,7 @@ from procurelink.errors import (
     MessageTooLarge,
     ProcurelinkError,
 )
-from procurelink.ports.channel import InboundItem
+from procurelink.ports.channel import InboundChannel, InboundItem
 from procurelink.ports.codec import DecodeContext
 from procurelink.ports.records import Direction, Job, NewJob, RawMessage
 from procurelink.services.acknowledgments import AcknowledgmentService
@@ -212,3 +212,13 @@ def received_event(deps: Deps, document: Document, order_number: str) -> Documen
 
 def _with_correlation(message: RawMessage, correlation_id: str | None) -> RawMessage:
     return message if correlation_id is None else replace(message, correlation_id=correlation_id)
+
+
+async def pull(intake: IntakeService, channel: InboundChannel) -> list[CaptureResult]:
+    """Capture everything waiting at a polled source; confirm each item only afterwards."""
+    results = []
+    for item in await channel.poll():
+        result = await intake.capture(item)
+        await channel.acknowledge(item, result.accepted, result.reason)
+        results.append(result)
+    return results

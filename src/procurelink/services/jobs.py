@@ -107,3 +107,11 @@ def _describe(exc: BaseException, trace: bool) -> str:
     if not trace:
         return head
     return head + "\n" + "".join(traceback.format_exception(exc))[-4000:]
+
+
+async def replay_dead_job(deps: Deps, job_id: int) -> bool:
+    """Queue a dead-lettered job again with fresh attempts; False if it is not dead."""
+    async with deps.store.unit_of_work() as uow:
+        replayed = await uow.jobs.replay(job_id, deps.clock.now())
+        await uow.commit()
+    return replayed

@@ -1,1 +1,1 @@
-
+"""Event buses: in-process (embedded default); NATS JetStream comes with scale-out."""

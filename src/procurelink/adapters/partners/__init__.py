@@ -1,1 +1,1 @@
-
+"""Partner profiles from YAML files (one per supplier)."""

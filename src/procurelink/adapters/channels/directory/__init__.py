@@ -1,1 +1,1 @@
-
+"""Directory drop channel: per-supplier outbox and inbox folders."""

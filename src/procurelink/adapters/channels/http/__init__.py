@@ -1,1 +1,1 @@
-
+"""HTTP webhook channel: POST documents to a partner's endpoint, signed."""

@@ -1,0 +1,1 @@
+"""Identities, signatures and redaction shared by the HTTP edges."""
