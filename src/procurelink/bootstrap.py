@@ -22,6 +22,8 @@ from procurelink.adapters.channels.http.channel import HttpWebhookChannel
 from procurelink.adapters.channels.http.settings import HttpWebhookSettings
 from procurelink.adapters.clock import SystemClock
 from procurelink.adapters.odoo.gateway import OdooGateway
+from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.adapters.odoo_sim.server import create_app as create_simulator_app
 from procurelink.adapters.odoo_sim.server import serve as serve_simulator
 from procurelink.adapters.partners.yaml_directory import (
     PartnerRegistry,
@@ -257,3 +259,13 @@ async def replay_job(runtime: Runtime, job_id: int) -> bool:
 
 async def serve_odoo_simulator(host: str, port: int) -> None:
     await serve_simulator(host, port)
+
+
+def odoo_simulator_app() -> Any:
+    """A seeded Odoo simulator as an ASGI app (the demo serves it in its own loop)."""
+    return create_simulator_app()
+
+
+def odoo_rpc(settings: Settings) -> OdooRpc:
+    """A raw Odoo RPC client: the demo plays the buyer through it."""
+    return OdooRpc(settings.odoo())
