@@ -153,7 +153,7 @@ def mismatches(expected: Any, actual: Any, path: str = "$") -> list[str]:
             return [f"{path}: {len(actual)} items, expected {len(expected)}"]
         return [
             m
-            for i, (e, a) in enumerate(zip(expected, actual))
+            for i, (e, a) in enumerate(zip(expected, actual, strict=True))
             for m in mismatches(e, a, f"{path}[{i}]")
         ]
     return [] if expected == actual else [f"{path}: {actual!r} != {expected!r}"]
