@@ -124,11 +124,10 @@ def _group(segments: tuple[Segment, ...], i: int, outer: Place, iea: Segment) ->
             return group, i + 1
         if segment.tag != "ST":
             raise place.error(MalformedMessage, "expected ST or GE", segment, expected="ST")
+        st = segment
         transaction, i = _transaction(segments, i, place, functional_id)
         if any(t.control == transaction.control for t in sets):
-            raise transaction.place.error(
-                MalformedMessage, "ST02 repeats within the group", segments[i - 1], 2
-            )
+            raise transaction.place.error(MalformedMessage, "ST02 repeats within the group", st, 2)
         sets.append(transaction)
     raise place.error(MalformedMessage, "group is not closed by GE", iea, expected="GE")
 
