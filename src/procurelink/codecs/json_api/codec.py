@@ -77,11 +77,12 @@ def _reject_constant(name: str) -> NoReturn:
 def _document(item: Any, index: int, ctx: DecodeContext) -> Document:
     if not isinstance(item, dict):
         raise InvalidDocument("a JSON document must be an object", index=index)
-    if item.get("document_type") not in DOCUMENT_TYPES:
+    document_type = item.get("document_type")
+    if not isinstance(document_type, str) or document_type not in DOCUMENT_TYPES:
         raise InvalidDocument(
             "unknown or missing document_type",
             index=index,
-            found=str(item.get("document_type"))[:40],
+            found=str(document_type)[:40],
             expected=sorted(DOCUMENT_TYPES),
         )
     fields = {
