@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from procurelink.errors import ConfigurationError
+
 # Several partner codes may mean one normalised unit; the first one listed is what we write.
 _DEFAULT: tuple[tuple[str, str], ...] = (
     ("EA", "unit"),
@@ -40,7 +42,9 @@ class UnitMap:
 
     def __init__(self, options: Mapping[str, Any]) -> None:
         raw = options.get("uom_map") or {}
-        self._partner: dict[str, str] = {str(k): str(v) for k, v in dict(raw).items()}
+        if not isinstance(raw, Mapping):
+            raise ConfigurationError("uom_map must map partner codes to units", option="uom_map")
+        self._partner: dict[str, str] = {str(k): str(v) for k, v in raw.items()}
         self._partner_reverse: dict[str, str] = {}
         for code, unit in self._partner.items():
             self._partner_reverse.setdefault(unit, code)
