@@ -48,6 +48,8 @@ class OrderResponse(Document):
     vendor_ref: str | None = None
     response_number: str | None = None
     response_date: date
+    # The order date the supplier echoes (X12 BAK04 is mandatory, EDIFACT DTM+171 after RFF+ON).
+    order_date: date | None = None
     overall: ResponseStatus
     lines: tuple[ResponseLine, ...] = ()
     note: str | None = None
