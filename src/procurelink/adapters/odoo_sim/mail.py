@@ -44,9 +44,16 @@ def message_post(
     # A plain-text body is escaped and wrapped by the html field's sanitizer.
     text = body if body_is_html else f"<p>{html.escape(body)}</p>" if body else ""
     user = env.table("res.users").get(env.uid) or {}
-    return env.create("mail.message", {
-        "model": model, "res_id": ids[0], "body": text, "subject": subject or False,
-        "message_type": message_type,
-        "subtype_id": subtype_id or _subtype(env, subtype_xmlid or "mail.mt_note"),
-        "author_id": author_id or user.get("partner_id") or False, "date": env.now,
-    })
+    return env.create(
+        "mail.message",
+        {
+            "model": model,
+            "res_id": ids[0],
+            "body": text,
+            "subject": subject or False,
+            "message_type": message_type,
+            "subtype_id": subtype_id or _subtype(env, subtype_xmlid or "mail.mt_note"),
+            "author_id": author_id or user.get("partner_id") or False,
+            "date": env.now,
+        },
+    )

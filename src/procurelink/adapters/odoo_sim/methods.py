@@ -21,8 +21,14 @@ class Method:
     writes: bool = True  # read-only methods skip the transaction snapshot
 
 
-def search(env: Env, model: str, domain: Sequence[Any], offset: int = 0,
-           limit: int | None = None, order: str | None = None) -> list[int]:
+def search(
+    env: Env,
+    model: str,
+    domain: Sequence[Any],
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+) -> list[int]:
     return env.search(model, domain, offset, limit, order)
 
 
@@ -30,14 +36,26 @@ def search_count(env: Env, model: str, domain: Sequence[Any], limit: int | None 
     return len(env.search(model, domain, 0, limit))
 
 
-def search_read(env: Env, model: str, domain: Sequence[Any] | None = None,
-                fields: Sequence[str] | None = None, offset: int = 0, limit: int | None = None,
-                order: str | None = None, load: str | None = "_classic_read") -> list[Any]:
+def search_read(
+    env: Env,
+    model: str,
+    domain: Sequence[Any] | None = None,
+    fields: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+    load: str | None = "_classic_read",
+) -> list[Any]:
     return env.read(model, env.search(model, domain or [], offset, limit, order), fields, load)
 
 
-def read(env: Env, model: str, ids: list[int], fields: Sequence[str] | None = None,
-         load: str | None = "_classic_read") -> list[dict[str, Any]]:
+def read(
+    env: Env,
+    model: str,
+    ids: list[int],
+    fields: Sequence[str] | None = None,
+    load: str | None = "_classic_read",
+) -> list[dict[str, Any]]:
     return env.read(model, ids, fields, load)
 
 
@@ -57,8 +75,12 @@ def unlink(env: Env, model: str, ids: list[int]) -> bool:
     return True
 
 
-def fields_get(env: Env, model: str, allfields: Sequence[str] | None = None,
-               attributes: Sequence[str] | None = None) -> dict[str, Any]:
+def fields_get(
+    env: Env,
+    model: str,
+    allfields: Sequence[str] | None = None,
+    attributes: Sequence[str] | None = None,
+) -> dict[str, Any]:
     out = {}
     for name, spec in env.fields(model).items():
         if allfields and name not in allfields:
@@ -73,16 +95,21 @@ def name_get(env: Env, model: str, ids: list[int]) -> list[list[Any]]:
     return [[i, env.display_name(model, i)] for i in ids if env.exists(model, i)]
 
 
-def name_search(env: Env, model: str, name: str = "", args: Sequence[Any] | None = None,
-                operator: str = "ilike", limit: int = 100) -> list[list[Any]]:
+def name_search(
+    env: Env,
+    model: str,
+    name: str = "",
+    args: Sequence[Any] | None = None,
+    operator: str = "ilike",
+    limit: int = 100,
+) -> list[list[Any]]:
     domain = list(args or [])
     if name:
         domain.append((env.spec(model).rec_name, operator, name))
     return name_get(env, model, env.search(model, domain, 0, limit))
 
 
-def check_access_rights(env: Env, model: str, operation: str,
-                        raise_exception: bool = True) -> bool:
+def check_access_rights(env: Env, model: str, operation: str, raise_exception: bool = True) -> bool:
     return True
 
 
@@ -101,8 +128,7 @@ GENERIC: dict[str, Method] = {
 }
 
 
-def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str,
-            name: str) -> Method:
+def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
     if name.startswith("_"):
         raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
     env.spec(model)  # UserError "Object X doesn't exist"
@@ -112,8 +138,9 @@ def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str,
     return method
 
 
-def call(method: Method, env: Env, model: str, args: Sequence[Any],
-         kwargs: Mapping[str, Any]) -> Any:
+def call(
+    method: Method, env: Env, model: str, args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> Any:
     if method.model_level:
         return method.fn(env, model, *args, **kwargs)
     if not args:

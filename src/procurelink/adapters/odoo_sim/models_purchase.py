@@ -14,30 +14,52 @@ from procurelink.adapters.odoo_sim.fields import Field, ModelSpec, Record, char,
 if TYPE_CHECKING:
     from procurelink.adapters.odoo_sim.orm import Env
 
-PO_STATES = (("draft", "RFQ"), ("sent", "RFQ Sent"), ("to approve", "To Approve"),
-             ("purchase", "Purchase Order"), ("done", "Locked"), ("cancel", "Cancelled"))
-MOVE_STATES = (("draft", "New"), ("waiting", "Waiting Another Move"),
-               ("confirmed", "Waiting Availability"), ("partially_available", "Partially Available"),
-               ("assigned", "Available"), ("done", "Done"), ("cancel", "Cancelled"))
-PICKING_STATES = (("draft", "Draft"), ("waiting", "Waiting Another Operation"),
-                  ("confirmed", "Waiting"), ("assigned", "Ready"), ("done", "Done"),
-                  ("cancel", "Cancelled"))
+PO_STATES = (
+    ("draft", "RFQ"),
+    ("sent", "RFQ Sent"),
+    ("to approve", "To Approve"),
+    ("purchase", "Purchase Order"),
+    ("done", "Locked"),
+    ("cancel", "Cancelled"),
+)
+MOVE_STATES = (
+    ("draft", "New"),
+    ("waiting", "Waiting Another Move"),
+    ("confirmed", "Waiting Availability"),
+    ("partially_available", "Partially Available"),
+    ("assigned", "Available"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+)
+PICKING_STATES = (
+    ("draft", "Draft"),
+    ("waiting", "Waiting Another Operation"),
+    ("confirmed", "Waiting"),
+    ("assigned", "Ready"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+)
 OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
 
 
 def lines_of(env: Env, order_id: int) -> list[Record]:
-    return [env.row("purchase.order.line", i)
-            for i in env.search("purchase.order.line", [("order_id", "=", order_id)])]
+    return [
+        env.row("purchase.order.line", i)
+        for i in env.search("purchase.order.line", [("order_id", "=", order_id)])
+    ]
 
 
 def moves_of_line(env: Env, line_id: int) -> list[Record]:
-    return [env.row("stock.move", i)
-            for i in env.search("stock.move", [("purchase_line_id", "=", line_id)])]
+    return [
+        env.row("stock.move", i)
+        for i in env.search("stock.move", [("purchase_line_id", "=", line_id)])
+    ]
 
 
 def order_pickings(env: Env, rec: Record) -> list[int]:
-    ids = {m.get("picking_id") for ln in lines_of(env, rec["id"])
-           for m in moves_of_line(env, ln["id"])}
+    ids = {
+        m.get("picking_id") for ln in lines_of(env, rec["id"]) for m in moves_of_line(env, ln["id"])
+    }
     return sorted(i for i in ids if i)
 
 
@@ -46,8 +68,10 @@ def _amount(env: Env, rec: Record) -> float:
 
 
 def _receipt_status(env: Env, rec: Record) -> str | None:
-    states = [env.value("stock.picking", env.row("stock.picking", p), "state")
-              for p in order_pickings(env, rec)]
+    states = [
+        env.value("stock.picking", env.row("stock.picking", p), "state")
+        for p in order_pickings(env, rec)
+    ]
     if not states or all(s == "cancel" for s in states):
         return None
     if all(s in ("done", "cancel") for s in states):
@@ -62,7 +86,9 @@ def _order_date_planned(env: Env, rec: Record) -> Any:
 
 
 def _messages(env: Env, rec: Record) -> list[int]:
-    return env.search("mail.message", [("model", "=", "purchase.order"), ("res_id", "=", rec["id"])])
+    return env.search(
+        "mail.message", [("model", "=", "purchase.order"), ("res_id", "=", rec["id"])]
+    )
 
 
 def _order_name(env: Env, rec: Record) -> str:
@@ -78,8 +104,9 @@ def line_subtotal(env: Env, rec: Record) -> float:
 def qty_received(env: Env, rec: Record) -> float:
     if _product_type(env, rec) == "service":
         return float(rec.get("qty_received_manual") or 0.0)
-    return sum(m.get("quantity") or 0.0 for m in moves_of_line(env, rec["id"])
-               if m.get("state") == "done")
+    return sum(
+        m.get("quantity") or 0.0 for m in moves_of_line(env, rec["id"]) if m.get("state") == "done"
+    )
 
 
 def _product_type(env: Env, rec: Record) -> Any:
@@ -94,7 +121,7 @@ def _product_uom_qty(env: Env, rec: Record) -> float:
     qty = float(rec.get("product_qty") or 0.0)
     if not line_uom or not stock_uom:
         return qty
-    return qty / line_uom["factor"] * stock_uom["factor"]  # 16-18 factor convention
+    return float(qty / line_uom["factor"] * stock_uom["factor"])  # 16-18 factor convention
 
 
 def _order_field(name: str) -> Any:
@@ -122,8 +149,9 @@ def _picking_state(env: Env, rec: Record) -> str:
 
 
 def _picking_moves(env: Env, rec: Record) -> list[Record]:
-    return [env.row("stock.move", i)
-            for i in env.search("stock.move", [("picking_id", "=", rec["id"])])]
+    return [
+        env.row("stock.move", i) for i in env.search("stock.move", [("picking_id", "=", rec["id"])])
+    ]
 
 
 def _picking_purchase(env: Env, rec: Record) -> int | None:
@@ -146,102 +174,174 @@ def _deadline(env: Env, rec: Record) -> Any:
 
 MONEY = "monetary"
 MODELS = [
-    ModelSpec("purchase.order", "Purchase Order", {
-        "name": char("Order Reference", required=True),
-        "partner_id": m2o("res.partner", "Vendor", required=True),
-        "partner_ref": char("Vendor Reference"), "origin": char("Source Document"),
-        "state": Field("selection", "Status", selection=PO_STATES),
-        "date_order": Field("datetime", "Order Deadline", required=True),
-        "date_approve": Field("datetime", "Confirmation Date", readonly=True),
-        "date_planned": Field("datetime", "Expected Arrival", compute=_order_date_planned),
-        "picking_type_id": m2o("stock.picking.type", "Deliver To", required=True),
-        "company_id": m2o("res.company", "Company", required=True),
-        "currency_id": m2o("res.currency", "Currency", required=True),
-        "user_id": m2o("res.users", "Buyer"), "notes": Field("html", "Terms and Conditions"),
-        "order_line": o2m("purchase.order.line", "order_id", "Order Lines"),
-        "amount_untaxed": computed(MONEY, "Untaxed Amount", _amount),
-        "amount_tax": computed(MONEY, "Taxes", lambda env, rec: 0.0),
-        "amount_total": computed(MONEY, "Total", _amount),
-        "picking_ids": computed("many2many", "Receptions", order_pickings,
-                                relation="stock.picking"),
-        "incoming_picking_count": computed("integer", "Incoming Shipment count",
-                                           lambda env, rec: len(order_pickings(env, rec)),
-                                           store=False),
-        "receipt_status": computed("selection", "Receipt Status", _receipt_status, selection=(
-            ("pending", "Not Received"), ("partial", "Partially Received"),
-            ("full", "Fully Received"))),
-        "invoice_status": computed("selection", "Billing Status", lambda env, rec: "no",
-                                   selection=(("no", "Nothing to Bill"), ("to invoice",
-                                               "Waiting Bills"), ("invoiced", "Fully Billed"))),
-        "priority": Field("selection", "Priority", selection=(("0", "Normal"), ("1", "Urgent"))),
-        "mail_reminder_confirmed": Field("boolean", "Reminder Confirmed", readonly=True),
-        "mail_reception_confirmed": Field("boolean", "Reception Confirmed", readonly=True),
-        "message_ids": computed("one2many", "Messages", _messages, relation="mail.message",
-                                store=False),
-    }, order="priority desc, id desc", display_name=_order_name,
-        defaults={"state": "draft", "priority": "0", "company_id": 1}),
-    ModelSpec("purchase.order.line", "Purchase Order Line", {
-        "order_id": m2o("purchase.order", "Order Reference", required=True),
-        "sequence": Field("integer", "Sequence"),
-        "product_id": m2o("product.product", "Product"),
-        "name": Field("text", "Description", required=True),
-        "product_qty": Field("float", "Quantity", required=True),
-        "product_uom_qty": computed("float", "Total Quantity", _product_uom_qty),
-        "product_uom": m2o("uom.uom", "Unit of Measure"),
-        "price_unit": Field("float", "Unit Price", required=True),
-        "discount": Field("float", "Discount (%)"),
-        "date_planned": Field("datetime", "Expected Arrival"),
-        "qty_received": computed("float", "Received Qty", qty_received),
-        "qty_received_manual": Field("float", "Manual Received Qty"),
-        "qty_received_method": computed("selection", "Received Qty Method", lambda env, rec: (
-            "manual" if _product_type(env, rec) == "service" else "stock_moves"),
-            selection=(("manual", "Manual"), ("stock_moves", "Stock Moves"))),
-        "qty_invoiced": computed("float", "Billed Qty", lambda env, rec: 0.0),
-        "qty_to_invoice": computed("float", "To Invoice Quantity", _to_invoice),
-        "price_subtotal": computed(MONEY, "Subtotal", line_subtotal),
-        "price_total": computed(MONEY, "Total", line_subtotal),
-        "price_tax": computed("float", "Tax", lambda env, rec: 0.0),
-        "move_ids": o2m("stock.move", "purchase_line_id", "Reservation", readonly=True),
-        "state": computed("selection", "Status", _order_field("state"), selection=PO_STATES),
-        "partner_id": computed("many2one", "Partner", _order_field("partner_id"),
-                               relation="res.partner"),
-        "currency_id": computed("many2one", "Currency", _order_field("currency_id"),
-                                relation="res.currency"),
-        "company_id": computed("many2one", "Company", _order_field("company_id"),
-                               relation="res.company"),
-        "display_type": Field("selection", "Display Type", selection=(
-            ("line_section", "Section"), ("line_note", "Note"))),
-    }, order="order_id, sequence, id", defaults={"sequence": 10}),
-    ModelSpec("stock.picking", "Transfer", {
-        "name": char("Reference"), "origin": char("Source Document"),
-        "partner_id": m2o("res.partner", "Contact"),
-        "picking_type_id": m2o("stock.picking.type", "Operation Type", required=True),
-        "picking_type_code": computed("selection", "Type of Operation", _picking_code,
-                                      store=False, selection=(("incoming", "Receipt"),
-                                                              ("outgoing", "Delivery"),
-                                                              ("internal", "Internal"))),
-        "state": computed("selection", "Status", _picking_state, selection=PICKING_STATES),
-        "scheduled_date": Field("datetime", "Scheduled Date"),
-        "date_deadline": computed("datetime", "Deadline", _deadline),
-        "date_done": Field("datetime", "Date of Transfer", readonly=True),
-        "move_ids": o2m("stock.move", "picking_id", "Stock Moves"),
-        "purchase_id": computed("many2one", "Purchase Orders", _picking_purchase,
-                                relation="purchase.order", store=False),
-        "company_id": m2o("res.company", "Company"),
-        "backorder_id": m2o("stock.picking", "Back Order of"),
-        "backorder_ids": o2m("stock.picking", "backorder_id", "Back Orders"),
-    }, order="scheduled_date asc, id desc"),
-    ModelSpec("stock.move", "Stock Move", {
-        "name": char("Description", required=True), "origin": char("Source Document"),
-        "product_id": m2o("product.product", "Product", required=True),
-        "product_uom_qty": Field("float", "Demand"),
-        "product_uom": m2o("uom.uom", "UoM", required=True),
-        "quantity": Field("float", "Quantity"), "picked": Field("boolean", "Picked"),
-        "purchase_line_id": m2o("purchase.order.line", "Purchase Order Line", readonly=True),
-        "picking_id": m2o("stock.picking", "Transfer"),
-        "picking_type_id": m2o("stock.picking.type", "Operation Type"),
-        "state": Field("selection", "Status", selection=MOVE_STATES, readonly=True),
-        "date": Field("datetime", "Date Scheduled", required=True),
-        "date_deadline": Field("datetime", "Deadline"),
-    }, order="id", defaults={"state": "draft"}),
+    ModelSpec(
+        "purchase.order",
+        "Purchase Order",
+        {
+            "name": char("Order Reference", required=True),
+            "partner_id": m2o("res.partner", "Vendor", required=True),
+            "partner_ref": char("Vendor Reference"),
+            "origin": char("Source Document"),
+            "state": Field("selection", "Status", selection=PO_STATES),
+            "date_order": Field("datetime", "Order Deadline", required=True),
+            "date_approve": Field("datetime", "Confirmation Date", readonly=True),
+            "date_planned": Field("datetime", "Expected Arrival", compute=_order_date_planned),
+            "picking_type_id": m2o("stock.picking.type", "Deliver To", required=True),
+            "company_id": m2o("res.company", "Company", required=True),
+            "currency_id": m2o("res.currency", "Currency", required=True),
+            "user_id": m2o("res.users", "Buyer"),
+            "notes": Field("html", "Terms and Conditions"),
+            "order_line": o2m("purchase.order.line", "order_id", "Order Lines"),
+            "amount_untaxed": computed(MONEY, "Untaxed Amount", _amount),
+            "amount_tax": computed(MONEY, "Taxes", lambda env, rec: 0.0),
+            "amount_total": computed(MONEY, "Total", _amount),
+            "picking_ids": computed(
+                "many2many", "Receptions", order_pickings, relation="stock.picking"
+            ),
+            "incoming_picking_count": computed(
+                "integer",
+                "Incoming Shipment count",
+                lambda env, rec: len(order_pickings(env, rec)),
+                store=False,
+            ),
+            "receipt_status": computed(
+                "selection",
+                "Receipt Status",
+                _receipt_status,
+                selection=(
+                    ("pending", "Not Received"),
+                    ("partial", "Partially Received"),
+                    ("full", "Fully Received"),
+                ),
+            ),
+            "invoice_status": computed(
+                "selection",
+                "Billing Status",
+                lambda env, rec: "no",
+                selection=(
+                    ("no", "Nothing to Bill"),
+                    ("to invoice", "Waiting Bills"),
+                    ("invoiced", "Fully Billed"),
+                ),
+            ),
+            "priority": Field(
+                "selection", "Priority", selection=(("0", "Normal"), ("1", "Urgent"))
+            ),
+            "mail_reminder_confirmed": Field("boolean", "Reminder Confirmed", readonly=True),
+            "mail_reception_confirmed": Field("boolean", "Reception Confirmed", readonly=True),
+            "message_ids": computed(
+                "one2many", "Messages", _messages, relation="mail.message", store=False
+            ),
+        },
+        order="priority desc, id desc",
+        display_name=_order_name,
+        defaults={"state": "draft", "priority": "0", "company_id": 1},
+    ),
+    ModelSpec(
+        "purchase.order.line",
+        "Purchase Order Line",
+        {
+            "order_id": m2o("purchase.order", "Order Reference", required=True),
+            "sequence": Field("integer", "Sequence"),
+            "product_id": m2o("product.product", "Product"),
+            "name": Field("text", "Description", required=True),
+            "product_qty": Field("float", "Quantity", required=True),
+            "product_uom_qty": computed("float", "Total Quantity", _product_uom_qty),
+            "product_uom": m2o("uom.uom", "Unit of Measure"),
+            "price_unit": Field("float", "Unit Price", required=True),
+            "discount": Field("float", "Discount (%)"),
+            "date_planned": Field("datetime", "Expected Arrival"),
+            "qty_received": computed("float", "Received Qty", qty_received),
+            "qty_received_manual": Field("float", "Manual Received Qty"),
+            "qty_received_method": computed(
+                "selection",
+                "Received Qty Method",
+                lambda env, rec: (
+                    "manual" if _product_type(env, rec) == "service" else "stock_moves"
+                ),
+                selection=(("manual", "Manual"), ("stock_moves", "Stock Moves")),
+            ),
+            "qty_invoiced": computed("float", "Billed Qty", lambda env, rec: 0.0),
+            "qty_to_invoice": computed("float", "To Invoice Quantity", _to_invoice),
+            "price_subtotal": computed(MONEY, "Subtotal", line_subtotal),
+            "price_total": computed(MONEY, "Total", line_subtotal),
+            "price_tax": computed("float", "Tax", lambda env, rec: 0.0),
+            "move_ids": o2m("stock.move", "purchase_line_id", "Reservation", readonly=True),
+            "state": computed("selection", "Status", _order_field("state"), selection=PO_STATES),
+            "partner_id": computed(
+                "many2one", "Partner", _order_field("partner_id"), relation="res.partner"
+            ),
+            "currency_id": computed(
+                "many2one", "Currency", _order_field("currency_id"), relation="res.currency"
+            ),
+            "company_id": computed(
+                "many2one", "Company", _order_field("company_id"), relation="res.company"
+            ),
+            "display_type": Field(
+                "selection",
+                "Display Type",
+                selection=(("line_section", "Section"), ("line_note", "Note")),
+            ),
+        },
+        order="order_id, sequence, id",
+        defaults={"sequence": 10},
+    ),
+    ModelSpec(
+        "stock.picking",
+        "Transfer",
+        {
+            "name": char("Reference"),
+            "origin": char("Source Document"),
+            "partner_id": m2o("res.partner", "Contact"),
+            "picking_type_id": m2o("stock.picking.type", "Operation Type", required=True),
+            "picking_type_code": computed(
+                "selection",
+                "Type of Operation",
+                _picking_code,
+                store=False,
+                selection=(
+                    ("incoming", "Receipt"),
+                    ("outgoing", "Delivery"),
+                    ("internal", "Internal"),
+                ),
+            ),
+            "state": computed("selection", "Status", _picking_state, selection=PICKING_STATES),
+            "scheduled_date": Field("datetime", "Scheduled Date"),
+            "date_deadline": computed("datetime", "Deadline", _deadline),
+            "date_done": Field("datetime", "Date of Transfer", readonly=True),
+            "move_ids": o2m("stock.move", "picking_id", "Stock Moves"),
+            "purchase_id": computed(
+                "many2one",
+                "Purchase Orders",
+                _picking_purchase,
+                relation="purchase.order",
+                store=False,
+            ),
+            "company_id": m2o("res.company", "Company"),
+            "backorder_id": m2o("stock.picking", "Back Order of"),
+            "backorder_ids": o2m("stock.picking", "backorder_id", "Back Orders"),
+        },
+        order="scheduled_date asc, id desc",
+    ),
+    ModelSpec(
+        "stock.move",
+        "Stock Move",
+        {
+            "name": char("Description", required=True),
+            "origin": char("Source Document"),
+            "product_id": m2o("product.product", "Product", required=True),
+            "product_uom_qty": Field("float", "Demand"),
+            "product_uom": m2o("uom.uom", "UoM", required=True),
+            "quantity": Field("float", "Quantity"),
+            "picked": Field("boolean", "Picked"),
+            "purchase_line_id": m2o("purchase.order.line", "Purchase Order Line", readonly=True),
+            "picking_id": m2o("stock.picking", "Transfer"),
+            "picking_type_id": m2o("stock.picking.type", "Operation Type"),
+            "state": Field("selection", "Status", selection=MOVE_STATES, readonly=True),
+            "date": Field("datetime", "Date Scheduled", required=True),
+            "date_deadline": Field("datetime", "Deadline"),
+        },
+        order="id",
+        defaults={"state": "draft"},
+    ),
 ]

@@ -150,8 +150,11 @@ class Env:
             current = spec.relation or current
             records = [self.row(current, i) for i in ids if self.exists(current, i)]
         last = self.field(current, names[-1])
-        values = [v for rec in records for v in domains.x2many_values(
-            last, self.value(current, rec, names[-1]))]
+        values = [
+            v
+            for rec in records
+            for v in domains.x2many_values(last, self.value(current, rec, names[-1]))
+        ]
         return last, values or [None]
 
     def ancestors(self, spec: Field, rid: int) -> set[int]:
@@ -164,8 +167,14 @@ class Env:
         return seen
 
     # -- ORM methods -------------------------------------------------------------------
-    def search(self, model: str, domain: Sequence[Any], offset: int = 0,
-               limit: int | None = None, order: str | None = None) -> list[int]:
+    def search(
+        self,
+        model: str,
+        domain: Sequence[Any],
+        offset: int = 0,
+        limit: int | None = None,
+        order: str | None = None,
+    ) -> list[int]:
         domains.validate(self, model, domain)
         rows = [r for r in self.table(model).values() if domains.matches(self, model, r, domain)]
         rows = self._sorted(model, rows, order or self.spec(model).order)
@@ -176,8 +185,12 @@ class Env:
         keys = []
         for part in order.split(","):
             words = part.split()
-            if not words or words[0] not in self.fields(model) or len(words) > 2 or (
-                    len(words) == 2 and words[1].lower() not in ("asc", "desc")):
+            if (
+                not words
+                or words[0] not in self.fields(model)
+                or len(words) > 2
+                or (len(words) == 2 and words[1].lower() not in ("asc", "desc"))
+            ):
                 raise ValueError(f'Invalid "order" specified ({order}).')
             keys.append((words[0], len(words) == 2 and words[1].lower() == "desc"))
         for name, desc in reversed(keys):
@@ -189,8 +202,13 @@ class Env:
             rows.sort(key=key, reverse=desc)
         return rows
 
-    def read(self, model: str, ids: Sequence[int], fields: Sequence[str] | None = None,
-             load: str | None = "_classic_read") -> list[dict[str, Any]]:
+    def read(
+        self,
+        model: str,
+        ids: Sequence[int],
+        fields: Sequence[str] | None = None,
+        load: str | None = "_classic_read",
+    ) -> list[dict[str, Any]]:
         specs = self.fields(model)
         names = list(fields) if fields else list(specs)
         for name in names:

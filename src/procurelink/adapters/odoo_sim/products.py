@@ -28,11 +28,17 @@ def _template_defaults(env: Env, vals: dict[str, Any]) -> None:
 def _template_created(env: Env, tmpl_id: int) -> None:
     if env.context.get("create_product_product", True):
         template = env.row("product.template", tmpl_id)
-        env.create("product.product", {
-            **{k: template[k] for k in PRODUCT_FIELDS if k in template and
-               PRODUCT_FIELDS[k].compute is None},
-            "product_tmpl_id": tmpl_id,
-        })
+        env.create(
+            "product.product",
+            {
+                **{
+                    k: template[k]
+                    for k in PRODUCT_FIELDS
+                    if k in template and PRODUCT_FIELDS[k].compute is None
+                },
+                "product_tmpl_id": tmpl_id,
+            },
+        )
 
 
 def _supplierinfo_defaults(env: Env, vals: dict[str, Any]) -> None:

@@ -26,19 +26,28 @@ def _prepare_order(env: Env, vals: dict[str, Any]) -> None:
         vals["currency_id"] = company.get("currency_id")
     if not vals.get("picking_type_id"):
         # The first incoming type of a warehouse of the company (reference section 3.5).
-        found = env.search("stock.picking.type", [
-            ("code", "=", "incoming"), ("warehouse_id.company_id", "=", vals.get("company_id"))
-        ], limit=1)
+        found = env.search(
+            "stock.picking.type",
+            [("code", "=", "incoming"), ("warehouse_id.company_id", "=", vals.get("company_id"))],
+            limit=1,
+        )
         vals["picking_type_id"] = found[0] if found else False
 
 
 def select_seller(env: Env, partner_id: int, product: Record, qty: float) -> Record | None:
     """``_select_seller``: the vendor's price-list entry for the product and quantity."""
-    ids = env.search("product.supplierinfo", [
-        ("partner_id", "=", partner_id), ("min_qty", "<=", qty),
-        "|", ("product_id", "=", product["id"]),
-        "&", ("product_id", "=", False), ("product_tmpl_id", "=", product["product_tmpl_id"]),
-    ])
+    ids = env.search(
+        "product.supplierinfo",
+        [
+            ("partner_id", "=", partner_id),
+            ("min_qty", "<=", qty),
+            "|",
+            ("product_id", "=", product["id"]),
+            "&",
+            ("product_id", "=", False),
+            ("product_tmpl_id", "=", product["product_tmpl_id"]),
+        ],
+    )
     return env.row("product.supplierinfo", ids[0]) if ids else None
 
 
@@ -61,7 +70,9 @@ def _prepare_line(env: Env, vals: dict[str, Any]) -> None:
         vals["date_planned"] = (start + timedelta(days=days)).strftime(DATETIME_FORMAT)
     if "name" not in vals:
         if seller and seller.get("product_code"):
-            vals["name"] = f"[{seller['product_code']}] {seller.get('product_name') or product['name']}"
+            vals["name"] = (
+                f"[{seller['product_code']}] {seller.get('product_name') or product['name']}"
+            )
         else:
             vals["name"] = env.display_name("product.product", product["id"])
 
@@ -76,7 +87,7 @@ def _line_created(env: Env, line_id: int) -> None:
 
 def _is_storable(env: Env, line: Record) -> bool:
     product = env.table("product.product").get(line.get("product_id") or 0)
-    return bool(product) and product.get("detailed_type") in STORABLE
+    return product is not None and product.get("detailed_type") in STORABLE
 
 
 def _check_line_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
@@ -86,8 +97,11 @@ def _check_line_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
         line = env.row("purchase.order.line", line_id)
         state = env.value("purchase.order.line", line, "state")
         received = env.value("purchase.order.line", line, "qty_received")
-        if state == "purchase" and _is_storable(env, line) and float(vals["product_qty"]) < (
-                received - 1e-9):
+        if (
+            state == "purchase"
+            and _is_storable(env, line)
+            and float(vals["product_qty"]) < (received - 1e-9)
+        ):
             raise UserError(
                 "You cannot decrease the ordered quantity below the received quantity.\n"
                 "Create a return first."
@@ -197,8 +211,10 @@ def _set_state(state: str, *, result: Any, only_from: tuple[str, ...] = ()) -> A
 HOOKS = {
     "purchase.order": Hooks(prepare_create=_prepare_order, before_unlink=_check_order_unlink),
     "purchase.order.line": Hooks(
-        prepare_create=_prepare_line, after_create=_line_created,
-        before_write=_check_line_write, after_write=_line_written,
+        prepare_create=_prepare_line,
+        after_create=_line_created,
+        before_write=_check_line_write,
+        after_write=_line_written,
         before_unlink=_check_line_unlink,
     ),
 }

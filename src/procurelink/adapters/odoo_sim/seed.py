@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from procurelink.adapters.odoo_sim.purchase import button_confirm
 from procurelink.adapters.odoo_sim.orm import Env
+from procurelink.adapters.odoo_sim.purchase import button_confirm
 
 COMPANY = "ACME Manufacturing"
 SUPPLIERS = (  # (name, ref, email) -> res.partner ids 4, 5, 6
@@ -18,9 +18,12 @@ SUPPLIERS = (  # (name, ref, email) -> res.partner ids 4, 5, 6
     ("Fastener Direct Inc", "FD-V-31007", "edi@fastenerdirect.example"),
 )
 UOMS = (  # (name, category id, factor, type, rounding) -> uom.uom ids 1..7
-    ("Units", 1, 1.0, "reference", 1.0), ("Dozens", 1, 1 / 12, "bigger", 0.01),
-    ("kg", 2, 1.0, "reference", 0.01), ("g", 2, 1000.0, "smaller", 0.01),
-    ("t", 2, 0.001, "bigger", 0.01), ("m", 3, 1.0, "reference", 0.01),
+    ("Units", 1, 1.0, "reference", 1.0),
+    ("Dozens", 1, 1 / 12, "bigger", 0.01),
+    ("kg", 2, 1.0, "reference", 0.01),
+    ("g", 2, 1000.0, "smaller", 0.01),
+    ("t", 2, 0.001, "bigger", 0.01),
+    ("m", 3, 1.0, "reference", 0.01),
     ("L", 4, 1.0, "reference", 0.01),
 )
 U, DOZ, KG, M, L = 1, 2, 3, 6, 7
@@ -53,18 +56,47 @@ SUPPLIERINFO = (  # (partner id, product id, vendor code, vendor name, price, de
     (6, 4, "FD-4762-M8X25", "SOCKET HEAD CAP SCREW M8X25 12.9", 2.60, 5),
     (6, 12, "FD-CO-WM", "CUTTING OIL WATER-MISCIBLE", 6.20, 3),
 )
-ORDERS = (  # (partner, date_order, [(product, qty, date_planned)], confirm) -> ids 1..6, P00001..P00006
-    (4, "2025-03-03 08:00:00", [(5, 500, "2025-03-17 10:00:00"), (6, 120, "2025-03-17 10:00:00"),
-                                (1, 2000, "2025-03-14 10:00:00")], False),
+# (partner, date_order, [(product, qty, date_planned)], confirm) -> ids 1..6, P00001..P00006
+ORDERS = (
+    (
+        4,
+        "2025-03-03 08:00:00",
+        [
+            (5, 500, "2025-03-17 10:00:00"),
+            (6, 120, "2025-03-17 10:00:00"),
+            (1, 2000, "2025-03-14 10:00:00"),
+        ],
+        False,
+    ),
     (4, "2025-03-04 09:30:00", [(7, 250, "2025-03-18 10:00:00")], True),
-    (5, "2025-03-05 07:45:00", [(8, 200, "2025-03-26 10:00:00"), (9, 500, "2025-03-26 10:00:00"),
-                                (10, 10, "2025-03-12 10:00:00")], False),
+    (
+        5,
+        "2025-03-05 07:45:00",
+        [
+            (8, 200, "2025-03-26 10:00:00"),
+            (9, 500, "2025-03-26 10:00:00"),
+            (10, 10, "2025-03-12 10:00:00"),
+        ],
+        False,
+    ),
     (5, "2025-03-06 11:00:00", [(11, 1000, "2025-03-20 10:00:00")], False),
-    (6, "2025-03-06 13:15:00", [(1, 5000, "2025-03-11 10:00:00"), (2, 5000, "2025-03-11 10:00:00"),
-                                (3, 5000, "2025-03-11 10:00:00"), (4, 50, "2025-03-11 10:00:00")],
-     False),
-    (6, "2025-03-07 08:20:00", [(2, 10000, "2025-03-12 10:00:00"), (12, 40, "2025-03-10 10:00:00")],
-     True),
+    (
+        6,
+        "2025-03-06 13:15:00",
+        [
+            (1, 5000, "2025-03-11 10:00:00"),
+            (2, 5000, "2025-03-11 10:00:00"),
+            (3, 5000, "2025-03-11 10:00:00"),
+            (4, 50, "2025-03-11 10:00:00"),
+        ],
+        False,
+    ),
+    (
+        6,
+        "2025-03-07 08:20:00",
+        [(2, 10000, "2025-03-12 10:00:00"), (12, 40, "2025-03-10 10:00:00")],
+        True,
+    ),
 )
 
 
@@ -77,16 +109,40 @@ def seed_base(env: Env) -> None:
     c("res.partner", {"name": "OdooBot"})
     c("res.company", {"name": COMPANY, "partner_id": 1, "currency_id": 1})
     c("res.users", {"name": "OdooBot", "login": "__system__", "partner_id": 2, "company_id": 1})
-    for category in ("Unit", "Weight", "Length / Distance", "Volume"):
-        c("uom.category", {"name": category})
-    for name, category, factor, kind, rounding in UOMS:
-        c("uom.uom", {"name": name, "category_id": category, "factor": factor,
-                      "uom_type": kind, "rounding": rounding})
+    for category_name in ("Unit", "Weight", "Length / Distance", "Volume"):
+        c("uom.category", {"name": category_name})
+    for uom_name, category, factor, kind, rounding in UOMS:
+        c(
+            "uom.uom",
+            {
+                "name": uom_name,
+                "category_id": category,
+                "factor": factor,
+                "uom_type": kind,
+                "rounding": rounding,
+            },
+        )
     c("stock.warehouse", {"name": "Werk 2", "code": "WH2", "company_id": 1, "partner_id": 1})
-    c("stock.picking.type", {"name": "Receipts", "code": "incoming", "sequence_code": "IN",
-                             "warehouse_id": 1, "company_id": 1})
-    c("stock.picking.type", {"name": "Delivery Orders", "code": "outgoing",
-                             "sequence_code": "OUT", "warehouse_id": 1, "company_id": 1})
+    c(
+        "stock.picking.type",
+        {
+            "name": "Receipts",
+            "code": "incoming",
+            "sequence_code": "IN",
+            "warehouse_id": 1,
+            "company_id": 1,
+        },
+    )
+    c(
+        "stock.picking.type",
+        {
+            "name": "Delivery Orders",
+            "code": "outgoing",
+            "sequence_code": "OUT",
+            "warehouse_id": 1,
+            "company_id": 1,
+        },
+    )
     env.write("stock.warehouse", [1], {"in_type_id": 1})
     c("mail.message.subtype", {"name": "Discussions", "internal": False})
     c("mail.message.subtype", {"name": "Note", "internal": True})
@@ -96,19 +152,44 @@ def seed_demo(env: Env) -> None:
     """Suppliers, products, price lists and orders (ids in the package docstring)."""
     c = env.create
     for name, ref, email in SUPPLIERS:
-        c("res.partner", {"name": name, "ref": ref, "email": email, "is_company": True,
-                          "supplier_rank": 1})
+        c(
+            "res.partner",
+            {"name": name, "ref": ref, "email": email, "is_company": True, "supplier_rank": 1},
+        )
     for code, name, uom, po_uom, barcode in PRODUCTS:
-        c("product.template", {"name": name, "default_code": code, "uom_id": uom,
-                               "uom_po_id": po_uom, "barcode": barcode or False,
-                               "detailed_type": "product"})
+        c(
+            "product.template",
+            {
+                "name": name,
+                "default_code": code,
+                "uom_id": uom,
+                "uom_po_id": po_uom,
+                "barcode": barcode or False,
+                "detailed_type": "product",
+            },
+        )
     for partner, product, code, vendor_name, price, delay in SUPPLIERINFO:
-        c("product.supplierinfo", {"partner_id": partner, "product_tmpl_id": product,
-                                   "product_code": code, "product_name": vendor_name,
-                                   "price": price, "delay": delay, "min_qty": 0})
+        c(
+            "product.supplierinfo",
+            {
+                "partner_id": partner,
+                "product_tmpl_id": product,
+                "product_code": code,
+                "product_name": vendor_name,
+                "price": price,
+                "delay": delay,
+                "min_qty": 0,
+            },
+        )
     for partner, date_order, lines, confirm in ORDERS:
-        order_id = c("purchase.order", {"partner_id": partner, "date_order": date_order,
-                                        "order_line": [_line(*ln) for ln in lines]})
+        order_id = c(
+            "purchase.order",
+            {
+                "partner_id": partner,
+                "date_order": date_order,
+                "order_line": [_line(*ln) for ln in lines],
+            },
+        )
         if confirm:
             button_confirm(env, "purchase.order", [order_id])
 

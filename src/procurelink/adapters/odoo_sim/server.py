@@ -19,7 +19,7 @@ from procurelink.adapters.odoo_sim.service import SimOdoo, SimUser
 from procurelink.adapters.odoo_sim.transports import ROUTES
 
 DEFAULT_DB = "procurelink"
-ADMIN_API_KEY = "5f0c3b0e6a1d4c2b9e8f7a6b5c4d3e2f1a0b9c8d"  # noqa: S105 - simulator fixture
+ADMIN_API_KEY = "5f0c3b0e6a1d4c2b9e8f7a6b5c4d3e2f1a0b9c8d"
 DEFAULT_USERS = (SimUser("admin", "admin", (ADMIN_API_KEY,), "Administrator"),)
 SUPERUSER_ID = 1
 
@@ -45,8 +45,9 @@ def create_app(
     for user in users:
         name = user.name or user.login
         partner = env.create("res.partner", {"name": name, "parent_id": 1})
-        uid = env.create("res.users", {"name": name, "login": user.login,
-                                       "partner_id": partner, "company_id": 1})
+        uid = env.create(
+            "res.users", {"name": name, "login": user.login, "partner_id": partner, "company_id": 1}
+        )
         sim.users[uid] = user
     if seed:
         seed_demo(env)
@@ -55,11 +56,17 @@ def create_app(
     return app
 
 
-async def serve(host: str = "127.0.0.1", port: int = 8069, *, app: Starlette | None = None,
-                log_level: str = "warning") -> None:
+async def serve(
+    host: str = "127.0.0.1",
+    port: int = 8069,
+    *,
+    app: Starlette | None = None,
+    log_level: str = "warning",
+) -> None:
     """Run the simulator inside the caller's event loop until cancelled."""
-    config = uvicorn.Config(app or create_app(), host=host, port=port, log_level=log_level,
-                            lifespan="off")
+    config = uvicorn.Config(
+        app or create_app(), host=host, port=port, log_level=log_level, lifespan="off"
+    )
     await uvicorn.Server(config).serve()
 
 
@@ -76,8 +83,9 @@ def running(app: Starlette | None = None, host: str = "127.0.0.1") -> Iterator[s
     A thread (not a task) so that one server can outlive pytest-asyncio's per-test loops.
     """
     port = free_port(host)
-    config = uvicorn.Config(app or create_app(), host=host, port=port, log_level="warning",
-                            lifespan="off")
+    config = uvicorn.Config(
+        app or create_app(), host=host, port=port, log_level="warning", lifespan="off"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name=f"odoo-sim:{port}", daemon=True)
     thread.start()

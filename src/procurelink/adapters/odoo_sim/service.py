@@ -53,7 +53,7 @@ class SimOdoo:
     def dispatch(self, service: str, method: str, params: Sequence[Any]) -> Any:
         handler = {"common": self._common, "object": self._object, "db": self._db}.get(service)
         if handler is None:
-            raise Exception(f"No such service: {service}")  # noqa: TRY002 - Odoo raises this
+            raise Exception(f"No such service: {service}")
         return handler(method, list(params))
 
     def version_info(self) -> dict[str, Any]:

@@ -23,8 +23,7 @@ from procurelink.adapters.odoo_sim.service import SimOdoo
 def _fault(exc: BaseException) -> xmlrpc.client.Fault:
     code = xmlrpc_code(exc)
     # Codes 2-4 carry the message; anything else carries the full traceback.
-    text = str(exc.args[0]) if code != 1 and exc.args else "".join(
-        traceback.format_exception(exc))
+    text = str(exc.args[0]) if code != 1 and exc.args else "".join(traceback.format_exception(exc))
     return xmlrpc.client.Fault(code, text)
 
 
