@@ -8,7 +8,8 @@ from typing import Any
 from procurelink.adapters.odoo_sim.clock import DATETIME_FORMAT
 from procurelink.adapters.odoo_sim.faults import UserError
 from procurelink.adapters.odoo_sim.fields import Record
-from procurelink.adapters.odoo_sim.models_purchase import OPEN, lines_of, moves_of_line
+from procurelink.adapters.odoo_sim.models_purchase import lines_of, moves_of_line
+from procurelink.adapters.odoo_sim.models_stock import OPEN
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
 from procurelink.adapters.odoo_sim.stock import add_receipt_move, create_receipt
 

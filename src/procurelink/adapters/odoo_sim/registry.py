@@ -7,9 +7,10 @@ from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
 from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MODELS
+from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
 from procurelink.adapters.odoo_sim.orm import Hooks
 
-MODELS: dict[str, ModelSpec] = {m.name: m for m in (*BASE_MODELS, *PURCHASE_MODELS)}
+MODELS: dict[str, ModelSpec] = {m.name: m for m in (*BASE_MODELS, *PURCHASE_MODELS, *STOCK_MODELS)}
 
 HOOKS: dict[str, Hooks] = {**products.HOOKS, **purchase.HOOKS, **stock.HOOKS}
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from procurelink.adapters.odoo_sim.faults import UserError
 from procurelink.adapters.odoo_sim.fields import Record
-from procurelink.adapters.odoo_sim.models_purchase import OPEN
+from procurelink.adapters.odoo_sim.models_stock import OPEN
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
 
 
