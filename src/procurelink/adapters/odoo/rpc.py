@@ -99,7 +99,7 @@ def _result(response: httpx.Response, where: dict[str, str]) -> Any:
         (result,), _ = xmlrpc.client.loads(response.content)
     except xmlrpc.client.Fault as fault:
         return _fault(fault, where)
-    except (ExpatError, ValueError) as exc:
+    except (ExpatError, ValueError, xmlrpc.client.ResponseError) as exc:
         # A proxy's or load balancer's HTML error page: the server is not itself right now.
         raise ErpUnavailable(
             "Odoo answered with something other than XML-RPC", status=status, **where

@@ -64,7 +64,8 @@ def _prepare_line(env: Env, vals: dict[str, Any]) -> None:
         return
     seller = select_seller(env, order["partner_id"], product, float(vals["product_qty"]))
     vals.setdefault("product_uom", product.get("uom_po_id"))
-    vals.setdefault("price_unit", seller["price"] if seller else product.get("standard_price"))
+    cost = product.get("standard_price") or 0.0
+    vals.setdefault("price_unit", seller["price"] if seller else cost)
     if "date_planned" not in vals:
         start = datetime.strptime(order["date_order"], DATETIME_FORMAT)
         days = seller.get("delay") or 0 if seller else 0
