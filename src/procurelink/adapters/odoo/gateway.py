@@ -1,0 +1,183 @@
+"""``OdooGateway``: the ``ErpGateway`` port over Odoo's XML-RPC API (Odoo 17 field names).
+
+Reads are batched (one call per model, independent calls concurrently); an acknowledgment
+is one ``write`` plus one ``message_post`` (reference pitfalls 1-3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+import httpx
+
+from procurelink.adapters.odoo import mapping
+from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.adapters.odoo.settings import OdooSettings
+from procurelink.errors import ErpError
+from procurelink.ports.erp import AcknowledgmentWrite, ErpChange, ErpOrder
+
+ORDER_FIELDS = [
+    "name",
+    "state",
+    "partner_id",
+    "partner_ref",
+    "date_order",
+    "date_planned",
+    "currency_id",
+    "company_id",
+    "picking_type_id",
+    "amount_total",
+    "order_line",
+    "write_date",
+]
+LINE_FIELDS = [
+    "sequence",
+    "product_id",
+    "name",
+    "product_qty",
+    "product_uom",
+    "price_unit",
+    "date_planned",
+    "display_type",
+]
+PRODUCT_FIELDS = ["default_code", "barcode", "product_tmpl_id"]
+SUPPLIERINFO_FIELDS = ["product_id", "product_tmpl_id", "product_code"]
+PAGE = 500
+# A requested date becomes midday UTC: the same calendar day in every time zone from
+# UTC-11 to UTC+11, whatever the Odoo user's tz is.
+DATE_TIME = "12:00:00"
+
+
+def odoo_datetime(value: datetime) -> str:
+    """Odoo's wire format: naive UTC, seconds (aware values are converted first)."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value.strftime("%Y-%m-%d %H:%M:%S")
+
+
+class OdooGateway:
+    """``OdooGateway(settings)`` or, to share a client or test transport,
+    ``OdooGateway(settings, client=httpx.AsyncClient(...))``."""
+
+    def __init__(self, settings: OdooSettings, *, client: httpx.AsyncClient | None = None):
+        self.rpc = OdooRpc(settings, client=client)
+
+    async def changed_orders(self, since: datetime | None) -> list[ErpChange]:
+        domain: list[Any] = [] if since is None else [("write_date", ">=", odoo_datetime(since))]
+        changes: list[ErpChange] = []
+        offset = 0
+        while True:
+            rows = await self.rpc.execute_kw(
+                "purchase.order",
+                "search_read",
+                [domain],
+                {
+                    "fields": ["write_date"],
+                    "order": "write_date asc, id asc",
+                    "offset": offset,
+                    "limit": PAGE,
+                },
+            )
+            changes.extend(ErpChange(odoo_id=r["id"], write_date=r["write_date"]) for r in rows)
+            if len(rows) < PAGE:
+                return changes
+            offset += PAGE
+
+    async def read_order(self, odoo_id: int) -> ErpOrder:
+        order = await self._read_one("purchase.order", odoo_id, ORDER_FIELDS)
+        partner_id = mapping.m2o_id(order["partner_id"])
+        type_id = mapping.m2o_id(order["picking_type_id"])
+        lines, partner, picking_type = await asyncio.gather(
+            self._read("purchase.order.line", order["order_line"], LINE_FIELDS),
+            self._read_one("res.partner", partner_id or 0, ["name", "ref"]),
+            self._read("stock.picking.type", [type_id] if type_id else [], ["warehouse_id"]),
+        )
+        product_ids = sorted({pid for ln in lines if (pid := mapping.m2o_id(ln["product_id"]))})
+        warehouse_id = mapping.m2o_id(picking_type[0]["warehouse_id"]) if picking_type else None
+        products_rows, warehouses = await asyncio.gather(
+            self._read("product.product", product_ids, PRODUCT_FIELDS),
+            self._read("stock.warehouse", [warehouse_id] if warehouse_id else [], ["name", "code"]),
+        )
+        products = {p["id"]: p for p in products_rows}
+        template_ids = sorted(
+            {t for p in products_rows if (t := mapping.m2o_id(p["product_tmpl_id"]))}
+        )
+        supplierinfo = (
+            await self.rpc.execute_kw(
+                "product.supplierinfo",
+                "search_read",
+                [
+                    [
+                        ("partner_id", "=", partner["id"]),
+                        ("product_tmpl_id", "in", template_ids),
+                    ]
+                ],
+                {"fields": SUPPLIERINFO_FIELDS},
+            )
+            if template_ids
+            else []
+        )
+        records = mapping.OrderRecords(
+            order=order,
+            lines=lines,
+            partner=partner,
+            products=products,
+            vendor_codes=mapping.vendor_codes(supplierinfo, products),
+            warehouse=warehouses[0] if warehouses else None,
+        )
+        return ErpOrder(
+            order=mapping.to_purchase_order(records),
+            state=order["state"],
+            write_date=order["write_date"],
+            supplier_odoo_id=partner["id"],
+        )
+
+    async def apply_acknowledgment(self, write: AcknowledgmentWrite) -> None:
+        vals: dict[str, Any] = {}
+        if write.vendor_ref is not None:
+            vals["partner_ref"] = write.vendor_ref
+        commands = []
+        for line in write.lines:
+            changed: dict[str, Any] = {}
+            if line.date_planned is not None:
+                changed["date_planned"] = _planned(line.date_planned)
+            if line.product_qty is not None:
+                changed["product_qty"] = float(line.product_qty)  # XML-RPC has no decimal
+            if changed:
+                commands.append([1, line.odoo_line_id, changed])
+        if commands:
+            vals["order_line"] = commands
+        if vals:  # write() applies one dict; (1, id, vals) commands give per-line values
+            await self.rpc.execute_kw("purchase.order", "write", [[write.order_odoo_id], vals])
+        await self.rpc.execute_kw(
+            "purchase.order",
+            "message_post",
+            [[write.order_odoo_id]],
+            {
+                "body": write.note,
+                "message_type": "comment",
+                "subtype_xmlid": "mail.mt_note",
+            },
+        )
+
+    async def close(self) -> None:
+        await self.rpc.aclose()
+
+    async def _read(self, model: str, ids: Sequence[int], fields: list[str]) -> list[Any]:
+        if not ids:
+            return []
+        rows = await self.rpc.execute_kw(model, "read", [list(ids)], {"fields": fields})
+        return list(rows)
+
+    async def _read_one(self, model: str, rid: int, fields: list[str]) -> dict[str, Any]:
+        rows = await self._read(model, [rid], fields)
+        if not rows:
+            raise ErpError(f"{model} {rid} not found", model=model, odoo_id=rid)
+        return dict(rows[0])
+
+
+def _planned(day: date) -> str:
+    return f"{day.isoformat()} {DATE_TIME}"

@@ -1,0 +1,150 @@
+"""Remote-callable methods and ``call_kw`` (reference section 1.2, ``odoo.api.call_kw``).
+
+Model-level methods (``@api.model``) get ``args`` as they are; record methods take the id
+list from ``args[0]``. Business methods register per model in ``registry.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from procurelink.adapters.odoo_sim.faults import AccessError
+from procurelink.adapters.odoo_sim.orm import Env
+
+
+@dataclass(frozen=True, slots=True)
+class Method:
+    fn: Callable[..., Any]
+    model_level: bool = False
+    writes: bool = True  # read-only methods skip the transaction snapshot
+
+
+def search(
+    env: Env,
+    model: str,
+    domain: Sequence[Any],
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+) -> list[int]:
+    return env.search(model, domain, offset, limit, order)
+
+
+def search_count(env: Env, model: str, domain: Sequence[Any], limit: int | None = None) -> int:
+    return len(env.search(model, domain, 0, limit))
+
+
+def search_read(
+    env: Env,
+    model: str,
+    domain: Sequence[Any] | None = None,
+    fields: Sequence[str] | None = None,
+    offset: int = 0,
+    limit: int | None = None,
+    order: str | None = None,
+    load: str | None = "_classic_read",
+) -> list[Any]:
+    return env.read(model, env.search(model, domain or [], offset, limit, order), fields, load)
+
+
+def read(
+    env: Env,
+    model: str,
+    ids: list[int],
+    fields: Sequence[str] | None = None,
+    load: str | None = "_classic_read",
+) -> list[dict[str, Any]]:
+    return env.read(model, ids, fields, load)
+
+
+def create(env: Env, model: str, vals_list: Any) -> int | list[int]:
+    if isinstance(vals_list, Mapping):
+        return env.create(model, vals_list)
+    return [env.create(model, vals) for vals in vals_list]
+
+
+def write(env: Env, model: str, ids: list[int], vals: Mapping[str, Any]) -> bool:
+    env.write(model, ids, vals)
+    return True
+
+
+def unlink(env: Env, model: str, ids: list[int]) -> bool:
+    env.unlink(model, ids)
+    return True
+
+
+def fields_get(
+    env: Env,
+    model: str,
+    allfields: Sequence[str] | None = None,
+    attributes: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    out = {}
+    for name, spec in env.fields(model).items():
+        if allfields and name not in allfields:
+            continue
+        info = spec.describe()
+        out[name] = {k: v for k, v in info.items() if not attributes or k in attributes}
+    return out
+
+
+def name_get(env: Env, model: str, ids: list[int]) -> list[list[Any]]:
+    """Deprecated in 17 (``display_name`` replaces it), removed in 18."""
+    return [[i, env.display_name(model, i)] for i in ids if env.exists(model, i)]
+
+
+def name_search(
+    env: Env,
+    model: str,
+    name: str = "",
+    args: Sequence[Any] | None = None,
+    operator: str = "ilike",
+    limit: int = 100,
+) -> list[list[Any]]:
+    domain = list(args or [])
+    if name:
+        domain.append((env.spec(model).rec_name, operator, name))
+    return name_get(env, model, env.search(model, domain, 0, limit))
+
+
+def check_access_rights(env: Env, model: str, operation: str, raise_exception: bool = True) -> bool:
+    return True
+
+
+GENERIC: dict[str, Method] = {
+    "search": Method(search, model_level=True, writes=False),
+    "search_count": Method(search_count, model_level=True, writes=False),
+    "search_read": Method(search_read, model_level=True, writes=False),
+    "read": Method(read, writes=False),
+    "create": Method(create, model_level=True),
+    "write": Method(write),
+    "unlink": Method(unlink),
+    "fields_get": Method(fields_get, model_level=True, writes=False),
+    "name_get": Method(name_get, writes=False),
+    "name_search": Method(name_search, model_level=True, writes=False),
+    "check_access_rights": Method(check_access_rights, model_level=True, writes=False),
+}
+
+
+def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
+    if name.startswith("_"):
+        raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
+    env.spec(model)  # UserError "Object X doesn't exist"
+    method = methods.get(model, {}).get(name) or GENERIC.get(name)
+    if method is None:
+        raise AttributeError(f"The method '{name}' does not exist on the model '{model}'")
+    return method
+
+
+def call(
+    method: Method, env: Env, model: str, args: Sequence[Any], kwargs: Mapping[str, Any]
+) -> Any:
+    if method.model_level:
+        return method.fn(env, model, *args, **kwargs)
+    if not args:
+        raise TypeError(f"{method.fn.__name__}() missing the record ids (args[0])")
+    ids = args[0]
+    ids = [ids] if isinstance(ids, int) else list(ids)
+    return method.fn(env, model, ids, *args[1:], **kwargs)

@@ -1,0 +1,130 @@
+"""Receipt models: stock.picking and stock.move (Odoo 17 field names, sections 3.7-3.8).
+
+A picking's ``state`` is computed from its moves, as Odoo's stored compute does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from procurelink.adapters.odoo_sim.fields import Field, ModelSpec, Record, char, computed, m2o, o2m
+
+if TYPE_CHECKING:
+    from procurelink.adapters.odoo_sim.orm import Env
+
+
+MOVE_STATES = (
+    ("draft", "New"),
+    ("waiting", "Waiting Another Move"),
+    ("confirmed", "Waiting Availability"),
+    ("partially_available", "Partially Available"),
+    ("assigned", "Available"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+)
+PICKING_STATES = (
+    ("draft", "Draft"),
+    ("waiting", "Waiting Another Operation"),
+    ("confirmed", "Waiting"),
+    ("assigned", "Ready"),
+    ("done", "Done"),
+    ("cancel", "Cancelled"),
+)
+OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+
+
+def _picking_state(env: Env, rec: Record) -> str:
+    states = {m.get("state") for m in _picking_moves(env, rec)}
+    if not states:
+        return "draft"
+    if states == {"cancel"}:
+        return "cancel"
+    if states <= {"done", "cancel"}:
+        return "done"
+    return "assigned" if states - {"done", "cancel"} == {"assigned"} else "confirmed"
+
+
+def _picking_moves(env: Env, rec: Record) -> list[Record]:
+    return [
+        env.row("stock.move", i) for i in env.search("stock.move", [("picking_id", "=", rec["id"])])
+    ]
+
+
+def _picking_purchase(env: Env, rec: Record) -> int | None:
+    for move in _picking_moves(env, rec):
+        line = env.table("purchase.order.line").get(move.get("purchase_line_id") or 0)
+        if line:
+            return int(line["order_id"])
+    return None
+
+
+def _picking_code(env: Env, rec: Record) -> Any:
+    ptype = env.table("stock.picking.type").get(rec.get("picking_type_id") or 0)
+    return ptype.get("code") if ptype else None
+
+
+def _deadline(env: Env, rec: Record) -> Any:
+    dates = [m["date_deadline"] for m in _picking_moves(env, rec) if m.get("date_deadline")]
+    return min(dates) if dates else None
+
+
+MODELS = [
+    ModelSpec(
+        "stock.picking",
+        "Transfer",
+        {
+            "name": char("Reference"),
+            "origin": char("Source Document"),
+            "partner_id": m2o("res.partner", "Contact"),
+            "picking_type_id": m2o("stock.picking.type", "Operation Type", required=True),
+            "picking_type_code": computed(
+                "selection",
+                "Type of Operation",
+                _picking_code,
+                store=False,
+                selection=(
+                    ("incoming", "Receipt"),
+                    ("outgoing", "Delivery"),
+                    ("internal", "Internal"),
+                ),
+            ),
+            "state": computed("selection", "Status", _picking_state, selection=PICKING_STATES),
+            "scheduled_date": Field("datetime", "Scheduled Date"),
+            "date_deadline": computed("datetime", "Deadline", _deadline),
+            "date_done": Field("datetime", "Date of Transfer", readonly=True),
+            "move_ids": o2m("stock.move", "picking_id", "Stock Moves"),
+            "purchase_id": computed(
+                "many2one",
+                "Purchase Orders",
+                _picking_purchase,
+                relation="purchase.order",
+                store=False,
+            ),
+            "company_id": m2o("res.company", "Company"),
+            "backorder_id": m2o("stock.picking", "Back Order of"),
+            "backorder_ids": o2m("stock.picking", "backorder_id", "Back Orders"),
+        },
+        order="scheduled_date asc, id desc",
+    ),
+    ModelSpec(
+        "stock.move",
+        "Stock Move",
+        {
+            "name": char("Description", required=True),
+            "origin": char("Source Document"),
+            "product_id": m2o("product.product", "Product", required=True),
+            "product_uom_qty": Field("float", "Demand"),
+            "product_uom": m2o("uom.uom", "UoM", required=True),
+            "quantity": Field("float", "Quantity"),
+            "picked": Field("boolean", "Picked"),
+            "purchase_line_id": m2o("purchase.order.line", "Purchase Order Line", readonly=True),
+            "picking_id": m2o("stock.picking", "Transfer"),
+            "picking_type_id": m2o("stock.picking.type", "Operation Type"),
+            "state": Field("selection", "Status", selection=MOVE_STATES, readonly=True),
+            "date": Field("datetime", "Date Scheduled", required=True),
+            "date_deadline": Field("datetime", "Deadline"),
+        },
+        order="id",
+        defaults={"state": "draft"},
+    ),
+]

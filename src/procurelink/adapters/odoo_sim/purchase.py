@@ -1,0 +1,230 @@
+"""purchase.order business rules and methods (reference sections 3.5, 3.6 and 7)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from procurelink.adapters.odoo_sim.clock import DATETIME_FORMAT
+from procurelink.adapters.odoo_sim.faults import UserError
+from procurelink.adapters.odoo_sim.fields import Record
+from procurelink.adapters.odoo_sim.models_purchase import lines_of, moves_of_line
+from procurelink.adapters.odoo_sim.models_stock import OPEN
+from procurelink.adapters.odoo_sim.orm import Env, Hooks
+from procurelink.adapters.odoo_sim.stock import add_receipt_move, create_receipt
+
+STORABLE = ("product", "consu")
+CONFIRMED = ("purchase", "done")
+
+
+def _prepare_order(env: Env, vals: dict[str, Any]) -> None:
+    if vals.get("name") in (None, False, "New"):
+        vals["name"] = f"P{env.next_sequence('purchase.order'):05d}"
+    vals.setdefault("date_order", env.now)
+    vals.setdefault("user_id", env.uid)
+    company = env.table("res.company").get(vals.get("company_id") or 0)
+    if company and not vals.get("currency_id"):
+        vals["currency_id"] = company.get("currency_id")
+    if not vals.get("picking_type_id"):
+        # The first incoming type of a warehouse of the company (reference section 3.5).
+        found = env.search(
+            "stock.picking.type",
+            [("code", "=", "incoming"), ("warehouse_id.company_id", "=", vals.get("company_id"))],
+            limit=1,
+        )
+        vals["picking_type_id"] = found[0] if found else False
+
+
+def select_seller(env: Env, partner_id: int, product: Record, qty: float) -> Record | None:
+    """``_select_seller``: the vendor's price-list entry for the product and quantity."""
+    ids = env.search(
+        "product.supplierinfo",
+        [
+            ("partner_id", "=", partner_id),
+            ("min_qty", "<=", qty),
+            "|",
+            ("product_id", "=", product["id"]),
+            "&",
+            ("product_id", "=", False),
+            ("product_tmpl_id", "=", product["product_tmpl_id"]),
+        ],
+    )
+    return env.row("product.supplierinfo", ids[0]) if ids else None
+
+
+def _prepare_line(env: Env, vals: dict[str, Any]) -> None:
+    order = env.table("purchase.order").get(vals.get("order_id") or 0)
+    if vals.get("display_type"):
+        vals.setdefault("product_qty", 0.0)
+        vals.setdefault("price_unit", 0.0)
+        return
+    vals.setdefault("product_qty", 1.0)
+    product = env.table("product.product").get(vals.get("product_id") or 0)
+    if order is None or product is None:
+        return
+    seller = select_seller(env, order["partner_id"], product, float(vals["product_qty"]))
+    vals.setdefault("product_uom", product.get("uom_po_id"))
+    cost = product.get("standard_price") or 0.0
+    vals.setdefault("price_unit", seller["price"] if seller else cost)
+    if "date_planned" not in vals:
+        start = datetime.strptime(order["date_order"], DATETIME_FORMAT)
+        days = seller.get("delay") or 0 if seller else 0
+        vals["date_planned"] = (start + timedelta(days=days)).strftime(DATETIME_FORMAT)
+    if "name" not in vals:
+        if seller and seller.get("product_code"):
+            vals["name"] = (
+                f"[{seller['product_code']}] {seller.get('product_name') or product['name']}"
+            )
+        else:
+            vals["name"] = env.display_name("product.product", product["id"])
+
+
+def _line_created(env: Env, line_id: int) -> None:
+    line = env.row("purchase.order.line", line_id)
+    order = env.row("purchase.order", line["order_id"])
+    if order["state"] == "purchase" and _is_storable(env, line):
+        add_receipt_move(env, order, line)  # "Extra line" on a confirmed order gets its move
+    env.touch("purchase.order", [order["id"]])
+
+
+def _is_storable(env: Env, line: Record) -> bool:
+    product = env.table("product.product").get(line.get("product_id") or 0)
+    return product is not None and product.get("detailed_type") in STORABLE
+
+
+def _check_line_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
+    if "product_qty" not in vals:
+        return
+    for line_id in ids:
+        line = env.row("purchase.order.line", line_id)
+        state = env.value("purchase.order.line", line, "state")
+        received = env.value("purchase.order.line", line, "qty_received")
+        if (
+            state == "purchase"
+            and _is_storable(env, line)
+            and float(vals["product_qty"]) < (received - 1e-9)
+        ):
+            raise UserError(
+                "You cannot decrease the ordered quantity below the received quantity.\n"
+                "Create a return first."
+            )
+
+
+def _line_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int, Record]) -> None:
+    for line_id in ids:
+        line = env.row("purchase.order.line", line_id)
+        order = env.row("purchase.order", line["order_id"])
+        if order["state"] == "purchase" and _is_storable(env, line):
+            if "product_qty" in vals:
+                _replan(env, order, line, line["product_qty"] - (old[line_id]["product_qty"] or 0))
+            if "date_planned" in vals:
+                # Only the deadline of open moves follows; the move date stays (section 3.5).
+                for move in moves_of_line(env, line_id):
+                    if move["state"] in OPEN:
+                        move["date_deadline"] = line["date_planned"]
+        if {"product_qty", "price_unit", "discount", "date_planned"} & vals.keys():
+            env.touch("purchase.order", [order["id"]])  # stored computes on the order
+
+
+def _replan(env: Env, order: Record, line: Record, delta: float) -> None:
+    open_moves = [m for m in moves_of_line(env, line["id"]) if m["state"] in OPEN]
+    if delta > 0:
+        if open_moves:
+            open_moves[0]["product_uom_qty"] += delta
+            open_moves[0]["quantity"] = (open_moves[0]["quantity"] or 0) + delta
+        else:
+            add_receipt_move(env, order, line, qty=delta)
+        return
+    for move in reversed(open_moves):
+        take = min(-delta, move["product_uom_qty"])
+        move["product_uom_qty"] -= take
+        move["quantity"] = min(move["quantity"] or 0, move["product_uom_qty"])
+        delta += take
+        if move["product_uom_qty"] <= 0:
+            move["state"] = "cancel"
+
+
+def _check_line_unlink(env: Env, ids: list[int]) -> None:
+    for line_id in ids:
+        state = env.value("purchase.order.line", env.row("purchase.order.line", line_id), "state")
+        if state in CONFIRMED:
+            raise UserError(f"Cannot delete a purchase order line which is in state '{state}'.")
+
+
+def _check_order_unlink(env: Env, ids: list[int]) -> None:
+    if any(env.row("purchase.order", i)["state"] != "cancel" for i in ids):
+        raise UserError("In order to delete a purchase order, you must cancel it first.")
+
+
+def button_confirm(env: Env, model: str, ids: list[int]) -> bool:
+    for order_id in ids:
+        order = env.row(model, order_id)
+        if order["state"] not in ("draft", "sent"):
+            continue  # silently skipped, like Odoo (pitfall 6)
+        _approve(env, order)
+    return True
+
+
+def button_approve(env: Env, model: str, ids: list[int], force: bool = False) -> dict[str, Any]:
+    for order_id in ids:
+        order = env.row(model, order_id)
+        if order["state"] == "to approve":
+            _approve(env, order)
+    return {}
+
+
+def _approve(env: Env, order: Record) -> None:
+    # The simulated user is a Purchase Administrator: no two-step approval.
+    order.update(state="purchase", date_approve=env.now)
+    lines = [ln for ln in lines_of(env, order["id"]) if _is_storable(env, ln)]
+    if lines:
+        create_receipt(env, order, lines)
+    env.touch("purchase.order", [order["id"]])
+
+
+def button_cancel(env: Env, model: str, ids: list[int]) -> None:
+    """Returns None on purpose: over XML-RPC that is fault 1 after the commit (pitfall 7)."""
+    for order_id in ids:
+        order = env.row(model, order_id)
+        moves = [m for ln in lines_of(env, order_id) for m in moves_of_line(env, ln["id"])]
+        if any(m["state"] == "done" for m in moves):
+            raise UserError(
+                f"Unable to cancel purchase order {order['name']} "
+                "as some receptions have already been done."
+            )
+        for move in moves:
+            move["state"] = "cancel"
+        order["state"] = "cancel"
+        env.touch(model, [order_id])
+
+
+def _set_state(state: str, *, result: Any, only_from: tuple[str, ...] = ()) -> Any:
+    def method(env: Env, model: str, ids: list[int]) -> Any:
+        for order_id in ids:
+            order = env.row(model, order_id)
+            if not only_from or order["state"] in only_from:
+                order["state"] = state
+                env.touch(model, [order_id])
+        return result
+
+    return method
+
+
+HOOKS = {
+    "purchase.order": Hooks(prepare_create=_prepare_order, before_unlink=_check_order_unlink),
+    "purchase.order.line": Hooks(
+        prepare_create=_prepare_line,
+        after_create=_line_created,
+        before_write=_check_line_write,
+        after_write=_line_written,
+        before_unlink=_check_line_unlink,
+    ),
+}
+METHODS = {
+    "button_confirm": button_confirm,
+    "button_approve": button_approve,
+    "button_cancel": button_cancel,
+    "button_draft": _set_state("draft", result={}),
+    "button_done": _set_state("done", result=None),
+    "button_unlock": _set_state("purchase", result=None, only_from=("done",)),
+}

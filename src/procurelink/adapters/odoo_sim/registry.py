@@ -1,0 +1,22 @@
+"""The simulated database schema: every model, its business hooks and methods in one place."""
+
+from __future__ import annotations
+
+from procurelink.adapters.odoo_sim import mail, products, purchase, stock
+from procurelink.adapters.odoo_sim.fields import ModelSpec
+from procurelink.adapters.odoo_sim.methods import Method
+from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
+from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MODELS
+from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
+from procurelink.adapters.odoo_sim.orm import Hooks
+
+MODELS: dict[str, ModelSpec] = {m.name: m for m in (*BASE_MODELS, *PURCHASE_MODELS, *STOCK_MODELS)}
+
+HOOKS: dict[str, Hooks] = {**products.HOOKS, **purchase.HOOKS, **stock.HOOKS}
+
+METHODS: dict[str, dict[str, Method]] = {
+    "purchase.order": {name: Method(fn) for name, fn in purchase.METHODS.items()},
+    "stock.picking": {name: Method(fn) for name, fn in stock.METHODS.items()},
+}
+for _model in mail.THREAD_MODELS:
+    METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post)

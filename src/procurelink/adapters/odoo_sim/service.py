@@ -1,0 +1,125 @@
+"""The simulated Odoo server behind the transports: services ``common``, ``object``, ``db``.
+
+Each ``object`` call checks the credentials and runs as one transaction: the store is
+restored when the call raises (Odoo rolls back), and kept when it returns, even if the
+transport then fails to serialise the result (the ``None`` pitfall).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from procurelink.adapters.odoo_sim.faults import AccessDenied
+from procurelink.adapters.odoo_sim.methods import call, resolve
+from procurelink.adapters.odoo_sim.orm import Env, Store
+from procurelink.adapters.odoo_sim.registry import METHODS
+
+
+class OperationalError(Exception):
+    """What psycopg2 raises for an unknown database."""
+
+    __module__ = "psycopg2"
+
+
+class SerializationFailure(Exception):
+    """A concurrent-update conflict after Odoo's own retries; inject it to test retries."""
+
+    __module__ = "psycopg2.errors"
+
+
+@dataclass(frozen=True, slots=True)
+class SimUser:
+    login: str
+    password: str
+    api_keys: tuple[str, ...] = ()
+    name: str = ""
+
+
+@dataclass(slots=True)
+class SimOdoo:
+    store: Store
+    db: str
+    version: str = "17.0"
+    users: dict[int, SimUser] = field(default_factory=dict)
+    injected: list[BaseException] = field(default_factory=list)
+    calls: int = 0
+
+    def inject(self, exc: BaseException) -> None:
+        """Make the next ``object`` call fail with ``exc`` (after the credential check)."""
+        self.injected.append(exc)
+
+    def dispatch(self, service: str, method: str, params: Sequence[Any]) -> Any:
+        handler = {"common": self._common, "object": self._object, "db": self._db}.get(service)
+        if handler is None:
+            raise Exception(f"No such service: {service}")
+        return handler(method, list(params))
+
+    def version_info(self) -> dict[str, Any]:
+        major, _, minor = self.version.partition(".")
+        return {
+            "server_version": self.version,
+            "server_version_info": [int(major), int(minor or 0), 0, "final", 0, ""],
+            "server_serie": self.version,
+            "protocol_version": 1,
+        }
+
+    def _common(self, method: str, params: list[Any]) -> Any:
+        if method == "version":
+            return self.version_info()
+        if method == "login":
+            return self._authenticate(*params[:3])
+        if method == "authenticate":
+            return self._authenticate(*params[:3])
+        raise NameError(f"Method not available {method}")
+
+    def _db(self, method: str, params: list[Any]) -> Any:
+        if method == "list":
+            return [self.db]
+        if method == "server_version":
+            return self.version
+        raise NameError(f"Method not available {method}")
+
+    def _authenticate(self, db: str, login: str, secret: str) -> int | bool:
+        self._check_db(db)
+        # AccessDenied is swallowed by common.authenticate: bad credentials give False.
+        for uid, user in self.users.items():
+            if user.login == login and secret in (user.password, *user.api_keys):
+                return uid
+        return False
+
+    def _check_db(self, db: str) -> None:
+        if db != self.db:
+            raise OperationalError(f'connection failed: FATAL:  database "{db}" does not exist')
+
+    def _check(self, db: str, uid: Any, secret: Any) -> None:
+        self._check_db(db)
+        user = self.users.get(uid) if isinstance(uid, int) else None
+        if user is None or secret not in (user.password, *user.api_keys):
+            raise AccessDenied()
+
+    def _object(self, method: str, params: list[Any]) -> Any:
+        if method == "execute_kw":
+            db, uid, secret, model, name, *rest = params
+            args = rest[0] if rest else []
+            kwargs = dict(rest[1]) if len(rest) > 1 and rest[1] else {}
+        elif method == "execute":
+            db, uid, secret, model, name, *args = params
+            kwargs = {}
+        else:
+            raise NameError(f"Method not available {method}")
+        self._check(db, uid, secret)
+        self.calls += 1
+        if self.injected:
+            raise self.injected.pop(0)
+        env = Env(self.store, uid, kwargs.pop("context", None) or {})
+        target = resolve(METHODS, env, model, name)
+        if not target.writes:
+            return call(target, env, model, args, kwargs)
+        saved = self.store.snapshot()
+        try:
+            return call(target, env, model, args, kwargs)
+        except BaseException:
+            self.store.restore(saved)
+            raise

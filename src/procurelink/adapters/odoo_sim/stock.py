@@ -1,0 +1,184 @@
+"""Receipts: stock.picking creation from a confirmed order and validation (section 3.7)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from procurelink.adapters.odoo_sim.faults import UserError
+from procurelink.adapters.odoo_sim.fields import Record
+from procurelink.adapters.odoo_sim.models_stock import OPEN
+from procurelink.adapters.odoo_sim.orm import Env, Hooks
+
+
+def _picking_name(env: Env, type_id: int) -> str:
+    ptype = env.row("stock.picking.type", type_id)
+    warehouse = env.table("stock.warehouse").get(ptype.get("warehouse_id") or 0)
+    prefix = f"{warehouse['code']}/" if warehouse else ""
+    seq = env.next_sequence(f"stock.picking.type:{type_id}")
+    return f"{prefix}{ptype['sequence_code']}/{seq:05d}"
+
+
+def _new_picking(env: Env, order: Record, scheduled: str, backorder_of: int | None = None) -> int:
+    return env.create(
+        "stock.picking",
+        {
+            "name": _picking_name(env, order["picking_type_id"]),
+            "origin": order["name"],
+            "partner_id": order["partner_id"],
+            "picking_type_id": order["picking_type_id"],
+            "company_id": order["company_id"],
+            "scheduled_date": scheduled,
+            "backorder_id": backorder_of or False,
+        },
+    )
+
+
+def _move_vals(order: Record, line: Record, picking_id: int, qty: float) -> dict[str, Any]:
+    # Receipts from a supplier location are reserved at once: quantity pre-filled (17+).
+    return {
+        "name": line["name"],
+        "origin": order["name"],
+        "product_id": line["product_id"],
+        "product_uom_qty": qty,
+        "quantity": qty,
+        "product_uom": line["product_uom"],
+        "purchase_line_id": line["id"],
+        "picking_id": picking_id,
+        "picking_type_id": order["picking_type_id"],
+        "state": "assigned",
+        "date": line["date_planned"],
+        "date_deadline": line["date_planned"],
+    }
+
+
+def create_receipt(env: Env, order: Record, lines: list[Record]) -> int:
+    """``_create_picking``: one incoming picking, one assigned move per storable line."""
+    scheduled = min(ln["date_planned"] for ln in lines)
+    picking_id = _new_picking(env, order, scheduled)
+    for line in lines:
+        env.create("stock.move", _move_vals(order, line, picking_id, line["product_qty"]))
+    return picking_id
+
+
+def add_receipt_move(env: Env, order: Record, line: Record, qty: float | None = None) -> None:
+    """A new or increased line of a confirmed order: into an open receipt, else a new one."""
+    open_ids = env.search(
+        "stock.picking",
+        [("origin", "=", order["name"]), ("state", "not in", ["done", "cancel"])],
+        limit=1,
+    )
+    picking_id = open_ids[0] if open_ids else _new_picking(env, order, line["date_planned"])
+    env.create("stock.move", _move_vals(order, line, picking_id, qty or line["product_qty"]))
+
+
+def button_validate(env: Env, model: str, ids: list[int]) -> Any:
+    pickings = [env.row(model, i) for i in ids]
+    moves = {p["id"]: _open_moves(env, p["id"]) for p in pickings}
+    if any(not ms for ms in moves.values()):
+        raise UserError("You cannot validate a transfer if no quantities are reserved nor done.")
+    short = [
+        p["id"]
+        for p in pickings
+        if any(m["quantity"] < m["product_uom_qty"] for m in moves[p["id"]])
+    ]
+    if short and not env.context.get("skip_backorder"):
+        # Nothing validated yet: the client must answer the backorder question (section 3.7).
+        return {
+            "name": "Create Backorder?",
+            "type": "ir.actions.act_window",
+            "view_mode": "form",
+            "res_model": "stock.backorder.confirmation",
+            "target": "new",
+            "context": {
+                "button_validate_picking_ids": ids,
+                "default_pick_ids": [[4, i] for i in short],
+            },
+        }
+    no_backorder = set(env.context.get("picking_ids_not_to_backorder") or [])
+    for picking in pickings:
+        _validate(env, picking, moves[picking["id"]], backorder=picking["id"] not in no_backorder)
+    return True
+
+
+def _open_moves(env: Env, picking_id: int) -> list[Record]:
+    ids = env.search("stock.move", [("picking_id", "=", picking_id), ("state", "in", list(OPEN))])
+    return [env.row("stock.move", i) for i in ids]
+
+
+def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool) -> None:
+    rest = [
+        (m, m["product_uom_qty"] - m["quantity"])
+        for m in moves
+        if m["quantity"] < m["product_uom_qty"]
+    ]
+    for move in moves:
+        if move["quantity"] > 0:
+            move.update(state="done", product_uom_qty=move["quantity"], picked=True, date=env.now)
+        else:
+            move["state"] = "cancel"
+    picking["date_done"] = env.now
+    env.touch("stock.picking", [picking["id"]])
+    if rest and backorder:
+        new_id = env.create(
+            "stock.picking",
+            {
+                "name": _picking_name(env, picking["picking_type_id"]),
+                "origin": picking["origin"],
+                "partner_id": picking["partner_id"] or False,
+                "picking_type_id": picking["picking_type_id"],
+                "company_id": picking["company_id"],
+                "scheduled_date": picking["scheduled_date"],
+                "backorder_id": picking["id"],
+            },
+        )
+        for move, qty in rest:
+            env.create(
+                "stock.move",
+                {
+                    **{k: move[k] for k in ("name", "origin", "date", "date_deadline")},
+                    "product_id": move["product_id"],
+                    "product_uom": move["product_uom"],
+                    "purchase_line_id": move["purchase_line_id"] or False,
+                    "picking_type_id": move["picking_type_id"] or False,
+                    "picking_id": new_id,
+                    "product_uom_qty": qty,
+                    "quantity": qty,
+                    "state": "assigned",
+                },
+            )
+    _touch_orders(env, moves)
+
+
+def _touch_orders(env: Env, moves: list[Record]) -> None:
+    # qty_received and receipt_status are stored computes: their recompute stamps write_date.
+    line_ids = sorted({m["purchase_line_id"] for m in moves if m.get("purchase_line_id")})
+    env.touch("purchase.order.line", line_ids)
+    orders = {env.row("purchase.order.line", i)["order_id"] for i in line_ids}
+    env.touch("purchase.order", sorted(orders))
+
+
+def _check_picking_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
+    if "scheduled_date" in vals:
+        for picking_id in ids:
+            state = env.value("stock.picking", env.row("stock.picking", picking_id), "state")
+            if state in ("done", "cancel"):
+                raise UserError(
+                    "You cannot change the Scheduled Date on a done or cancelled transfer."
+                )
+
+
+def _picking_written(
+    env: Env, ids: list[int], vals: dict[str, Any], old: dict[int, Record]
+) -> None:
+    if "scheduled_date" in vals:  # inverse: the moves follow the picking
+        for picking_id in ids:
+            for move in _open_moves(env, picking_id):
+                move["date"] = env.row("stock.picking", picking_id)["scheduled_date"]
+
+
+HOOKS = {"stock.picking": Hooks(before_write=_check_picking_write, after_write=_picking_written)}
+METHODS = {
+    "button_validate": button_validate,
+    "action_confirm": lambda env, model, ids: True,
+    "action_assign": lambda env, model, ids: True,
+}
