@@ -163,6 +163,15 @@ class OdooGateway:
             },
         )
 
+    async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:
+        """Vendor ids for the ``ref`` values partner profiles name (one search_read)."""
+        if not refs:
+            return {}
+        rows = await self.rpc.execute_kw(
+            "res.partner", "search_read", [[("ref", "in", list(refs))]], {"fields": ["ref"]}
+        )
+        return {r["ref"]: r["id"] for r in rows if r.get("ref")}
+
     async def close(self) -> None:
         await self.rpc.aclose()
 

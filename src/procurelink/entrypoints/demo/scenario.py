@@ -174,7 +174,7 @@ async def confirm_demo_orders(world: DemoWorld) -> list[str]:
             ]["name"]
             numbers.append(name)
     finally:
-        await rpc.close()
+        await rpc.aclose()
     return numbers
 
 
