@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
 
@@ -13,6 +14,9 @@ from procurelink.adapters.store.engine import (
     parse_url,
 )
 from procurelink.adapters.store.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from procurelink.ports.store import MessageStore
 
 
 class SqlStore:
@@ -42,3 +46,8 @@ def create_store(url: str) -> SqlStore:
     parsed = parse_url(url)
     ensure_sqlite_folder(parsed)
     return SqlStore(parsed)
+
+
+if TYPE_CHECKING:
+    # mypy proves here that the adapter implements the port exactly.
+    _implements_port: type[MessageStore] = SqlStore

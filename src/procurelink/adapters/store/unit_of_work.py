@@ -20,6 +20,16 @@ from procurelink.adapters.store.tracking import (
     SqlEffectRepository,
     SqlExceptionRepository,
 )
+from procurelink.ports.store import (
+    AuditRepository,
+    DocumentRepository,
+    EffectRepository,
+    ExceptionRepository,
+    JobRepository,
+    KeyValueRepository,
+    LedgerRepository,
+    MessageRepository,
+)
 
 
 class SqlUnitOfWork:
@@ -29,14 +39,16 @@ class SqlUnitOfWork:
     not open a second unit of work on the same store while inside one: it would wait forever.
     """
 
-    messages: SqlMessageRepository
-    documents: SqlDocumentRepository
-    jobs: SqlJobRepository
-    effects: SqlEffectRepository
-    exceptions: SqlExceptionRepository
-    audit: SqlAuditRepository
-    ledger: SqlLedgerRepository
-    state: SqlKeyValueRepository
+    # Typed as the port's protocols: the port declares them as plain (settable) attributes,
+    # which a narrower type would not satisfy.
+    messages: MessageRepository
+    documents: DocumentRepository
+    jobs: JobRepository
+    effects: EffectRepository
+    exceptions: ExceptionRepository
+    audit: AuditRepository
+    ledger: LedgerRepository
+    state: KeyValueRepository
 
     def __init__(self, engine: AsyncEngine, url: URL, writer_lock: asyncio.Lock | None) -> None:
         self._engine = engine
