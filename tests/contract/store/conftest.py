@@ -82,18 +82,25 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_postgres(url: str) -> None:
-    tables = ", ".join(table.name for table in metadata.sorted_tables)
-    conninfo = url.replace("postgresql+psycopg://", "postgresql://")
+@pytest.fixture(scope="session")
+def postgres_cleaner(postgres_url: str) -> Iterator[psycopg.Connection]:
+    # DELETE on a kept connection: TRUNCATE of every table costs ~0.1 s per test.
+    conninfo = postgres_url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(conninfo, autocommit=True) as connection:
-        connection.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")  # type: ignore[arg-type]
+        yield connection
+
+
+def _empty_postgres(connection: psycopg.Connection) -> None:
+    with connection.transaction():
+        for table in reversed(metadata.sorted_tables):
+            connection.execute(sql.SQL("DELETE FROM {}").format(sql.Identifier(table.name)))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "postgres":
         url: str = request.getfixturevalue("postgres_url")
-        _truncate_postgres(url)
+        _empty_postgres(request.getfixturevalue("postgres_cleaner"))
         return url
     template: Path = request.getfixturevalue("sqlite_template")
     path = tmp_path / "procurelink.db"
