@@ -10,6 +10,8 @@ import asyncio
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 
+import pytest
+
 from procurelink.adapters.store import SqlStore
 from procurelink.ports.records import JobStatus, NewJob
 
@@ -89,3 +91,21 @@ async def test_concurrent_workers_keep_each_partition_in_order(
 
     assert overlaps == []
     assert dict(finished) == {p: list(range(6)) for p in partitions}
+
+
+async def test_a_claim_in_flight_is_skipped_not_waited_for(store: SqlStore, now: datetime) -> None:
+    if store.url.get_backend_name() != "postgresql":
+        pytest.skip("SQLite runs one writer: a second claim cannot overlap the first")
+    first, second = await fill(store, now, [NewJob("a", {}), NewJob("a", {})])
+
+    async with store.unit_of_work() as holding:
+        held = await holding.jobs.claim("w1", now, LEASE)
+        # Not committed: w1 still holds the row lock on the first job.
+        async with store.unit_of_work() as other:
+            skipped_to = await asyncio.wait_for(other.jobs.claim("w2", now, LEASE), timeout=3)
+            await other.commit()
+        await holding.commit()
+
+    assert held is not None
+    assert skipped_to is not None
+    assert (held.id, skipped_to.id) == (first, second)
