@@ -6,6 +6,7 @@ import asyncio
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from procurelink.adapters.store.engine import (
     build_engine,
@@ -29,6 +30,11 @@ class SqlStore:
         # SQLite's busy loop, keeps them from ever seeing "database is locked"; BEGIN
         # IMMEDIATE (see engine.py) covers other processes.
         self._writer_lock = asyncio.Lock() if is_sqlite(url) else None
+
+    @property
+    def engine(self) -> AsyncEngine:
+        """For health checks and schema inspection; repositories go through units of work."""
+        return self._engine
 
     @property
     def redacted_url(self) -> str:
