@@ -203,7 +203,7 @@ async def build_runtime(
     http = httpx.AsyncClient()
     bus = InProcessBus()
     deps = Deps(
-        store=store or await create_store(settings.store()),
+        store=store or create_store(settings.store().database_url),
         clock=SystemClock(),
         partners=registry,
         router=Router(http),
@@ -250,7 +250,7 @@ def load_partner_profiles(directory: Path) -> tuple[list[PartnerProfile], list[P
 
 
 async def migrate(settings: Settings) -> None:
-    await migrate_store(settings.store())
+    await migrate_store(settings.store().database_url)
 
 
 async def replay_job(runtime: Runtime, job_id: int) -> bool:

@@ -34,7 +34,7 @@ app.add_typer(dlq_app, name="dlq")
 app.add_typer(exceptions_app, name="exceptions")
 app.add_typer(schema_app, name="schema")
 
-out = Console()
+out = Console(soft_wrap=True)
 err = Console(stderr=True)
 T = TypeVar("T")
 ONCE_DEMO = "run the scenario to completion, print a summary and exit"

@@ -221,15 +221,16 @@ async def summary(world: DemoWorld, console: Console) -> bool:
         console.print(f"open exception #{x.id} [{x.reason_code}] {x.message}")
     states = [o.state for o in orders if o.order_number in world.order_numbers]
     ok = OrderState.CONFIRMED in states and OrderState.CHANGE_PENDING in states
+    confirmed = sum(1 for o in orders if o.state == OrderState.CONFIRMED)
     console.print(
-        f"{len(orders)} order(s) released, {states.count(OrderState.CONFIRMED)} confirmed, "
+        f"{len(orders)} order(s) released, {confirmed} confirmed, "
         f"{len(exceptions)} exception(s) awaiting approval. Console: {world.api.url}/console"
     )
     return ok
 
 
 async def run_demo(workdir: Path, once: bool, console: Console) -> int:
-    world = await start_world(workdir, console.print)
+    world = await start_world(workdir, lambda text: console.print(text, markup=False))
     world.runtime.bus.subscribe(event_printer(console))
     console.print(f"Odoo simulator  {world.odoo.url}  (db {ODOO_DB}, admin/admin)")
     console.print(f"console         {world.api.url}/console")
