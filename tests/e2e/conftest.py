@@ -1,0 +1,61 @@
+"""Whole-flow fixtures: the Odoo simulator on a free port, a SQLite store, a Steelworks
+profile speaking X12 through directories, and the runtime `procurelink worker` would build."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from e2e_world import World
+from pydantic import SecretStr
+
+from procurelink import bootstrap
+from procurelink.entrypoints.listen import BackgroundServer, next_free_port
+from procurelink.settings import Settings
+
+STEELWORKS = """\
+id: steelworks
+name: Steelworks GmbH
+odoo: {partner_ref: SW-V-88120}
+identifiers: {x12: {qualifier: ZZ, id: STEELWORKS}}
+codec: {type: x12-004010, options: {sender_qualifier: ZZ, sender_id: ACMEMFG}}
+channels:
+  outbound: {type: directory, outbox: "OUTBOX"}
+  inbound: {type: directory, inbox: "INBOX"}
+tolerances: {date_shift_days: 2}
+"""
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    odoo = BackgroundServer(
+        bootstrap.odoo_simulator_app(), "127.0.0.1", next_free_port("127.0.0.1", 18069)
+    )
+    await odoo.start()
+    outbox, inbox = tmp_path / "to-supplier", tmp_path / "from-supplier"
+    partners = tmp_path / "partners"
+    partners.mkdir()
+    (partners / "steelworks.yaml").write_text(
+        STEELWORKS.replace("OUTBOX", str(outbox)).replace("INBOX", str(inbox))
+    )
+    settings = Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pl.db'}",
+        odoo_url=odoo.url,
+        odoo_db="procurelink",
+        odoo_user="admin",
+        odoo_password=SecretStr("admin"),
+        partners_dir=partners,
+        # Seeded orders confirmed before the test are not released: only the test's own.
+        odoo_sync_since=datetime.now(UTC) - timedelta(seconds=1),
+    )
+    await bootstrap.migrate(settings)
+    runtime = await bootstrap.build_runtime(settings)
+    rpc = bootstrap.odoo_rpc(settings)
+    try:
+        yield World(runtime, rpc, outbox, inbox)
+    finally:
+        await rpc.aclose()
+        await runtime.close()
+        await odoo.stop()
