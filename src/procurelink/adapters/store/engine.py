@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -41,10 +43,19 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def ensure_sqlite_folder(url: URL) -> None:
-    """SQLite creates the file but not its folder (``./var`` on a fresh checkout)."""
-    if is_sqlite(url) and url.database:
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+def prepare_sqlite_file(url: URL) -> None:
+    """Create the folder (``./var`` on a fresh checkout) and put the file in WAL mode.
+
+    Switching to WAL needs the file to itself. Done here, in one short statement before any
+    engine exists, it cannot deadlock with another connection that is already inside a
+    transaction, as it can from the connect hook when several processes migrate a new file.
+    """
+    if not is_sqlite(url) or not url.database:
+        return
+    path = Path(url.database).expanduser()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with closing(sqlite3.connect(path, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)) as connection:
+        connection.execute("PRAGMA journal_mode=WAL")
 
 
 def build_engine(url: URL) -> AsyncEngine:
@@ -65,9 +76,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # savepoints, transactional DDL and BEGIN IMMEDIATE; we issue BEGIN ourselves.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        # busy_timeout first, so even the WAL pragma waits instead of failing. WAL is
+        # persistent and normally already set by prepare_sqlite_file.
         for pragma in (
-            "PRAGMA journal_mode=WAL",
             f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}",
+            "PRAGMA journal_mode=WAL",
             "PRAGMA foreign_keys=ON",
             "PRAGMA synchronous=NORMAL",
         ):

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 
-from procurelink.adapters.store.engine import build_engine, ensure_sqlite_folder, parse_url
+from procurelink.adapters.store.engine import build_engine, parse_url, prepare_sqlite_file
 from procurelink.adapters.store.errors import TRANSLATABLE, translate
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -37,7 +37,7 @@ async def migrate(url: str) -> None:
     them); on SQLite BEGIN IMMEDIATE does the same.
     """
     parsed = parse_url(url)
-    ensure_sqlite_folder(parsed)
+    prepare_sqlite_file(parsed)
     engine = build_engine(parsed)
     try:
         async with engine.begin() as connection:

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from procurelink.adapters.store.engine import (
     build_engine,
-    ensure_sqlite_folder,
     is_sqlite,
     parse_url,
+    prepare_sqlite_file,
 )
 from procurelink.adapters.store.unit_of_work import SqlUnitOfWork
 
@@ -50,7 +50,7 @@ class SqlStore:
 def create_store(url: str) -> SqlStore:
     """A store for ``url`` (run :func:`migrate` on it first); creates a SQLite file's folder."""
     parsed = parse_url(url)
-    ensure_sqlite_folder(parsed)
+    prepare_sqlite_file(parsed)
     return SqlStore(parsed)
 
 
