@@ -10,7 +10,7 @@ from typing import Any
 from procurelink.domain.events import AcknowledgmentApplied
 from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 from procurelink.domain.response import OrderResponse
-from procurelink.errors import PolicyViolation, UnknownOrder
+from procurelink.errors import IllegalTransition, PolicyViolation, UnknownOrder
 from procurelink.ports.erp import AcknowledgmentWrite, LineUpdate
 from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessage
 from procurelink.ports.store import UnitOfWork
@@ -120,6 +120,13 @@ class AcknowledgmentService:
             order = await uow.ledger.get(str(payload["order_number"]))
         if order is None or order.odoo_id is None:
             raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
+        if order.state in (OrderState.CANCELLED, OrderState.CLOSED):
+            # Odoo would accept the write on a cancelled or locked order; the buyer must not
+            # find supplier dates applied to an order that no longer stands.
+            raise IllegalTransition(
+                f"order {order.order_number} is {order.state}: acknowledgment not applied",
+                order_number=order.order_number,
+            )
         changes = [LineChange.from_dict(c) for c in payload["changes"]]
         actor = str(payload.get("actor") or f"supplier:{order.partner_id}")
         write = _erp_write(

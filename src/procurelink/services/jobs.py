@@ -46,7 +46,7 @@ class JobRunner:
             await self.handlers[job.kind](job)
         except DomainError as exc:
             # Bad input or a broken rule: retrying cannot help, a human must look.
-            return await self._bury(job, exc, record=True)
+            return await self._bury(job, exc)
         except TransientError as exc:
             return await self._fail(job, exc, transient=True)
         except ProcurelinkError as exc:
@@ -77,27 +77,33 @@ class JobRunner:
             policy, job.attempts, job.max_attempts, transient, deps.clock.now(), deps.rand
         )
         if action == FailureAction.BURY or when is None:
-            return await self._bury(job, exc, record=isinstance(exc, ProcurelinkError))
+            return await self._bury(job, exc)
         text = _describe(exc, trace)
         async with deps.store.unit_of_work() as uow:
             await uow.jobs.retry(job.id, self.worker_id, text, when, deps.clock.now())
             await uow.commit()
         return RunResult(job.id, job.kind, "retry", text)
 
-    async def _bury(self, job: Job, exc: BaseException, record: bool) -> RunResult:
+    async def _bury(self, job: Job, exc: BaseException) -> RunResult:
         deps = self.deps
         text = _describe(exc, trace=not isinstance(exc, ProcurelinkError))
+        # Every dead letter is also an exception row, so it shows on the dashboard and not
+        # only in `procurelink dlq list`.
+        error = (
+            exc
+            if isinstance(exc, ProcurelinkError)
+            else ProcurelinkError(f"{job.kind} failed: {type(exc).__name__}: {exc}")
+        )
         async with deps.store.unit_of_work() as uow:
             await uow.jobs.bury(job.id, self.worker_id, text, deps.clock.now())
-            if record and isinstance(exc, ProcurelinkError):
-                await record_exception(
-                    deps,
-                    uow,
-                    exc,
-                    partner_id=job.partner_id,
-                    correlation_id=job.correlation_id,
-                    payload={"job_id": job.id, "job_kind": job.kind},
-                )
+            await record_exception(
+                deps,
+                uow,
+                error,
+                partner_id=job.partner_id,
+                correlation_id=job.correlation_id,
+                payload={"job_id": job.id, "job_kind": job.kind},
+            )
             await uow.commit()
         return RunResult(job.id, job.kind, "dead", text)
 
