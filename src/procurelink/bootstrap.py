@@ -6,6 +6,7 @@ plus its own package (ARCHITECTURE.md §5).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -35,7 +36,7 @@ from procurelink.adapters.store import migrate as migrate_store
 from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
-from procurelink.errors import ConfigurationError
+from procurelink.errors import ConfigurationError, ProcurelinkError
 from procurelink.ports.channel import InboundChannel, OutboundChannel
 from procurelink.ports.codec import Codec
 from procurelink.ports.erp import ErpGateway
@@ -80,6 +81,8 @@ def _inbound(profile: PartnerProfile, spec: ChannelSpec) -> InboundChannel | Non
 
 
 # Retries per job kind: Odoo writes back off longer, so a struggling Odoo is not hammered.
+log = logging.getLogger("procurelink")
+
 RETRY_POLICIES: dict[str, RetryPolicy] = {
     DECODE_JOB: RetryPolicy(max_attempts=3),
     SNAPSHOT_JOB: RetryPolicy(max_attempts=10),
@@ -151,6 +154,13 @@ class Router:
 
 
 @dataclass
+class PollReport:
+    snapshots: int = 0
+    captured: list[CaptureResult] = field(default_factory=list)
+    errors: dict[str, ProcurelinkError] = field(default_factory=dict)
+
+
+@dataclass
 class Runtime:
     """Everything one procurelink process runs, wired together."""
 
@@ -167,15 +177,28 @@ class Runtime:
     http: httpx.AsyncClient
     closers: list[Callable[[], Any]] = field(default_factory=list)
 
-    async def poll_sources(self) -> tuple[int, list[CaptureResult]]:
-        """One poll of Odoo and of every partner source; returns what was queued/captured."""
-        snapshots = await self.erp_sync.poll()
-        captured: list[CaptureResult] = []
+    async def poll_sources(self) -> PollReport:
+        """One poll of Odoo and of every partner source.
+
+        Sources are polled independently: Odoo being down must not stop suppliers' files
+        from being captured, nor one supplier's broken server the others.
+        """
+        report = PollReport()
+        try:
+            report.snapshots = await self.erp_sync.poll()
+        except ProcurelinkError as exc:
+            report.errors["odoo"] = exc
         for profile in self.deps.partners.all():
             channel = self.deps.router.inbound(profile)
-            if channel is not None and profile.active:
-                captured.extend(await pull(self.intake, channel))
-        return snapshots, captured
+            if channel is None or not profile.active:
+                continue
+            try:
+                report.captured.extend(await pull(self.intake, channel))
+            except ProcurelinkError as exc:
+                report.errors[profile.id] = exc
+        for source, error in report.errors.items():
+            log.warning("polling %s failed: [%s] %s", source, error.code, error.message)
+        return report
 
     async def run_once(self) -> list[RunResult]:
         """`worker --once`: poll every source once, then drain all due jobs."""

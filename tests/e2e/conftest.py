@@ -53,9 +53,11 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await bootstrap.migrate(settings)
     runtime = await bootstrap.build_runtime(settings)
     rpc = bootstrap.odoo_rpc(settings)
+    world = World(runtime, rpc, outbox, inbox, odoo)
     try:
-        yield World(runtime, rpc, outbox, inbox)
+        yield world
     finally:
         await rpc.aclose()
         await runtime.close()
-        await odoo.stop()
+        if world.odoo is not None:  # a test may have restarted it
+            await world.odoo.stop()

@@ -9,6 +9,7 @@ from typing import Any
 
 from procurelink import bootstrap
 from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.entrypoints.listen import BackgroundServer
 
 
 @dataclass
@@ -17,6 +18,7 @@ class World:
     rpc: OdooRpc
     outbox: Path
     inbox: Path
+    odoo: BackgroundServer | None = None
 
     async def confirm_order(self, vendor_ref: str, lines: list[tuple[str, int]]) -> tuple[int, str]:
         """Create and confirm an order in Odoo as a buyer would; returns (id, name)."""

@@ -26,6 +26,7 @@ class BackgroundServer:
     """An ASGI app served by uvicorn inside the running event loop."""
 
     def __init__(self, app: Any, host: str, port: int) -> None:
+        self.app = app
         self.host = host
         self.port = port
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")

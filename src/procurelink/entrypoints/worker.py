@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import signal
 from collections.abc import Awaitable, Callable
 
 from procurelink.bootstrap import Runtime
-from procurelink.errors import ProcurelinkError
-
-log = logging.getLogger("procurelink.worker")
 
 
 async def run_worker(runtime: Runtime, stop: asyncio.Event, interval: float) -> None:
     """Poll every source, drain due jobs, sleep; until ``stop`` is set."""
     while not stop.is_set():
-        try:
-            await runtime.poll_sources()
-        except ProcurelinkError as exc:
-            # Odoo or a partner server being down must not stop the other sources or jobs.
-            log.warning("poll failed: %s", exc.message)
+        await runtime.poll_sources()
         await runtime.runner.drain(limit=500)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=interval)

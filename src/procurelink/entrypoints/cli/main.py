@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -44,6 +45,8 @@ DEMO_DIR = Path("var/demo")
 
 
 def _run(coro: Awaitable[T]) -> T:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         return asyncio.run(coro)  # type: ignore[arg-type]
     except ProcurelinkError as exc:
