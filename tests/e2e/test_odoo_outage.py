@@ -63,5 +63,5 @@ async def test_acknowledgment_waits_for_odoo_and_is_applied_once(world: World) -
         "purchase.order", "read", [[po]], {"fields": ["partner_ref"]}
     )
     assert header["partner_ref"] == "SO-55"
-    notes = [n for n in await world.odoo_notes(po) if "855-outage" in n]
+    notes = [n for n in await world.odoo_notes(po) if "Supplier acknowledgment" in n]
     assert len(notes) == 1
