@@ -28,6 +28,16 @@ tolerances: {date_shift_days: 2}
 """
 
 
+POLYMER = """\
+id: polymer
+name: Polymer Parts Ltd
+odoo: {partner_ref: PP-V-20451}
+codec: {type: json}
+channels: {outbound: {type: http-webhook, url: "http://127.0.0.1:9/unused"}}
+shared_secret: "not-used-here"
+"""
+
+
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     odoo = BackgroundServer(
@@ -37,6 +47,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     outbox, inbox = tmp_path / "to-supplier", tmp_path / "from-supplier"
     partners = tmp_path / "partners"
     partners.mkdir()
+    (partners / "polymer.yaml").write_text(POLYMER)
     (partners / "steelworks.yaml").write_text(
         STEELWORKS.replace("OUTBOX", str(outbox)).replace("INBOX", str(inbox))
     )

@@ -7,10 +7,12 @@ from datetime import UTC, date, datetime, timedelta
 
 from e2e_world import World
 
+from procurelink.codecs.json_api import JsonCodec
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.order import PurchaseOrder
 from procurelink.domain.response import OrderResponse
 from procurelink.entrypoints.demo.suppliers import acknowledge
+from procurelink.ports.channel import InboundItem
 from procurelink.ports.codec import DecodeContext, EncodeContext
 from procurelink.ports.records import ExceptionStatus
 
@@ -158,3 +160,35 @@ async def test_bad_input_never_kills_the_worker(world: World) -> None:
     assert view.order.state == "confirmed"  # the good file after the bad ones still applied
     assert view.order.vendor_ref == "SO-9"
     assert date.today() <= view.order.lines[0].requested_date  # type: ignore[operator]
+
+
+async def test_a_supplier_cannot_answer_for_another_suppliers_order(world: World) -> None:
+    po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 10)])
+    await world.runtime.run_once()
+    _, order = read_850(world, name)
+    forged = acknowledge(order, "1", 1, "PP-1", "forged").model_copy(
+        update={"partner_id": "steelworks"}  # the sender claims to be someone else ...
+    )
+    body = JsonCodec().encode(forged, EncodeContext("polymer", "c", datetime.now(UTC))).body
+    notes_before = await world.odoo_notes(po)
+    # ... but arrives on polymer's authenticated channel, which is what counts.
+    await world.runtime.intake.capture(
+        InboundItem(
+            partner_id="polymer",
+            channel="http-api",
+            filename=None,
+            content_type="application/json",
+            body=body,
+            received_at=datetime.now(UTC),
+            handle="",
+        )
+    )
+    await world.runtime.runner.drain()
+    [exc] = await world.runtime.queries.exceptions()
+    assert exc.reason_code == "wrong_supplier"
+    assert exc.partner_id == "polymer"
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    assert view.order.state == "sent"
+    assert exc.id not in [x.id for x in view.exceptions]  # not on steelworks' order thread
+    assert await world.odoo_notes(po) == notes_before
