@@ -109,6 +109,18 @@ def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
+async def pg_store(request: pytest.FixtureRequest) -> AsyncIterator[SqlStore]:
+    """PostgreSQL only, for behaviour SQLite cannot have (row locks held by another claim)."""
+    url: str = request.getfixturevalue("postgres_url")
+    _empty_postgres(request.getfixturevalue("postgres_cleaner"))
+    created = create_store(url)
+    try:
+        yield created
+    finally:
+        await created.close()
+
+
+@pytest.fixture
 async def store(store_url: str) -> AsyncIterator[SqlStore]:
     created = create_store(store_url)
     try:

@@ -93,9 +93,12 @@ async def test_concurrent_workers_keep_each_partition_in_order(
     assert dict(finished) == {p: list(range(6)) for p in partitions}
 
 
-async def test_a_claim_in_flight_is_skipped_not_waited_for(store: SqlStore, now: datetime) -> None:
-    if store.url.get_backend_name() != "postgresql":
-        pytest.skip("SQLite runs one writer: a second claim cannot overlap the first")
+@pytest.mark.postgres
+async def test_a_claim_in_flight_is_skipped_not_waited_for(
+    pg_store: SqlStore, now: datetime
+) -> None:
+    # SQLite runs one writer, so a second claim cannot overlap the first there.
+    store = pg_store
     first, second = await fill(store, now, [NewJob("a", {}), NewJob("a", {})])
 
     async with store.unit_of_work() as holding:
