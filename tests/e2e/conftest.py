@@ -4,16 +4,13 @@ profile speaking X12 through directories, and the runtime `procurelink worker` w
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from e2e_world import World
-from pydantic import SecretStr
+from e2e_world import World, make_settings
 
 from procurelink import bootstrap
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
-from procurelink.settings import Settings
 
 STEELWORKS = """\
 id: steelworks
@@ -51,16 +48,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     (partners / "steelworks.yaml").write_text(
         STEELWORKS.replace("OUTBOX", str(outbox)).replace("INBOX", str(inbox))
     )
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pl.db'}",
-        odoo_url=odoo.url,
-        odoo_db="procurelink",
-        odoo_user="admin",
-        odoo_password=SecretStr("admin"),
-        partners_dir=partners,
-        # Seeded orders confirmed before the test are not released: only the test's own.
-        odoo_sync_since=datetime.now(UTC) - timedelta(seconds=1),
-    )
+    settings = make_settings(tmp_path, odoo.url, partners)
     await bootstrap.migrate(settings)
     runtime = await bootstrap.build_runtime(settings)
     rpc = bootstrap.odoo_rpc(settings)

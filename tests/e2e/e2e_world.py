@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from pydantic import SecretStr
+
 from procurelink import bootstrap
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.entrypoints.listen import BackgroundServer
+from procurelink.settings import Settings
 
 
 @dataclass
@@ -66,3 +69,17 @@ class World:
             {"fields": ["body"]},
         )
         return [r["body"] for r in rows]
+
+
+def make_settings(tmp_path: Path, odoo_url: str, partners: Path) -> Settings:
+    """Settings of a test process: its own SQLite file, the simulator, its partner profiles."""
+    return Settings(
+        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pl.db'}",
+        odoo_url=odoo_url,
+        odoo_db="procurelink",
+        odoo_user="admin",
+        odoo_password=SecretStr("admin"),
+        partners_dir=partners,
+        # Seeded orders confirmed before the test are not released: only the test's own.
+        odoo_sync_since=datetime.now(UTC) - timedelta(seconds=1),
+    )

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_world import World
+from e2e_world import World, make_settings
 from fastapi import FastAPI, Request
-from pydantic import SecretStr
 
 from procurelink import bootstrap
 from procurelink.codecs.json_api import JsonCodec
@@ -22,7 +21,6 @@ from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.ports.codec import DecodeContext, EncodeContext
 from procurelink.ports.records import ExceptionStatus
 from procurelink.security.signing import SIGNATURE_HEADER, sign, verify
-from procurelink.settings import Settings
 
 SECRET = "polymer-test-secret"
 PROFILE = """\
@@ -60,15 +58,7 @@ async def http_world(tmp_path: Path) -> AsyncIterator[tuple[World, list[httpx.Re
     (partners / "polymer.yaml").write_text(
         PROFILE.replace("URL", supplier_srv.url).replace("SECRET", SECRET)
     )
-    settings = Settings(
-        database_url=f"sqlite+aiosqlite:///{tmp_path / 'pl.db'}",
-        odoo_url=odoo.url,
-        odoo_db="procurelink",
-        odoo_user="admin",
-        odoo_password=SecretStr("admin"),
-        partners_dir=partners,
-        odoo_sync_since=datetime.now(UTC) - timedelta(seconds=1),
-    )
+    settings = make_settings(tmp_path, odoo.url, partners)
     await bootstrap.migrate(settings)
     runtime = await bootstrap.build_runtime(settings)
     api = BackgroundServer(create_app(runtime), host, next_free_port(host, 18080))
