@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, TypeAdapter
 
+from procurelink.domain.acknowledgment import ApplicationResponse, FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import SCHEMA_VERSION, Document
 from procurelink.domain.events import AnyEvent
@@ -13,6 +14,7 @@ from procurelink.domain.invoice import Invoice
 from procurelink.domain.order import OrderChange, PurchaseOrder
 from procurelink.domain.receipt import GoodsReceipt, QualityResult
 from procurelink.domain.response import OrderResponse
+from procurelink.domain.schedule import DeliverySchedule
 
 DOCUMENT_TYPES: dict[str, type[Document]] = {
     "purchase_order": PurchaseOrder,
@@ -23,6 +25,9 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
     "goods_receipt": GoodsReceipt,
     "quality_result": QualityResult,
     "invoice": Invoice,
+    "functional_ack": FunctionalAck,
+    "application_response": ApplicationResponse,
+    "delivery_schedule": DeliverySchedule,
 }
 
 AnyDocument = Annotated[
@@ -33,7 +38,10 @@ AnyDocument = Annotated[
     | ShipmentEvent
     | GoodsReceipt
     | QualityResult
-    | Invoice,
+    | Invoice
+    | FunctionalAck
+    | ApplicationResponse
+    | DeliverySchedule,
     Field(discriminator="document_type"),
 ]
 

@@ -59,9 +59,15 @@ class PurchaseOrder(Document):
 
 
 class ChangeAction(StrEnum):
+    """What a change does to a line (X12 POC02, EDIFACT LIN 1229)."""
+
     ADD = "add"
     CHANGE = "change"
     DELETE = "delete"
+    QTY_INCREASE = "qty_increase"
+    QTY_DECREASE = "qty_decrease"
+    PRICE_CHANGE = "price_change"
+    RESCHEDULE = "reschedule"
 
 
 class OrderChangeLine(Frozen):
@@ -69,6 +75,7 @@ class OrderChangeLine(Frozen):
     action: ChangeAction
     item: Item | None = None
     quantity: Quantity | None = None
+    qty_left_to_receive: Quantity | None = None
     unit_price: Money | None = None
     requested_date: date | None = None
 
@@ -82,4 +89,6 @@ class OrderChange(Document):
     order_date: date | None = None
     change_date: date
     purpose: OrderPurpose = OrderPurpose.CHANGE
+    parties: tuple[Party, ...] = ()
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
     lines: tuple[OrderChangeLine, ...] = ()

@@ -44,6 +44,10 @@ class ResponseLine(Frozen):
 
 class OrderResponse(Document):
     document_type: Literal["order_response"] = "order_response"
+    # An answer to the order itself (855, ORDRSP) or to a buyer's change (865, ORDRSP to
+    # ORDCHG); change_seq names the change answered.
+    responds_to: Literal["order", "order_change"] = "order"
+    change_seq: int | None = Field(default=None, ge=1)
     order_number: str = Field(min_length=1)
     vendor_ref: str | None = None
     response_number: str | None = None
