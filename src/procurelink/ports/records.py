@@ -10,6 +10,7 @@ from typing import Any
 from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 
 __all__ = [
+    "ApiKey",
     "AuditEntry",
     "Direction",
     "Effect",
@@ -166,3 +167,19 @@ class AuditEntry:
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A supplier's API credential. Only a hash of the secret is ever stored."""
+
+    key_id: str
+    partner_id: str
+    secret_sha256: str
+    created_at: datetime
+    label: str | None = None
+    revoked_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

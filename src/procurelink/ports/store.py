@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from procurelink.ports.records import (
+    ApiKey,
     AuditEntry,
     Direction,
     Effect,
@@ -148,8 +149,21 @@ class KeyValueRepository(Protocol):
 
     async def get(self, key: str) -> str | None: ...
     async def put(self, key: str, value: str) -> None: ...
+    async def put_if_absent(self, key: str, value: str) -> str | None:
+        """Store ``value`` unless the key exists; returns the existing value, or None."""
+        ...
+
     async def next_counter(self, name: str, start: int = 1) -> int:
         """Atomically increment and return a counter (never the same value twice)."""
+        ...
+
+
+class ApiKeyRepository(Protocol):
+    async def add(self, key: ApiKey) -> None: ...
+    async def get(self, key_id: str) -> ApiKey | None: ...
+    async def list(self, partner_id: str | None = None) -> list[ApiKey]: ...
+    async def revoke(self, key_id: str, now: datetime) -> bool:
+        """Revoke an active key; ``False`` if unknown or already revoked."""
         ...
 
 
@@ -162,6 +176,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     ledger: LedgerRepository
     state: KeyValueRepository
+    api_keys: ApiKeyRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

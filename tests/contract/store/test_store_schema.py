@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from psycopg import sql
 from sqlalchemy import Connection
 
+from procurelink.adapters import store as store_package
 from procurelink.adapters.store import SqlStore, current_revision, head_revision, migrate
 from procurelink.adapters.store.tables import metadata
 
@@ -24,7 +25,10 @@ def _differences(connection: Connection) -> list[Any]:
 
 
 async def test_the_migrated_schema_is_tables_py(store: SqlStore, store_url: str) -> None:
-    assert head_revision() == "0001"
+    # The head is the newest migration file: a new migration must not fork the history.
+    versions = Path(store_package.__file__).parent / "migrations" / "versions"
+    newest = max(p.name.split("_", 1)[0] for p in versions.glob("[0-9]*.py"))
+    assert head_revision() == newest
     assert await current_revision(store_url) == head_revision()
     async with store.engine.connect() as connection:
         differences = await connection.run_sync(_differences)

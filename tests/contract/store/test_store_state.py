@@ -61,3 +61,12 @@ async def test_concurrent_counters_never_repeat(store: SqlStore) -> None:
     values = await asyncio.gather(*(take() for _ in range(50)))
 
     assert sorted(values) == list(range(1, 51))
+
+
+async def test_put_if_absent_keeps_the_first_value(store: SqlStore) -> None:
+    async with store.unit_of_work() as uow:
+        assert await uow.state.put_if_absent("idem:p1:k1", "msg-1") is None
+        assert await uow.state.put_if_absent("idem:p1:k1", "msg-2") == "msg-1"
+        await uow.commit()
+    async with store.unit_of_work() as uow:
+        assert await uow.state.get("idem:p1:k1") == "msg-1"

@@ -25,6 +25,18 @@ class SqlKeyValueRepository:
             )
         )
 
+    async def put_if_absent(self, key: str, value: str) -> str | None:
+        inserted = await self._db.execute(
+            self._db.insert(kv_state)
+            .values(key=key, value=value)
+            .on_conflict_do_nothing(index_elements=[kv_state.c.key])
+            .returning(kv_state.c.key)
+        )
+        # RETURNING, not rowcount: drivers disagree on rowcount after ON CONFLICT DO NOTHING.
+        if inserted.first() is not None:
+            return None
+        return await self.get(key)
+
     async def next_counter(self, name: str, start: int = 1) -> int:
         # One statement, so the database serialises concurrent callers on the row lock:
         # a read-then-write would hand two workers the same EDI control number.

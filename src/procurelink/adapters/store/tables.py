@@ -194,3 +194,15 @@ kv_state = Table(
     # `put` never disturbs a counter and the other way round.
     Column("counter", BigId),
 )
+
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("key_id", String, primary_key=True),
+    Column("partner_id", String, nullable=False),
+    Column("secret_sha256", String, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("label", String),
+    Column("revoked_at", UtcDateTime),
+    Index(None, "partner_id"),
+)

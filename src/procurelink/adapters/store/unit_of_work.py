@@ -9,6 +9,7 @@ from typing import Self
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from procurelink.adapters.store.api_keys import SqlApiKeyRepository
 from procurelink.adapters.store.database import Database
 from procurelink.adapters.store.errors import TRANSLATABLE, translate
 from procurelink.adapters.store.jobs import SqlJobRepository
@@ -21,6 +22,7 @@ from procurelink.adapters.store.tracking import (
     SqlExceptionRepository,
 )
 from procurelink.ports.store import (
+    ApiKeyRepository,
     AuditRepository,
     DocumentRepository,
     EffectRepository,
@@ -49,6 +51,7 @@ class SqlUnitOfWork:
     audit: AuditRepository
     ledger: LedgerRepository
     state: KeyValueRepository
+    api_keys: ApiKeyRepository
 
     def __init__(self, engine: AsyncEngine, url: URL, writer_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -80,6 +83,7 @@ class SqlUnitOfWork:
         self.audit = SqlAuditRepository(db)
         self.ledger = SqlLedgerRepository(db)
         self.state = SqlKeyValueRepository(db)
+        self.api_keys = SqlApiKeyRepository(db)
         return self
 
     async def __aexit__(
