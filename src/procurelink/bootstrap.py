@@ -7,6 +7,7 @@ plus its own package (ARCHITECTURE.md §5).
 from __future__ import annotations
 
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -49,6 +50,7 @@ from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
 from procurelink.services.queries import Queries
+from procurelink.services.supplier_access import SupplierAccess
 from procurelink.settings import Settings
 from procurelink.workflow.retry import RetryPolicy
 
@@ -173,6 +175,7 @@ class Runtime:
     erp_sync: ErpSyncService
     approvals: ApprovalService
     queries: Queries
+    supplier_access: SupplierAccess
     runner: JobRunner
     http: httpx.AsyncClient
     closers: list[Callable[[], Any]] = field(default_factory=list)
@@ -233,6 +236,11 @@ async def build_runtime(
         erp=gateway,
         bus=bus,
     )
+    signing_key = (
+        settings.token_signing_key.get_secret_value()
+        if settings.token_signing_key
+        else secrets.token_urlsafe(32)
+    )
     acks = AcknowledgmentService(deps)
     dispatch = DispatchService(deps)
     intake = IntakeService(deps, acks)
@@ -265,6 +273,7 @@ async def build_runtime(
         queries=Queries(deps),
         runner=runner,
         http=http,
+        supplier_access=SupplierAccess(deps, signing_key),
     )
 
 

@@ -11,7 +11,7 @@ import socket
 from datetime import datetime
 from pathlib import Path
 
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -21,6 +21,7 @@ from pydantic_settings import (
 
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.adapters.store.settings import StoreSettings
+from procurelink.errors import ConfigurationError
 
 
 class Settings(BaseSettings):
@@ -43,6 +44,9 @@ class Settings(BaseSettings):
     poll_interval_seconds: float = 5.0
     api_host: str = "127.0.0.1"
     api_port: int = 8080
+    # Signs OAuth2 access tokens; give every `serve` process the same one. Without it each
+    # process makes its own, and tokens only work on the process that issued them.
+    token_signing_key: SecretStr | None = None
     worker_id: str = f"{socket.gethostname()}-{os.getpid()}"
 
     @classmethod
@@ -61,12 +65,18 @@ class Settings(BaseSettings):
         return StoreSettings(database_url=self.database_url)
 
     def odoo(self) -> OdooSettings:
-        return OdooSettings(
-            url=self.odoo_url,
-            db=self.odoo_db,
-            user=self.odoo_user,
-            password=self.odoo_password,
-            api_key=self.odoo_api_key,
-            timeout=self.odoo_timeout_seconds,
-            verify_tls=self.odoo_verify_tls,
-        )
+        try:
+            return OdooSettings(
+                url=self.odoo_url,
+                db=self.odoo_db,
+                user=self.odoo_user,
+                password=self.odoo_password,
+                api_key=self.odoo_api_key,
+                timeout=self.odoo_timeout_seconds,
+                verify_tls=self.odoo_verify_tls,
+            )
+        except ValidationError as exc:
+            problems = "; ".join(str(e["msg"]) for e in exc.errors())
+            raise ConfigurationError(
+                f"Odoo settings: {problems} (PROCURELINK_ODOO_PASSWORD or PROCURELINK_ODOO_API_KEY)"
+            ) from exc

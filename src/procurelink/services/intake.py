@@ -35,16 +35,29 @@ class CaptureResult:
     reason: str | None = None
 
 
+class IdempotencyConflict(DuplicateMessage):
+    """The idempotency key was already used for different content."""
+
+    code = "idempotency_conflict"
+
+
 class IntakeService:
     def __init__(self, deps: Deps, acknowledgments: AcknowledgmentService) -> None:
         self._deps = deps
         self._acks = acknowledgments
 
-    async def capture(self, item: InboundItem) -> CaptureResult:
+    async def capture(
+        self,
+        item: InboundItem,
+        idempotency_key: str | None = None,
+        refusal: ProcurelinkError | None = None,
+    ) -> CaptureResult:
         """Store the raw bytes and queue their decoding, in one transaction.
 
-        Refused input (empty, oversized, an exact duplicate) is still stored as evidence
-        and opens an exception; it is not decoded.
+        Refused input (empty, oversized, an exact duplicate, or ``refusal`` decided by the
+        channel) is still stored as evidence and opens an exception; it is not decoded.
+        A repeated ``idempotency_key`` with the same bytes returns the first capture; with
+        other bytes it is an IdempotencyConflict.
         """
         deps = self._deps
         profile = deps.partner(item.partner_id)
@@ -61,10 +74,24 @@ class IntakeService:
             content_type=item.content_type,
             metadata=dict(item.metadata),
         )
-        refusal: ProcurelinkError | None = None
         async with deps.store.unit_of_work() as uow:
+            if idempotency_key is not None:
+                first = await uow.state.put_if_absent(
+                    f"idempotency:{item.partner_id}:{idempotency_key}", f"{message.id} {sha}"
+                )
+                if first is not None:
+                    first_id, first_sha = first.split(" ", 1)
+                    if first_sha != sha:
+                        raise IdempotencyConflict(
+                            f"Idempotency-Key {idempotency_key!r} was used for other content "
+                            f"(message {first_id})",
+                            message_id=first_id,
+                        )
+                    return CaptureResult(first_id, accepted=True, duplicate_of=first_id)
             earlier = await uow.messages.find_by_hash(item.partner_id, sha, Direction.INBOUND)
-            if not item.body.strip():
+            if refusal is not None:
+                pass
+            elif not item.body.strip():
                 refusal = EmptyMessage(f"{item.filename or 'message'} is empty")
             elif len(item.body) > profile.max_message_bytes:
                 refusal = MessageTooLarge(

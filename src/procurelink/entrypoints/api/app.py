@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from procurelink.bootstrap import Runtime
+from procurelink.entrypoints.api.supplier_api import supplier_router
 from procurelink.errors import IllegalTransition, ProcurelinkError
 from procurelink.ports.channel import InboundItem
 from procurelink.ports.records import ExceptionStatus
@@ -139,4 +140,5 @@ def create_app(runtime: Runtime) -> FastAPI:
             status_code=202,
         )
 
+    app.include_router(supplier_router(runtime))
     return app

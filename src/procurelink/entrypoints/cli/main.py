@@ -30,10 +30,12 @@ partners_app = typer.Typer(help="Partner profiles.", no_args_is_help=True)
 dlq_app = typer.Typer(help="Dead-lettered jobs.", no_args_is_help=True)
 exceptions_app = typer.Typer(help="The exception queue buyers work from.", no_args_is_help=True)
 schema_app = typer.Typer(help="Canonical JSON Schema.", no_args_is_help=True)
+apikeys_app = typer.Typer(help="Suppliers' API keys.", no_args_is_help=True)
 app.add_typer(partners_app, name="partners")
 app.add_typer(dlq_app, name="dlq")
 app.add_typer(exceptions_app, name="exceptions")
 app.add_typer(schema_app, name="schema")
+app.add_typer(apikeys_app, name="apikeys")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -265,6 +267,54 @@ def exceptions_dismiss(
 ) -> None:
     """Close an informational exception."""
     _decide("dismiss", exception_id, by, note)
+
+
+@apikeys_app.command("create")
+def apikeys_create(
+    partner_id: str, label: Annotated[str | None, typer.Option(help="what it is for")] = None
+) -> None:
+    """Create an API key for a supplier; the key is printed once and never stored."""
+
+    async def main(runtime: bootstrap.Runtime) -> str:
+        key, token = await runtime.supplier_access.create_key(partner_id, label)
+        err.print(
+            f"created {key.key_id} for {partner_id}; store this key now, it is not shown again:"
+        )
+        return token
+
+    print(_run(_with_runtime(main)))
+
+
+@apikeys_app.command("list")
+def apikeys_list(partner_id: Annotated[str | None, typer.Argument()] = None) -> None:
+    """API keys (ids only) with their partner and state."""
+
+    async def main(runtime: bootstrap.Runtime) -> None:
+        table = Table("key id", "partner", "label", "created", "state")
+        for key in await runtime.supplier_access.keys(partner_id):
+            table.add_row(
+                key.key_id,
+                key.partner_id,
+                key.label or "",
+                f"{key.created_at:%Y-%m-%d %H:%M}",
+                "active" if key.active else f"revoked {key.revoked_at:%Y-%m-%d}",
+            )
+        out.print(table)
+
+    _run(_with_runtime(main))
+
+
+@apikeys_app.command("revoke")
+def apikeys_revoke(key_id: str) -> None:
+    """Revoke a key at once (tokens issued with it stop working too)."""
+
+    async def main(runtime: bootstrap.Runtime) -> bool:
+        return await runtime.supplier_access.revoke(key_id)
+
+    if not _run(_with_runtime(main)):
+        err.print(f"no active key {key_id}")
+        raise typer.Exit(1)
+    out.print(f"{key_id} revoked")
 
 
 @schema_app.command("export")
