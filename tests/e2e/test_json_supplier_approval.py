@@ -20,7 +20,7 @@ from procurelink.entrypoints.demo.suppliers import acknowledge
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.ports.codec import DecodeContext, EncodeContext
 from procurelink.ports.records import ExceptionStatus
-from procurelink.security.signing import SIGNATURE_HEADER, sign, verify
+from procurelink.security.webhooks import standard_headers, verify_standard
 
 SECRET = "polymer-test-secret"
 PROFILE = """\
@@ -42,7 +42,7 @@ async def http_world(tmp_path: Path) -> AsyncIterator[tuple[World, list[httpx.Re
     @supplier.post("/orders")
     async def orders(request: Request) -> dict[str, str]:
         body = await request.body()
-        verify(SECRET, body, request.headers.get(SIGNATURE_HEADER))
+        verify_standard(SECRET, body, request.headers)
         received.append(
             httpx.Request("POST", str(request.url), headers=request.headers, content=body)
         )
@@ -82,7 +82,7 @@ async def test_signed_webhook_out_exception_in_and_approval(
     await world.runtime.run_once()
 
     [request] = received
-    assert request.headers["Idempotency-Key"]
+    assert request.headers["Idempotency-Key"] == request.headers["webhook-id"]
     [order] = JsonCodec().decode(request.content, DecodeContext("polymer", "x", "m"))
     assert isinstance(order, PurchaseOrder)
     assert order.order_number == name
@@ -98,13 +98,13 @@ async def test_signed_webhook_out_exception_in_and_approval(
         forged = await client.post(
             "/api/v1/partners/polymer/messages",
             content=body,
-            headers={SIGNATURE_HEADER: sign("wrong", body)},
+            headers=standard_headers("wrong", "ack-1", body, datetime.now(UTC)),
         )
         assert forged.status_code == 401
         accepted = await client.post(
             "/api/v1/partners/polymer/messages",
             content=body,
-            headers={SIGNATURE_HEADER: sign(SECRET, body)},
+            headers=standard_headers(SECRET, "ack-1", body, datetime.now(UTC)),
         )
         assert accepted.status_code == 202
         assert accepted.json()["accepted"] is True

@@ -16,7 +16,7 @@ from procurelink.entrypoints.api.supplier_api import supplier_router
 from procurelink.errors import IllegalTransition, ProcurelinkError
 from procurelink.ports.channel import InboundItem
 from procurelink.ports.records import ExceptionStatus
-from procurelink.security.signing import SIGNATURE_HEADER, SignatureError, verify
+from procurelink.security.webhooks import SignatureError, verify_standard
 
 HERE = Path(__file__).parent
 
@@ -103,17 +103,21 @@ def create_app(runtime: Runtime) -> FastAPI:
     async def receive(
         partner_id: str,
         request: Request,
-        signature: Annotated[str | None, Header(alias=SIGNATURE_HEADER)] = None,
         content_type: Annotated[str, Header()] = "application/json",
-        idempotency_key: Annotated[str | None, Header()] = None,
     ) -> JSONResponse:
+        """A supplier system pushing documents, signed with the Standard Webhooks scheme.
+
+        The webhook id is the idempotency key: a redelivered webhook is captured once.
+        """
         profile = runtime.deps.partners.get(partner_id)
         # The same answer for an unknown partner and a bad signature: no partner enumeration.
         if profile is None or profile.shared_secret is None:
             raise HTTPException(401, "unknown partner or bad signature")
         body = await request.body()
         try:
-            verify(profile.shared_secret.get_secret_value(), body, signature)
+            webhook_id = verify_standard(
+                profile.shared_secret.get_secret_value(), body, request.headers
+            )
         except SignatureError as exc:
             raise HTTPException(401, f"unknown partner or bad signature: {exc}") from exc
         item = InboundItem(
@@ -123,11 +127,11 @@ def create_app(runtime: Runtime) -> FastAPI:
             content_type=content_type,
             body=body,
             received_at=datetime.now(UTC),
-            handle=idempotency_key or "",
-            metadata={"idempotency_key": idempotency_key or ""},
+            handle=webhook_id,
+            metadata={"webhook_id": webhook_id},
         )
         try:
-            result = await runtime.intake.capture(item)
+            result = await runtime.intake.capture(item, idempotency_key=webhook_id)
         except ProcurelinkError as exc:
             raise HTTPException(400, exc.message) from exc
         return JSONResponse(

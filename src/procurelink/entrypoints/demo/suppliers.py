@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 
 from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
@@ -26,7 +26,7 @@ from procurelink.domain.order import PurchaseOrder
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
 from procurelink.domain.values import Money
 from procurelink.ports.codec import DecodeContext, EncodeContext
-from procurelink.security.signing import SIGNATURE_HEADER, SignatureError, sign, verify
+from procurelink.security.webhooks import SignatureError, standard_headers, verify_standard
 
 
 def acknowledge(
@@ -147,18 +147,16 @@ class JsonHttpSupplier:
         @app.post("/orders")
         async def receive_order(
             request: Request,
-            signature: str | None = Header(default=None, alias=SIGNATURE_HEADER),
-            idempotency_key: str | None = Header(default=None),
         ) -> dict[str, str]:
             body = await request.body()
             try:
-                verify(self.secret, body, signature)
+                webhook_id = verify_standard(self.secret, body, request.headers)
             except SignatureError as exc:
                 raise HTTPException(401, str(exc)) from exc
             ctx = DecodeContext(
                 partner_id=self.partner_id,
                 correlation_id="supplier-side",
-                message_id=idempotency_key or "",
+                message_id=webhook_id,
             )
             for doc in self.codec.decode(body, ctx):
                 if isinstance(doc, PurchaseOrder):
@@ -189,8 +187,7 @@ class JsonHttpSupplier:
                 content=body,
                 headers={
                     "Content-Type": "application/json",
-                    SIGNATURE_HEADER: sign(self.secret, body),
-                    "Idempotency-Key": ack.document_id,
+                    **standard_headers(self.secret, ack.document_id, body, datetime.now(UTC)),
                 },
             )
             response.raise_for_status()

@@ -9,7 +9,7 @@ import httpx
 from procurelink.adapters.channels.http.settings import HttpWebhookSettings
 from procurelink.errors import PermanentError, TransientError
 from procurelink.ports.channel import DeliveryReceipt, OutboundPayload
-from procurelink.security.signing import SIGNATURE_HEADER, sign
+from procurelink.security.webhooks import HmacScheme, standard_headers
 
 # Statuses after which the same request can succeed later.
 _RETRYABLE = {408, 409, 425, 429}
@@ -39,7 +39,7 @@ class HttpWebhookChannel:
             "X-Procurelink-Filename": payload.filename,
         }
         if self._secret:
-            headers[SIGNATURE_HEADER] = sign(self._secret, payload.body)
+            headers.update(self._signature(payload))
         try:
             if self._client is not None:
                 response = await self._client.post(
@@ -68,3 +68,16 @@ class HttpWebhookChannel:
                 f"POST {url} answered {status}: {response.text[:200]}", status=status
             )
         return DeliveryReceipt(self.name, url, datetime.now(UTC), {"status": status})
+
+    def _signature(self, payload: OutboundPayload) -> dict[str, str]:
+        assert self._secret is not None
+        now = datetime.now(UTC)
+        s = self._settings
+        if s.signature == "hmac-sha256":
+            scheme = HmacScheme(
+                s.hmac_header, s.hmac_prefix, s.hmac_encoding, s.hmac_timestamp_header
+            )
+            return scheme.headers(self._secret, payload.body, now)
+        # The idempotency key is the webhook id: stable across retries, so the receiver's
+        # de-duplication by webhook-id works.
+        return standard_headers(self._secret, payload.idempotency_key, payload.body, now)
