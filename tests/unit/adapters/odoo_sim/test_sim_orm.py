@@ -125,8 +125,10 @@ def test_business_rules(sim: SimOdoo) -> None:
         kw(sim, "purchase.order", "unlink", [1])
     assert kw(sim, "purchase.order", "button_cancel", [1]) is None
     assert kw(sim, "purchase.order", "unlink", [1]) is True
+    assert kw(sim, "purchase.order", "read", [1]) == []  # Odoo 17 drops missing ids
+    assert [r["id"] for r in kw(sim, "purchase.order", "read", [1, 2], fields=["name"])] == [2]
     with pytest.raises(MissingError, match=r"purchase.order\(1,\)"):
-        kw(sim, "purchase.order", "read", [1])
+        kw(sim, "purchase.order", "write", [1], {"partner_ref": "X"})
 
 
 def test_failed_call_rolls_back(sim: SimOdoo) -> None:
