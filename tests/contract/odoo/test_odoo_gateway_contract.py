@@ -90,7 +90,33 @@ async def test_read_order_maps_to_the_canonical_order(make: Fixture, gateway: Od
     assert first.unit_price is not None
     assert first.unit_price.amount == Decimal("2.5")
     assert first.unit_price.currency == po.currency
+    # The canonical total is the untaxed line sum (EDI AMT*TT / MOA 79): 100 x 2.5 +
+    # 12.5 x 2.5. Odoo's amount_total adds the default purchase tax of the database.
     assert po.total_amount == Decimal("281.25")
+    amounts = (
+        await make.call(
+            "purchase.order",
+            "read",
+            [order],
+            fields=["amount_untaxed", "amount_tax", "amount_total", "order_line"],
+        )
+    )[0]
+    lines = await make.call(
+        "purchase.order.line",
+        "read",
+        amounts["order_line"],
+        fields=["price_subtotal", "price_tax", "price_total", "taxes_id"],
+    )
+    assert amounts["amount_untaxed"] == 281.25
+    assert all(ln["taxes_id"] for ln in lines)  # the product's vendor tax, by default
+    assert amounts["amount_tax"] > 0
+    assert amounts["amount_tax"] == pytest.approx(sum(ln["price_tax"] for ln in lines))
+    assert amounts["amount_total"] == pytest.approx(
+        amounts["amount_untaxed"] + amounts["amount_tax"]
+    )
+    assert all(
+        ln["price_total"] == pytest.approx(ln["price_subtotal"] + ln["price_tax"]) for ln in lines
+    )
     assert all(ln.odoo_line_id for ln in po.lines)
 
 

@@ -29,7 +29,7 @@ ORDER_FIELDS = [
     "currency_id",
     "company_id",
     "picking_type_id",
-    "amount_total",
+    "amount_untaxed",
     "order_line",
     "write_date",
 ]

@@ -64,6 +64,16 @@ def _prepare_line(env: Env, vals: dict[str, Any]) -> None:
         return
     seller = select_seller(env, order["partner_id"], product, float(vals["product_qty"]))
     vals.setdefault("product_uom", product.get("uom_po_id"))
+    # The product's vendor taxes of the order's company (no fiscal position simulated).
+    taxes = env.table("account.tax")
+    vals.setdefault(
+        "taxes_id",
+        [
+            t
+            for t in product.get("supplier_taxes_id") or []
+            if t in taxes and taxes[t].get("company_id") == order.get("company_id")
+        ],
+    )
     cost = product.get("standard_price") or 0.0
     vals.setdefault("price_unit", seller["price"] if seller else cost)
     if "date_planned" not in vals:
