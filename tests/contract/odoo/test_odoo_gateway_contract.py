@@ -17,7 +17,8 @@ from procurelink.ports.erp import AcknowledgmentWrite, LineUpdate
 async def _confirmed_order(make: Fixture) -> tuple[int, int, list[int]]:
     vendor, _ = await make.vendor()
     bolt, _ = await make.product(vendor, vendor_code="V-BOLT")
-    sheet, _ = await make.product(vendor, "kg", vendor_code="V-SHEET")
+    # The vendor's list price of the sheet (2.0) differs from the order's agreed 2.5.
+    sheet, _ = await make.product(vendor, "kg", vendor_code="V-SHEET", price=2.0)
     order = await make.order(
         vendor, [(bolt, 100, "2025-04-15 10:00:00"), (sheet, 12.5, "2025-04-16 10:00:00")]
     )
@@ -160,7 +161,14 @@ async def test_apply_acknowledgment_writes_lines_and_posts_a_note(
     assert again.lines[0].requested_date == date(2025, 4, 20)
     assert again.lines[0].quantity.value == Decimal(100)  # untouched
     assert again.lines[1].quantity.value == Decimal(10)
+    # Odoo recomputes date, price and discount of a line whose quantity is written alone
+    # (order date + vendor lead time = 2025-04-04, list price 2.0): they must stay.
     assert again.lines[1].requested_date == date(2025, 4, 16)  # untouched
+    assert again.lines[1].unit_price is not None
+    assert again.lines[1].unit_price.amount == Decimal("2.5")  # untouched
+    assert again.lines[0].unit_price is not None
+    assert again.lines[0].unit_price.amount == Decimal("2.5")
+    assert again.total_amount == Decimal("275")  # 100 x 2.5 + 10 x 2.5
     notes = await make.call(
         "mail.message",
         "search_read",

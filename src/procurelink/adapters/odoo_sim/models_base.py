@@ -240,7 +240,13 @@ MODELS = [
         },
         order="sequence, min_qty DESC, price, id",
         rec_name="product_code",
-        defaults={"delay": 1, "sequence": 1, "currency_id": _company_currency, "company_id": 1},
+        defaults={
+            "delay": 1,
+            "sequence": 1,
+            "min_qty": 0.0,
+            "currency_id": _company_currency,
+            "company_id": 1,
+        },
     ),
     ModelSpec(
         "stock.warehouse",
