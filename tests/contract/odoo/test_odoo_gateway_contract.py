@@ -17,7 +17,8 @@ from procurelink.ports.erp import AcknowledgmentWrite, LineUpdate
 async def _confirmed_order(make: Fixture) -> tuple[int, int, list[int]]:
     vendor, _ = await make.vendor()
     bolt, _ = await make.product(vendor, vendor_code="V-BOLT")
-    sheet, _ = await make.product(vendor, "kg", vendor_code="V-SHEET")
+    # The vendor's list price of the sheet (2.0) differs from the order's agreed 2.5.
+    sheet, _ = await make.product(vendor, "kg", vendor_code="V-SHEET", price=2.0)
     order = await make.order(
         vendor, [(bolt, 100, "2025-04-15 10:00:00"), (sheet, 12.5, "2025-04-16 10:00:00")]
     )
@@ -90,7 +91,33 @@ async def test_read_order_maps_to_the_canonical_order(make: Fixture, gateway: Od
     assert first.unit_price is not None
     assert first.unit_price.amount == Decimal("2.5")
     assert first.unit_price.currency == po.currency
+    # The canonical total is the untaxed line sum (EDI AMT*TT / MOA 79): 100 x 2.5 +
+    # 12.5 x 2.5. Odoo's amount_total adds the default purchase tax of the database.
     assert po.total_amount == Decimal("281.25")
+    amounts = (
+        await make.call(
+            "purchase.order",
+            "read",
+            [order],
+            fields=["amount_untaxed", "amount_tax", "amount_total", "order_line"],
+        )
+    )[0]
+    lines = await make.call(
+        "purchase.order.line",
+        "read",
+        amounts["order_line"],
+        fields=["price_subtotal", "price_tax", "price_total", "taxes_id"],
+    )
+    assert amounts["amount_untaxed"] == 281.25
+    assert all(ln["taxes_id"] for ln in lines)  # the product's vendor tax, by default
+    assert amounts["amount_tax"] > 0
+    assert amounts["amount_tax"] == pytest.approx(sum(ln["price_tax"] for ln in lines))
+    assert amounts["amount_total"] == pytest.approx(
+        amounts["amount_untaxed"] + amounts["amount_tax"]
+    )
+    assert all(
+        ln["price_total"] == pytest.approx(ln["price_subtotal"] + ln["price_tax"]) for ln in lines
+    )
     assert all(ln.odoo_line_id for ln in po.lines)
 
 
@@ -134,7 +161,14 @@ async def test_apply_acknowledgment_writes_lines_and_posts_a_note(
     assert again.lines[0].requested_date == date(2025, 4, 20)
     assert again.lines[0].quantity.value == Decimal(100)  # untouched
     assert again.lines[1].quantity.value == Decimal(10)
+    # Odoo recomputes date, price and discount of a line whose quantity is written alone
+    # (order date + vendor lead time = 2025-04-04, list price 2.0): they must stay.
     assert again.lines[1].requested_date == date(2025, 4, 16)  # untouched
+    assert again.lines[1].unit_price is not None
+    assert again.lines[1].unit_price.amount == Decimal("2.5")  # untouched
+    assert again.lines[0].unit_price is not None
+    assert again.lines[0].unit_price.amount == Decimal("2.5")
+    assert again.total_amount == Decimal("275")  # 100 x 2.5 + 10 x 2.5
     notes = await make.call(
         "mail.message",
         "search_read",

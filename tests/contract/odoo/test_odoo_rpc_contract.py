@@ -60,10 +60,17 @@ async def test_unknown_field_is_refused(make: Fixture) -> None:
         await make.call("res.partner", "write", [vendor], {"no_such_field": 1})
 
 
-async def test_missing_record_is_refused(rpc: OdooRpc) -> None:
+async def test_missing_record_is_refused(make: Fixture, rpc: OdooRpc) -> None:
+    # Odoo 17 ``read`` leaves out ids that do not exist (no MissingError): the caller sees
+    # fewer rows than ids. Writing to a missing id is refused with MissingError.
+    vendor, _ = await make.vendor()
+    rows = await rpc.execute_kw("res.partner", "read", [[987654321, vendor]], {"fields": ["ref"]})
+    assert [r["id"] for r in rows] == [vendor]
+    assert await rpc.execute_kw("purchase.order", "read", [[987654321]], {"fields": ["name"]}) == []
     with pytest.raises(ErpError, match="does not exist") as info:
-        await rpc.execute_kw("purchase.order", "read", [[987654321]], {"fields": ["name"]})
+        await rpc.execute_kw("purchase.order", "write", [[987654321], {"partner_ref": "X"}])
     assert info.value.details["model"] == "purchase.order"
+    assert info.value.details["fault_code"] == 2
 
 
 async def test_private_method_is_an_access_error(rpc: OdooRpc) -> None:
@@ -82,50 +89,95 @@ async def test_button_cancel_none_result_is_success(make: Fixture, rpc: OdooRpc)
 
 
 async def _jsonrpc(settings: OdooSettings, service: str, method: str, *args: Any) -> Any:
+    """POST one JSON-RPC call; returns ``(request id, decoded body)``.
+
+    Odoo answers HTTP 200 with ``application/json`` for results and application errors alike.
+    """
+    request_id = next(_ids)
     payload = {
         "jsonrpc": "2.0",
         "method": "call",
-        "id": next(_ids),
+        "id": request_id,
         "params": {"service": service, "method": method, "args": list(args)},
     }
     async with httpx.AsyncClient(base_url=settings.url, timeout=settings.timeout) as client:
         response = await client.post("/jsonrpc", json=payload)
-    assert response.status_code == 200
-    return response.json()
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/json; charset=utf-8"
+    return request_id, response.json()
 
 
-async def test_jsonrpc_error_shapes(odoo_settings: OdooSettings, rpc: OdooRpc) -> None:
+async def test_jsonrpc_error_shapes(
+    make: Fixture, odoo_settings: OdooSettings, rpc: OdooRpc
+) -> None:
     s, uid = odoo_settings, await rpc.authenticate()
     secret = s.secret()
+    vendor, _ = await make.vendor()
     cases = {
-        "odoo.exceptions.UserError": (uid, secret, "no.such.model", "search", [[]]),
-        "odoo.exceptions.MissingError": (
-            uid,
-            secret,
-            "res.partner",
-            "read",
-            [[987654321]],
-            {"fields": ["name"]},
+        "odoo.exceptions.UserError": (
+            (uid, secret, "no.such.model", "search", [[]]),
+            "Object no.such.model doesn't exist",
         ),
-        "odoo.exceptions.AccessDenied": (uid, "wrong", "res.partner", "search", [[]]),
-        "odoo.exceptions.AccessError": (uid, secret, "res.partner", "_read", [[]]),
-        "builtins.ValueError": (uid, secret, "res.partner", "search", [[("nope", "=", 1)]]),
+        # read() of a missing id answers [] in 17; write() is what raises MissingError.
+        "odoo.exceptions.MissingError": (
+            (uid, secret, "res.partner", "write", [[987654321], {"ref": "X"}]),
+            "Record does not exist or has been deleted.\n"
+            f"(Record: res.partner(987654321,), User: {uid})",
+        ),
+        "odoo.exceptions.AccessDenied": (
+            (uid, "wrong", "res.partner", "search", [[]]),
+            "Access Denied",
+        ),
+        "odoo.exceptions.AccessError": (
+            (uid, secret, "res.partner", "_read", [[]]),
+            "Private methods (such as _read) cannot be called remotely.",
+        ),
+        "builtins.ValueError": (
+            (uid, secret, "res.partner", "search", [[("nope", "=", 1)]]),
+            "Invalid field res.partner.nope in leaf ('nope', '=', 1)",
+        ),
     }
-    for name, args in cases.items():
-        body = await _jsonrpc(s, "object", "execute_kw", s.db, *args)
-        assert body["error"]["data"]["name"] == name, body["error"]
-        assert body["error"]["message"] == "Odoo Server Error"
-        assert body["error"]["code"] in (0, 200)
-        assert isinstance(body["error"]["data"]["message"], str)
+    for name, (args, message) in cases.items():
+        request_id, body = await _jsonrpc(s, "object", "execute_kw", s.db, *args)
+        assert list(body) == ["jsonrpc", "id", "error"], body
+        assert body["jsonrpc"] == "2.0"
+        assert body["id"] == request_id
+        error = body["error"]
+        assert list(error) == ["code", "message", "data"], error
+        assert error["code"] == 200  # 17: always 200 (19: 0); the HTTP status is 200 too
+        assert error["message"] == "Odoo Server Error"
+        data = error["data"]
+        assert list(data) == ["name", "debug", "message", "arguments", "context"], data
+        assert data["name"] == name, data
+        assert data["message"] == message
+        assert data["arguments"] == [message]
+        assert data["context"] == {}
+        assert isinstance(data["debug"], str)
+        assert data["debug"].startswith("Traceback (most recent call last):")
+        assert data["debug"].rstrip().endswith(message.splitlines()[-1])
+    # A read of a missing id is no error at all.
+    request_id, body = await _jsonrpc(
+        s, "object", "execute_kw", s.db, uid, secret, "res.partner", "read",
+        [[987654321, vendor]], {"fields": ["supplier_rank"]},
+    )  # fmt: skip
+    assert body == {
+        "jsonrpc": "2.0",
+        "id": request_id,
+        "result": [{"id": vendor, "supplier_rank": 1}],
+    }
 
 
-async def test_jsonrpc_returns_null_for_none(make: Fixture, odoo_settings: OdooSettings) -> None:
+async def test_jsonrpc_leaves_out_result_for_none(
+    make: Fixture, odoo_settings: OdooSettings
+) -> None:
+    # Odoo 17's JsonRPCDispatcher only adds "result" when it is not None: a method returning
+    # None (button_cancel) answers {"jsonrpc": "2.0", "id": n}, neither "result" nor "error".
     vendor, _ = await make.vendor()
     product, _ = await make.product(vendor, vendor_code=None)
     order = await make.order(vendor, [(product, 1, "2025-04-10 10:00:00")])
     uid = await make.rpc.authenticate()
     s = odoo_settings
-    body = await _jsonrpc(
+    request_id, body = await _jsonrpc(
         s,
         "object",
         "execute_kw",
@@ -136,11 +188,18 @@ async def test_jsonrpc_returns_null_for_none(make: Fixture, odoo_settings: OdooS
         "button_cancel",
         [[order]],
     )
-    assert "error" not in body
-    assert body["result"] is None
+    assert body == {"jsonrpc": "2.0", "id": request_id}
+    rows = await make.call("purchase.order", "read", [order], fields=["state"])
+    assert rows[0]["state"] == "cancel"  # the call succeeded and was committed
+    # Falsy results that are not None are sent: False, [] and 0 stay.
+    request_id, body = await _jsonrpc(
+        s, "object", "execute_kw", s.db, uid, s.secret(), "purchase.order", "search",
+        [[("id", "=", 987654321)]],
+    )  # fmt: skip
+    assert body == {"jsonrpc": "2.0", "id": request_id, "result": []}
 
 
 async def test_jsonrpc_authenticate_false_on_bad_credentials(odoo_settings: OdooSettings) -> None:
     s = odoo_settings
-    body = await _jsonrpc(s, "common", "authenticate", s.db, s.user, "wrong", {})
-    assert body["result"] is False
+    request_id, body = await _jsonrpc(s, "common", "authenticate", s.db, s.user, "wrong", {})
+    assert body == {"jsonrpc": "2.0", "id": request_id, "result": False}

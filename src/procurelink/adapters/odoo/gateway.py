@@ -1,7 +1,8 @@
 """``OdooGateway``: the ``ErpGateway`` port over Odoo's XML-RPC API (Odoo 17 field names).
 
 Reads are batched (one call per model, independent calls concurrently); an acknowledgment
-is one ``write`` plus one ``message_post`` (reference pitfalls 1-3).
+is one ``write`` plus one ``message_post`` (reference pitfalls 1-3), preceded by one ``read``
+of the lines whose quantity changes without a new date (see ``apply_acknowledgment``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ ORDER_FIELDS = [
     "currency_id",
     "company_id",
     "picking_type_id",
-    "amount_total",
+    "amount_untaxed",
     "order_line",
     "write_date",
 ]
@@ -136,16 +137,38 @@ class OdooGateway:
         )
 
     async def apply_acknowledgment(self, write: AcknowledgmentWrite) -> None:
+        """One ``write`` of the order (vendor ref and ``(1, line_id, vals)`` commands) and
+        one ``message_post``; plus one ``read`` first when a quantity changes alone.
+
+        Odoo 17 recomputes a line's ``date_planned``, ``price_unit``, ``discount`` and
+        ``name`` (one compute method depending on ``product_qty``) whenever the quantity is
+        written: with a vendor price-list entry the date becomes order date + lead time and
+        the price the list price, whatever was agreed. Fields written in the same ``write``
+        are protected from that recompute, and so are all fields computed by the same
+        method. So a line whose quantity changes without a new date gets its current
+        ``date_planned`` written along: date, price, discount and description all stay.
+        """
         vals: dict[str, Any] = {}
         if write.vendor_ref is not None:
             vals["partner_ref"] = write.vendor_ref
+        qty_only = [
+            ln.odoo_line_id
+            for ln in write.lines
+            if ln.product_qty is not None and ln.date_planned is None
+        ]
+        current = {
+            row["id"]: row["date_planned"]
+            for row in await self._read("purchase.order.line", qty_only, ["date_planned"])
+        }
         commands = []
         for line in write.lines:
             changed: dict[str, Any] = {}
-            if line.date_planned is not None:
-                changed["date_planned"] = _planned(line.date_planned)
             if line.product_qty is not None:
                 changed["product_qty"] = float(line.product_qty)  # XML-RPC has no decimal
+            if line.date_planned is not None:
+                changed["date_planned"] = _planned(line.date_planned)
+            elif line.product_qty is not None and current.get(line.odoo_line_id):
+                changed["date_planned"] = current[line.odoo_line_id]  # pins the line
             if changed:
                 commands.append([1, line.odoo_line_id, changed])
         if commands:

@@ -108,7 +108,9 @@ def to_purchase_order(rec: OrderRecords) -> PurchaseOrder:
             requested_date=day(order.get("date_planned")),
             plant=text(rec.warehouse.get("code")) if rec.warehouse else None,
             lines=tuple(_line(rec, ln, str(no), currency) for no, ln in enumerate(lines, 1)),
-            total_amount=dec(order.get("amount_total")),
+            # The sum of the line amounts (EDI AMT*TT / MOA 79), without taxes: Odoo's
+            # amount_total adds the lines' purchase taxes, which EDI orders do not carry.
+            total_amount=dec(order.get("amount_untaxed")),
             odoo_id=order["id"],
         )
     except ValidationError as exc:

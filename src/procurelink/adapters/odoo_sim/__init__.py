@@ -15,6 +15,10 @@ Credentials: database ``procurelink``, login ``admin``, password ``admin`` or th
 Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base records):
 
 * res.company 1 "ACME Manufacturing" (partner 1), currency EUR (res.currency 1; USD is 2).
+* account.tax 1 "19% VAT" (sale) and 2 "19% Vorsteuer" (purchase, the company's default
+  purchase tax): new products get tax 2 as ``supplier_taxes_id`` and order lines copy it into
+  ``taxes_id``, so ``amount_total`` = ``amount_untaxed`` + ``amount_tax`` as in a real
+  database with a chart of accounts (taxes excluded from the price, rounded per line).
 * Plant: stock.warehouse 1 "Werk 2", code ``WH2``; incoming stock.picking.type 1
   "Werk 2: Receipts" (sequence ``IN``, receipts named ``WH2/IN/00001``...).
 * uom.uom: 1 Units, 2 Dozens, 3 kg, 4 g, 5 t, 6 m, 7 L.

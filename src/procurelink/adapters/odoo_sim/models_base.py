@@ -50,6 +50,16 @@ def _supplier_uom(env: Env, rec: Record) -> Any:
     return template.get("uom_po_id") if template else None
 
 
+def _company_purchase_taxes(env: Env) -> list[int]:
+    """Default vendor taxes of a product: the company's default purchase tax (17)."""
+    company = env.table("res.company").get(1)
+    tax = company.get("account_purchase_tax_id") if company else None
+    return [tax] if tax else []
+
+
+TAX_USES = (("sale", "Sales"), ("purchase", "Purchases"), ("none", "None"))
+TAX_TYPES = (("percent", "Percentage of Price"), ("fixed", "Fixed"))
+
 PRODUCT_FIELDS: dict[str, Field] = {
     "name": char("Name", required=True),
     "default_code": char("Internal Reference"),
@@ -60,10 +70,17 @@ PRODUCT_FIELDS: dict[str, Field] = {
     "uom_po_id": m2o("uom.uom", "Purchase Unit of Measure", required=True),
     "purchase_ok": Field("boolean", "Can be Purchased"),
     "standard_price": Field("float", "Cost"),
+    "supplier_taxes_id": Field("many2many", "Vendor Taxes", relation="account.tax"),
     "list_price": Field("float", "Sales Price"),
     "active": B,
 }
-PRODUCT_DEFAULTS = {"detailed_type": "consu", "purchase_ok": True, "active": True, "uom_id": 1}
+PRODUCT_DEFAULTS = {
+    "detailed_type": "consu",
+    "purchase_ok": True,
+    "active": True,
+    "uom_id": 1,
+    "supplier_taxes_id": _company_purchase_taxes,
+}
 
 MODELS = [
     ModelSpec(
@@ -84,8 +101,30 @@ MODELS = [
             "name": char("Company Name", required=True),
             "partner_id": m2o("res.partner", "Partner"),
             "currency_id": m2o("res.currency", "Currency"),
+            "account_purchase_tax_id": m2o("account.tax", "Default Purchase Tax"),
         },
         order="name",
+    ),
+    ModelSpec(
+        # Only what purchase amounts need: percent or fixed taxes, excluded from the price,
+        # rounded per line (the company default ``tax_calculation_rounding_method``).
+        "account.tax",
+        "Tax",
+        {
+            "name": char("Tax Name", required=True),
+            "amount_type": Field("selection", "Tax Computation", selection=TAX_TYPES),
+            "amount": Field("float", "Amount"),
+            "type_tax_use": Field("selection", "Tax Type", selection=TAX_USES),
+            "price_include": Field("boolean", "Included in Price"),
+            "company_id": m2o("res.company", "Company", required=True),
+            "active": B,
+        },
+        defaults={
+            "amount_type": "percent",
+            "type_tax_use": "sale",
+            "active": True,
+            "company_id": 1,
+        },
     ),
     ModelSpec(
         "res.partner",
@@ -201,7 +240,13 @@ MODELS = [
         },
         order="sequence, min_qty DESC, price, id",
         rec_name="product_code",
-        defaults={"delay": 1, "sequence": 1, "currency_id": _company_currency, "company_id": 1},
+        defaults={
+            "delay": 1,
+            "sequence": 1,
+            "min_qty": 0.0,
+            "currency_id": _company_currency,
+            "company_id": 1,
+        },
     ),
     ModelSpec(
         "stock.warehouse",

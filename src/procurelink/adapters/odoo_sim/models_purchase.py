@@ -7,6 +7,7 @@ recompute would.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
 from procurelink.adapters.odoo_sim.fields import Field, ModelSpec, Record, char, computed, m2o, o2m
@@ -45,8 +46,21 @@ def order_pickings(env: Env, rec: Record) -> list[int]:
     return sorted(i for i in ids if i)
 
 
-def _amount(env: Env, rec: Record) -> float:
-    return round(sum(line_subtotal(env, ln) for ln in lines_of(env, rec["id"])), 2)
+def money(value: float) -> float:
+    """Currency rounding, half up like Odoo's ``float_round`` (not Python's half-even)."""
+    return float(Decimal(repr(value)).quantize(CENT, rounding=ROUND_HALF_UP))
+
+
+def _amount_untaxed(env: Env, rec: Record) -> float:
+    return money(sum(line_subtotal(env, ln) for ln in lines_of(env, rec["id"])))
+
+
+def _amount_tax(env: Env, rec: Record) -> float:
+    return money(sum(line_tax(env, ln) for ln in lines_of(env, rec["id"])))
+
+
+def _amount_total(env: Env, rec: Record) -> float:
+    return money(_amount_untaxed(env, rec) + _amount_tax(env, rec))
 
 
 def _receipt_status(env: Env, rec: Record) -> str | None:
@@ -80,7 +94,25 @@ def _order_name(env: Env, rec: Record) -> str:
 
 def line_subtotal(env: Env, rec: Record) -> float:
     qty, price = rec.get("product_qty") or 0.0, rec.get("price_unit") or 0.0
-    return round(qty * price * (1 - (rec.get("discount") or 0.0) / 100), 2)
+    return money(qty * price * (1 - (rec.get("discount") or 0.0) / 100))
+
+
+def line_tax(env: Env, rec: Record) -> float:
+    """``price_tax``: the line's taxes on its subtotal, rounded per line (price excluded)."""
+    base, tax = line_subtotal(env, rec), 0.0
+    for tax_id in rec.get("taxes_id") or []:
+        found = env.table("account.tax").get(tax_id)
+        if found is None:
+            continue
+        if found.get("amount_type") == "fixed":
+            tax += (found.get("amount") or 0.0) * (rec.get("product_qty") or 0.0)
+        else:
+            tax += base * (found.get("amount") or 0.0) / 100
+    return money(tax)
+
+
+def _line_total(env: Env, rec: Record) -> float:
+    return money(line_subtotal(env, rec) + line_tax(env, rec))
 
 
 def qty_received(env: Env, rec: Record) -> float:
@@ -120,6 +152,7 @@ def _to_invoice(env: Env, rec: Record) -> float:
 
 
 MONEY = "monetary"
+CENT = Decimal("0.01")  # both simulated currencies (EUR, USD) have 2 decimals
 MODELS = [
     ModelSpec(
         "purchase.order",
@@ -139,9 +172,9 @@ MODELS = [
             "user_id": m2o("res.users", "Buyer"),
             "notes": Field("html", "Terms and Conditions"),
             "order_line": o2m("purchase.order.line", "order_id", "Order Lines"),
-            "amount_untaxed": computed(MONEY, "Untaxed Amount", _amount),
-            "amount_tax": computed(MONEY, "Taxes", lambda env, rec: 0.0),
-            "amount_total": computed(MONEY, "Total", _amount),
+            "amount_untaxed": computed(MONEY, "Untaxed Amount", _amount_untaxed),
+            "amount_tax": computed(MONEY, "Taxes", _amount_tax),
+            "amount_total": computed(MONEY, "Total", _amount_total),
             "picking_ids": computed(
                 "many2many", "Receptions", order_pickings, relation="stock.picking"
             ),
@@ -210,9 +243,10 @@ MODELS = [
             ),
             "qty_invoiced": computed("float", "Billed Qty", lambda env, rec: 0.0),
             "qty_to_invoice": computed("float", "To Invoice Quantity", _to_invoice),
+            "taxes_id": Field("many2many", "Taxes", relation="account.tax"),
             "price_subtotal": computed(MONEY, "Subtotal", line_subtotal),
-            "price_total": computed(MONEY, "Total", line_subtotal),
-            "price_tax": computed("float", "Tax", lambda env, rec: 0.0),
+            "price_total": computed(MONEY, "Total", _line_total),
+            "price_tax": computed("float", "Tax", line_tax),
             "move_ids": o2m("stock.move", "purchase_line_id", "Reservation", readonly=True),
             "state": computed("selection", "Status", _order_field("state"), selection=PO_STATES),
             "partner_id": computed(

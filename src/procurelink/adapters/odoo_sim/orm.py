@@ -213,12 +213,14 @@ class Env:
         names = list(fields) if fields else list(specs)
         for name in names:
             self.field(model, name)
-        absent = [i for i in ids if not self.exists(model, i)]
-        if absent:
-            self.missing(model, absent)
         out = []
+        # Odoo 17 ``read`` skips ids that do not exist (``_read_format`` leaves them out):
+        # no MissingError, so reading a deleted record gives ``[]``. write and the business
+        # methods still raise MissingError for them.
         for rid in ids:
-            record = self.table(model)[rid]
+            record = self.table(model).get(rid)
+            if record is None:
+                continue
             row = {"id": rid}
             for name in names:
                 row[name] = to_wire(self, specs[name], self.value(model, record, name), load=load)

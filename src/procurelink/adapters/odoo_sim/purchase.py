@@ -64,6 +64,16 @@ def _prepare_line(env: Env, vals: dict[str, Any]) -> None:
         return
     seller = select_seller(env, order["partner_id"], product, float(vals["product_qty"]))
     vals.setdefault("product_uom", product.get("uom_po_id"))
+    # The product's vendor taxes of the order's company (no fiscal position simulated).
+    taxes = env.table("account.tax")
+    vals.setdefault(
+        "taxes_id",
+        [
+            t
+            for t in product.get("supplier_taxes_id") or []
+            if t in taxes and taxes[t].get("company_id") == order.get("company_id")
+        ],
+    )
     cost = product.get("standard_price") or 0.0
     vals.setdefault("price_unit", seller["price"] if seller else cost)
     if "date_planned" not in vals:
@@ -110,10 +120,72 @@ def _check_line_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
             )
 
 
+# Odoo 17 computes these four line fields in one method that depends on product_qty,
+# product_uom (and company_id). Writing any one of them protects all four from that
+# recompute during the write; writing the quantity or unit without them recomputes them.
+PRICE_GROUP = frozenset({"name", "date_planned", "discount", "price_unit"})
+PRICE_DEPENDS = frozenset({"product_qty", "product_uom"})
+
+
+def _reprice(env: Env, order: Record, line: Record, old: Record) -> None:
+    """A quantity or unit change re-applies the vendor price list, as Odoo 17 does.
+
+    Verified on a real 17.0 database: with a price-list entry of the vendor matching the new
+    quantity, ``date_planned`` becomes ``date_order`` + the entry's delay (the date written
+    at creation is lost) and ``price_unit``/``discount`` the entry's, even when the written
+    quantity equals the old one. Without a matching entry the date stays (if set) and the
+    price stays unless the vendor has entries for the product, the line has no price or the
+    unit changed; then it falls back to the product cost. (The description is not
+    recomputed here.)
+    """
+    product = env.table("product.product").get(line.get("product_id") or 0)
+    if product is None or line.get("display_type"):
+        return
+    seller = select_seller(env, order["partner_id"], product, float(line["product_qty"] or 0))
+    if seller is not None or not line.get("date_planned"):
+        start = datetime.strptime(order["date_order"], DATETIME_FORMAT)
+        days = (seller.get("delay") or 0) if seller else 0
+        line["date_planned"] = (start + timedelta(days=days)).strftime(DATETIME_FORMAT)
+    if seller is not None:
+        seller_uom = env.value("product.supplierinfo", seller, "product_uom")
+        price = _convert_price(env, seller.get("price") or 0.0, seller_uom, line["product_uom"])
+        line["price_unit"] = price
+        line["discount"] = seller.get("discount") or 0.0
+        return
+    line["discount"] = 0.0
+    vendor_has_entries = bool(
+        env.search(
+            "product.supplierinfo",
+            [
+                ("partner_id", "=", order["partner_id"]),
+                ("product_tmpl_id", "=", product["product_tmpl_id"]),
+            ],
+            limit=1,
+        )
+    )
+    if (
+        vendor_has_entries
+        or not line.get("price_unit")
+        or line["product_uom"] != old.get("product_uom")
+    ):
+        cost = product.get("standard_price") or 0.0
+        line["price_unit"] = _convert_price(env, cost, product.get("uom_id"), line["product_uom"])
+
+
+def _convert_price(env: Env, price: float, from_uom: Any, to_uom: Any) -> float:
+    """A price per ``from_uom`` as a price per ``to_uom`` (16-18 factor convention)."""
+    units = env.table("uom.uom")
+    if from_uom not in units or to_uom not in units or from_uom == to_uom:
+        return float(price)
+    return float(price * units[from_uom]["factor"] / units[to_uom]["factor"])
+
+
 def _line_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int, Record]) -> None:
     for line_id in ids:
         line = env.row("purchase.order.line", line_id)
         order = env.row("purchase.order", line["order_id"])
+        if PRICE_DEPENDS & vals.keys() and not PRICE_GROUP & vals.keys():
+            _reprice(env, order, line, old[line_id])
         if order["state"] == "purchase" and _is_storable(env, line):
             if "product_qty" in vals:
                 _replan(env, order, line, line["product_qty"] - (old[line_id]["product_qty"] or 0))
@@ -122,7 +194,7 @@ def _line_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int,
                 for move in moves_of_line(env, line_id):
                     if move["state"] in OPEN:
                         move["date_deadline"] = line["date_planned"]
-        if {"product_qty", "price_unit", "discount", "date_planned"} & vals.keys():
+        if {"product_qty", "product_uom", "price_unit", "discount", "date_planned"} & vals.keys():
             env.touch("purchase.order", [order["id"]])  # stored computes on the order
 
 

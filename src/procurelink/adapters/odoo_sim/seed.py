@@ -108,6 +108,13 @@ def seed_base(env: Env) -> None:
     c("res.partner", {"name": COMPANY, "is_company": True, "city": "Stuttgart"})
     c("res.partner", {"name": "OdooBot"})
     c("res.company", {"name": COMPANY, "partner_id": 1, "currency_id": 1})
+    # A chart of accounts brings default taxes; new products get the purchase one as vendor
+    # tax and order lines copy it (a real 17 database does the same, e.g. 15% generic_coa).
+    c("account.tax", {"name": "19% VAT", "amount": 19.0, "type_tax_use": "sale"})
+    purchase_tax = c(
+        "account.tax", {"name": "19% Vorsteuer", "amount": 19.0, "type_tax_use": "purchase"}
+    )
+    env.write("res.company", [1], {"account_purchase_tax_id": purchase_tax})
     c("res.users", {"name": "OdooBot", "login": "__system__", "partner_id": 2, "company_id": 1})
     for category_name in ("Unit", "Weight", "Length / Distance", "Volume"):
         c("uom.category", {"name": category_name})

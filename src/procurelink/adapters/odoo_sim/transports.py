@@ -3,6 +3,13 @@
 ``/xmlrpc/2/<service>``: faults with integer codes 1-4, results marshalled without
 ``allow_none`` (so a ``None`` result is fault 1 after the change was kept). ``/jsonrpc``:
 JSON-RPC 2.0 with Odoo's error object, keyed by ``error.data.name``.
+
+JSON-RPC bodies are built like Odoo 17's ``JsonRPCDispatcher._response`` (checked against a
+real 17.0 server): always ``jsonrpc`` and ``id``, then ``error`` if there is one, then
+``result`` only when the result **is not None**. A method returning ``None`` (e.g.
+``button_cancel``) therefore answers ``{"jsonrpc": "2.0", "id": n}``, with neither key, and
+not ``"result": null``. Serialised with ``json.dumps(ensure_ascii=False)`` default separators
+and ``Content-Type: application/json; charset=utf-8``, HTTP 200 also for errors.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ import xmlrpc.client
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from procurelink.adapters.odoo_sim.faults import wire_name, xmlrpc_code
@@ -44,28 +51,42 @@ def _error(sim: SimOdoo, exc: BaseException) -> dict[str, Any]:
         # 19 changed the generic code to 0; clients must key on data.name.
         "code": 0 if sim.version.startswith("19") else 200,
         "message": "Odoo Server Error",
-        "data": {
+        "data": {  # odoo.http.serialize_exception: name, debug, message, arguments, context
             "name": wire_name(exc),
             "debug": "".join(traceback.format_exception(exc)),
-            "message": str(exc.args[0]) if exc.args else "",
+            "message": str(exc),
             "arguments": list(exc.args),
-            "context": {},
+            "context": getattr(exc, "context", {}),
         },
     }
 
 
+def _response(request_id: Any, result: Any = None, error: Any = None) -> Response:
+    body: dict[str, Any] = {"jsonrpc": "2.0", "id": request_id}
+    if error is not None:
+        body["error"] = error
+    if result is not None:  # None is left out, not sent as null
+        body["result"] = result
+    return Response(
+        json.dumps(body, ensure_ascii=False), media_type="application/json; charset=utf-8"
+    )
+
+
 async def jsonrpc_endpoint(request: Request) -> Response:
     sim: SimOdoo = request.app.state.odoo
-    request_id: Any = None
     try:
         body = json.loads(await request.body())
-        request_id = body.get("id")
+    except ValueError:
+        return Response("Invalid JSON data", status_code=400)
+    if not isinstance(body, dict):
+        return Response("Invalid JSON-RPC data", status_code=400)
+    request_id: Any = body.get("id")
+    try:
         params = body["params"]
         result = sim.dispatch(params["service"], params["method"], params.get("args", []))
-        return JSONResponse({"jsonrpc": "2.0", "id": request_id, "result": result})
     except Exception as exc:
-        error = _error(sim, exc)
-        return JSONResponse({"jsonrpc": "2.0", "id": request_id, "error": error})
+        return _response(request_id, error=_error(sim, exc))
+    return _response(request_id, result)
 
 
 ROUTES = [

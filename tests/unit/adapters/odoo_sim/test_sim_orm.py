@@ -117,6 +117,94 @@ def test_line_defaults_come_from_the_vendor_price_list(sim: SimOdoo) -> None:
     assert line["date_planned"] == "2025-05-06 08:00:00"  # date_order + 5 days delay
 
 
+def test_writing_a_quantity_alone_reapplies_the_vendor_price_list(sim: SimOdoo) -> None:
+    # As a real Odoo 17 does: date_planned, price_unit and discount are computed by one
+    # method depending on product_qty; writing any of them protects all of them.
+    def fresh_line(partner: int = 6) -> tuple[int, int]:
+        oid = kw(
+            sim,
+            "purchase.order",
+            "create",
+            {
+                "partner_id": partner,
+                "date_order": "2025-05-01 08:00:00",
+                "order_line": [
+                    [
+                        0,
+                        0,
+                        {
+                            "product_id": 4,
+                            "product_qty": 2,
+                            "price_unit": 3.0,
+                            "date_planned": "2025-05-20 10:00:00",
+                        },
+                    ]
+                ],
+            },
+        )
+        kw(sim, "purchase.order", "button_confirm", [oid])
+        return oid, kw(sim, "purchase.order", "read", [oid], fields=["order_line"])[0][
+            "order_line"
+        ][0]
+
+    def line(lid: int) -> tuple[Any, ...]:
+        row = kw(sim, "purchase.order.line", "read", [lid], fields=["date_planned", "price_unit"])
+        return row[0]["date_planned"], row[0]["price_unit"]
+
+    oid, lid = fresh_line()
+    assert line(lid) == ("2025-05-20 10:00:00", 3.0)  # given values win at creation
+    kw(sim, "purchase.order", "write", [oid], {"order_line": [[1, lid, {"product_qty": 3}]]})
+    assert line(lid) == ("2025-05-06 08:00:00", 2.60)  # date_order + 5 days, list price
+    oid, lid = fresh_line()
+    kw(sim, "purchase.order.line", "write", [lid], {"product_qty": 2})  # same value too
+    assert line(lid) == ("2025-05-06 08:00:00", 2.60)
+    oid, lid = fresh_line()
+    pinned = {"product_qty": 3, "date_planned": "2025-05-20 10:00:00"}
+    kw(sim, "purchase.order", "write", [oid], {"order_line": [[1, lid, pinned]]})
+    assert line(lid) == ("2025-05-20 10:00:00", 3.0)
+    oid, lid = fresh_line()
+    kw(sim, "purchase.order.line", "write", [lid], {"product_qty": 3, "discount": 0})
+    assert line(lid) == ("2025-05-20 10:00:00", 3.0)  # any field of the group protects all
+    oid, lid = fresh_line(partner=4)  # Steelworks has no price-list entry for product 4
+    kw(sim, "purchase.order.line", "write", [lid], {"product_qty": 3})
+    assert line(lid) == ("2025-05-20 10:00:00", 3.0)
+
+
+def test_amounts_include_the_default_purchase_tax(sim: SimOdoo) -> None:
+    product = kw(sim, "product.product", "read", [1], fields=["supplier_taxes_id"])[0]
+    tax = kw(sim, "account.tax", "read", product["supplier_taxes_id"], fields=["amount"])
+    assert [t["amount"] for t in tax] == [19.0]
+    oid = kw(
+        sim,
+        "purchase.order",
+        "create",
+        {
+            "partner_id": 6,
+            "order_line": [
+                [0, 0, {"product_id": 1, "product_qty": 100, "price_unit": 2.5}],
+                [0, 0, {"product_id": 2, "product_qty": 12.5, "price_unit": 2.5}],
+            ],
+        },
+    )
+    order = kw(
+        sim,
+        "purchase.order",
+        "read",
+        [oid],
+        fields=["amount_untaxed", "amount_tax", "amount_total", "order_line"],
+    )[0]
+    lines = kw(
+        sim, "purchase.order.line", "read", order["order_line"], fields=["taxes_id", "price_tax"]
+    )
+    assert [ln["taxes_id"] for ln in lines] == [product["supplier_taxes_id"]] * 2
+    assert [ln["price_tax"] for ln in lines] == [47.5, 5.94]  # 5.9375 rounded half up
+    assert (order["amount_untaxed"], order["amount_tax"], order["amount_total"]) == (
+        281.25,
+        53.44,
+        334.69,
+    )
+
+
 def test_business_rules(sim: SimOdoo) -> None:
     line = kw(sim, "purchase.order", "read", [2], fields=["order_line"])[0]["order_line"][0]
     with pytest.raises(UserError, match="Cannot delete a purchase order line"):
@@ -125,8 +213,10 @@ def test_business_rules(sim: SimOdoo) -> None:
         kw(sim, "purchase.order", "unlink", [1])
     assert kw(sim, "purchase.order", "button_cancel", [1]) is None
     assert kw(sim, "purchase.order", "unlink", [1]) is True
+    assert kw(sim, "purchase.order", "read", [1]) == []  # Odoo 17 drops missing ids
+    assert [r["id"] for r in kw(sim, "purchase.order", "read", [1, 2], fields=["name"])] == [2]
     with pytest.raises(MissingError, match=r"purchase.order\(1,\)"):
-        kw(sim, "purchase.order", "read", [1])
+        kw(sim, "purchase.order", "write", [1], {"partner_ref": "X"})
 
 
 def test_failed_call_rolls_back(sim: SimOdoo) -> None:
