@@ -38,7 +38,7 @@ bench: $(STAMP)
 
 test-odoo: $(STAMP)
 	@test -n "$$ODOO_URL" || (echo "set ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD" && exit 2)
-	$(BIN)/pytest -q tests/contract/odoo
+	$(BIN)/pytest -q tests/contract/odoo tests/e2e --deselect tests/e2e/test_cli.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

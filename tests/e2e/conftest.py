@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from e2e_world import World, make_settings
+from e2e_world import OdooTarget, World, ensure_master_data, make_settings, real_odoo
 
 from procurelink import bootstrap
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
@@ -36,11 +36,27 @@ shared_secret: "not-used-here"
 
 
 @pytest.fixture
-async def world(tmp_path: Path) -> AsyncIterator[World]:
-    odoo = BackgroundServer(
+async def odoo_target() -> AsyncIterator[tuple[OdooTarget, BackgroundServer | None]]:
+    """A real Odoo when ODOO_URL & co are set (master data created there), else a simulator."""
+    real = real_odoo()
+    if real is not None:
+        yield real, None
+        return
+    server = BackgroundServer(
         bootstrap.odoo_simulator_app(), "127.0.0.1", next_free_port("127.0.0.1", 18069)
     )
-    await odoo.start()
+    await server.start()
+    try:
+        yield OdooTarget(server.url), server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def world(
+    tmp_path: Path, odoo_target: tuple[OdooTarget, BackgroundServer | None]
+) -> AsyncIterator[World]:
+    target, odoo = odoo_target
     outbox, inbox = tmp_path / "to-supplier", tmp_path / "from-supplier"
     partners = tmp_path / "partners"
     partners.mkdir()
@@ -48,15 +64,16 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     (partners / "steelworks.yaml").write_text(
         STEELWORKS.replace("OUTBOX", str(outbox)).replace("INBOX", str(inbox))
     )
-    settings = make_settings(tmp_path, odoo.url, partners)
+    settings = make_settings(tmp_path, target, partners)
     await bootstrap.migrate(settings)
-    runtime = await bootstrap.build_runtime(settings)
     rpc = bootstrap.odoo_rpc(settings)
+    await ensure_master_data(rpc)
+    runtime = await bootstrap.build_runtime(settings)
     world = World(runtime, rpc, outbox, inbox, odoo)
     try:
         yield world
     finally:
         await rpc.aclose()
         await runtime.close()
-        if world.odoo is not None:  # a test may have restarted it
+        if world.odoo is not None and world.odoo is not odoo:  # a test restarted it
             await world.odoo.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,15 +72,102 @@ class World:
         return [r["body"] for r in rows]
 
 
-def make_settings(tmp_path: Path, odoo_url: str, partners: Path) -> Settings:
-    """Settings of a test process: its own SQLite file, the simulator, its partner profiles."""
+@dataclass(frozen=True)
+class OdooTarget:
+    url: str
+    db: str = "procurelink"
+    user: str = "admin"
+    password: str = "admin"
+
+
+def real_odoo() -> OdooTarget | None:
+    """The real Odoo to run against when ODOO_URL (and db, user, password) are set."""
+    names = ("ODOO_URL", "ODOO_DB", "ODOO_USER", "ODOO_PASSWORD")
+    if not all(os.environ.get(n) for n in names):
+        return None
+    url, db, user, password = (os.environ[n] for n in names)
+    return OdooTarget(url, db, user, password)
+
+
+def make_settings(tmp_path: Path, odoo: OdooTarget, partners: Path) -> Settings:
+    """Settings of a test process: its own SQLite file, its Odoo, its partner profiles."""
     return Settings(
         database_url=f"sqlite+aiosqlite:///{tmp_path / 'pl.db'}",
-        odoo_url=odoo_url,
-        odoo_db="procurelink",
-        odoo_user="admin",
-        odoo_password=SecretStr("admin"),
+        odoo_url=odoo.url,
+        odoo_db=odoo.db,
+        odoo_user=odoo.user,
+        odoo_password=SecretStr(odoo.password),
         partners_dir=partners,
         # Seeded orders confirmed before the test are not released: only the test's own.
         odoo_sync_since=datetime.now(UTC) - timedelta(seconds=1),
     )
+
+
+# The master data the e2e tests use, as the simulator seeds it. Against a real Odoo it is
+# created on first use (vendor ref, product code, vendor code: the simulator's values).
+MASTER_DATA = {
+    "SW-V-88120": (
+        "Steelworks GmbH",
+        [
+            ("ACME-10042", "SW-HB-M10X40-ZN", 0.12, "Units"),
+            ("ACME-20117", "SW-ST-S235-2", 1.85, "kg"),
+        ],
+    ),
+    "PP-V-20451": (
+        "Polymer Parts Ltd",
+        [
+            ("ACME-30210", "PP-HSG-GF30-BK", 3.75, "Units"),
+            ("ACME-30211", "PP-GW-Z24-M1", 1.10, "Units"),
+        ],
+    ),
+}
+
+
+async def ensure_master_data(rpc: OdooRpc) -> None:
+    """Vendors, products and vendor price lists the tests need, created where missing."""
+    for ref, (name, products) in MASTER_DATA.items():
+        found = await rpc.execute_kw("res.partner", "search", [[["ref", "=", ref]]])
+        vendor = (
+            found[0]
+            if found
+            else await rpc.execute_kw(
+                "res.partner",
+                "create",
+                [{"name": name, "ref": ref, "is_company": True, "supplier_rank": 1}],
+            )
+        )
+        for code, vendor_code, price, uom_name in products:
+            if await rpc.execute_kw("product.product", "search", [[["default_code", "=", code]]]):
+                continue
+            [uom] = await rpc.execute_kw(
+                "uom.uom", "search", [[["name", "=", uom_name]]], {"limit": 1}
+            )
+            product = await rpc.execute_kw(
+                "product.product",
+                "create",
+                [
+                    {
+                        "name": f"{code} (procurelink e2e)",
+                        "default_code": code,
+                        "type": "product",
+                        "uom_id": uom,
+                        "uom_po_id": uom,
+                    }
+                ],
+            )
+            [tmpl] = await rpc.execute_kw(
+                "product.product", "read", [[product]], {"fields": ["product_tmpl_id"]}
+            )
+            await rpc.execute_kw(
+                "product.supplierinfo",
+                "create",
+                [
+                    {
+                        "partner_id": vendor,
+                        "product_tmpl_id": tmpl["product_tmpl_id"][0],
+                        "product_code": vendor_code,
+                        "price": price,
+                        "min_qty": 0,
+                    }
+                ],
+            )

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_world import World, make_settings
+from e2e_world import OdooTarget, World, ensure_master_data, make_settings
 from fastapi import FastAPI, Request
 
 from procurelink import bootstrap
@@ -35,7 +35,9 @@ shared_secret: "SECRET"
 
 
 @pytest.fixture
-async def http_world(tmp_path: Path) -> AsyncIterator[tuple[World, list[httpx.Request], str]]:
+async def http_world(
+    tmp_path: Path, odoo_target: tuple[OdooTarget, BackgroundServer | None]
+) -> AsyncIterator[tuple[World, list[httpx.Request], str]]:
     received: list[httpx.Request] = []
     supplier = FastAPI()
 
@@ -49,21 +51,20 @@ async def http_world(tmp_path: Path) -> AsyncIterator[tuple[World, list[httpx.Re
         return {"ok": "yes"}
 
     host = "127.0.0.1"
-    odoo = BackgroundServer(bootstrap.odoo_simulator_app(), host, next_free_port(host, 18169))
     supplier_srv = BackgroundServer(supplier, host, next_free_port(host, 18190))
-    await odoo.start()
     await supplier_srv.start()
     partners = tmp_path / "partners"
     partners.mkdir()
     (partners / "polymer.yaml").write_text(
         PROFILE.replace("URL", supplier_srv.url).replace("SECRET", SECRET)
     )
-    settings = make_settings(tmp_path, odoo.url, partners)
+    settings = make_settings(tmp_path, odoo_target[0], partners)
     await bootstrap.migrate(settings)
+    rpc = bootstrap.odoo_rpc(settings)
+    await ensure_master_data(rpc)
     runtime = await bootstrap.build_runtime(settings)
     api = BackgroundServer(create_app(runtime), host, next_free_port(host, 18080))
     await api.start()
-    rpc = bootstrap.odoo_rpc(settings)
     try:
         yield World(runtime, rpc, tmp_path, tmp_path), received, api.url
     finally:
@@ -71,7 +72,6 @@ async def http_world(tmp_path: Path) -> AsyncIterator[tuple[World, list[httpx.Re
         await api.stop()
         await runtime.close()
         await supplier_srv.stop()
-        await odoo.stop()
 
 
 async def test_signed_webhook_out_exception_in_and_approval(

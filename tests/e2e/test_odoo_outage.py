@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 
+import pytest
 from e2e_world import World
 
 from procurelink.codecs.x12 import X12Codec
@@ -16,6 +17,8 @@ from procurelink.ports.records import JobStatus
 
 
 async def test_acknowledgment_waits_for_odoo_and_is_applied_once(world: World) -> None:
+    if world.odoo is None:
+        pytest.skip("stops and restarts Odoo: runs against the simulator, not a real Odoo")
     po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 10)])
     await world.runtime.run_once()
     [path] = list(world.outbox.glob(f"850_{name}_*.x12"))
