@@ -34,6 +34,7 @@ from procurelink.adapters.partners.yaml_directory import (
 )
 from procurelink.adapters.store import create_store
 from procurelink.adapters.store import migrate as migrate_store
+from procurelink.codecs.flatfile import FlatFileCodec
 from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
@@ -57,6 +58,7 @@ from procurelink.workflow.retry import RetryPolicy
 CODECS: dict[str, Callable[[], Codec]] = {
     "x12-004010": X12Codec,
     "json": JsonCodec,
+    "csv": FlatFileCodec,
 }
 
 CHANNEL_SETTINGS: dict[str, type[BaseModel]] = {

@@ -12,6 +12,7 @@ from procurelink.domain.document import SCHEMA_VERSION, Document
 from procurelink.domain.events import AnyEvent
 from procurelink.domain.invoice import Invoice
 from procurelink.domain.order import OrderChange, PurchaseOrder
+from procurelink.domain.price_list import PriceList
 from procurelink.domain.receipt import GoodsReceipt, QualityResult
 from procurelink.domain.response import OrderResponse
 from procurelink.domain.schedule import DeliverySchedule
@@ -28,6 +29,7 @@ DOCUMENT_TYPES: dict[str, type[Document]] = {
     "functional_ack": FunctionalAck,
     "application_response": ApplicationResponse,
     "delivery_schedule": DeliverySchedule,
+    "price_list": PriceList,
 }
 
 AnyDocument = Annotated[
@@ -41,7 +43,8 @@ AnyDocument = Annotated[
     | Invoice
     | FunctionalAck
     | ApplicationResponse
-    | DeliverySchedule,
+    | DeliverySchedule
+    | PriceList,
     Field(discriminator="document_type"),
 ]
 

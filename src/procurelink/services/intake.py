@@ -149,7 +149,11 @@ class IntakeService:
             partner_id=profile.id,
             correlation_id=message.correlation_id or f"msg-{message.id}",
             message_id=message.id,
-            options={**profile.codec.options, "uom_map": profile.uom_map},
+            options={
+                **profile.codec.options,
+                "uom_map": profile.uom_map,
+                "received_on": message.received_at.date().isoformat(),
+            },
         )
         try:
             documents = codec.decode(message.body, ctx)
