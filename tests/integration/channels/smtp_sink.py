@@ -54,7 +54,8 @@ def _authenticate(
         SMTP_USER.encode(),
         SMTP_PASSWORD.encode(),
     )
-    return AuthResult(success=ok)
+    # handled=False: aiosmtpd answers 535 itself (True would mean "I already replied").
+    return AuthResult(success=ok, handled=False)
 
 
 @dataclass

@@ -46,6 +46,10 @@ _IMAP_PERMANENT_CODES = {
 }
 _IMAP_AUTH_CODES = {"AUTHENTICATIONFAILED", "AUTHORIZATIONFAILED", "EXPIRED", "PRIVACYREQUIRED"}
 _RESPONSE_CODE = re.compile(r"^\[([A-Z-]+)")
+# Commands whose refusal without a response code means a setting is wrong (Dovecot answers
+# a missing mailbox with a bare NO, for instance): waiting will not fix it.
+_CONFIG_COMMANDS = {"SELECT", "STARTTLS"}
+_IMAP_TRANSIENT_CODES = {"UNAVAILABLE", "INUSE", "SERVERBUG", "LIMIT"}
 
 
 def imap_refusal(server: str, command: str, result: str, text: str) -> ProcurelinkError:
@@ -53,9 +57,13 @@ def imap_refusal(server: str, command: str, result: str, text: str) -> Procureli
     code_match = _RESPONSE_CODE.match(text)
     code = code_match.group(1) if code_match else ""
     message = f"IMAP {server}: {command} answered {result}: {text[:200]}"
-    if code in _IMAP_AUTH_CODES or (command == "LOGIN" and code != "UNAVAILABLE"):
+    if code in _IMAP_AUTH_CODES or (command == "LOGIN" and code not in _IMAP_TRANSIENT_CODES):
         return MailAuthenticationFailed(message, server=server, response_code=code)
-    if code in _IMAP_PERMANENT_CODES or result == "BAD":
+    if (
+        code in _IMAP_PERMANENT_CODES
+        or result == "BAD"
+        or (command in _CONFIG_COMMANDS and code not in _IMAP_TRANSIENT_CODES)
+    ):
         # BAD means we sent something the server cannot parse: a retry sends it again.
         return MailRefused(message, server=server, response_code=code)
     return MailServerUnavailable(message, server=server, response_code=code)
