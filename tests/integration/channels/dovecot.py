@@ -43,8 +43,14 @@ USERS = {"orders@acme.test": "imap-secret", "other@acme.test": "other-secret"}
 @dataclass(frozen=True)
 class Dovecot:
     host: str
-    port: int
+    port: int  # IMAP, STARTTLS offered
+    tls_port: int  # IMAPS, TLS from the first byte
     root: Path
+
+    @property
+    def ca_file(self) -> str:
+        """The self-signed certificate the server presents (for 127.0.0.1)."""
+        return str(self.root / "cert.pem")
 
     def log(self) -> str:
         path = self.root / "dovecot.log"
@@ -70,7 +76,36 @@ def require_dovecot() -> None:
     pytest.skip(reason)
 
 
-def _config(root: Path, port: int, user: str, group: str) -> str:
+def _make_certificate(root: Path) -> None:
+    # A throw-away certificate for 127.0.0.1, so STARTTLS and IMAPS are tested for real.
+    subprocess.run(
+        [  # openssl comes with Dovecot's dependencies (ssl-cert)
+            "openssl",
+            "req",
+            "-x509",
+            # An EC key: generated in milliseconds where RSA takes a second or more.
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(root / "key.pem"),
+            "-out",
+            str(root / "cert.pem"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+
+
+def _config(root: Path, port: int, tls_port: int, user: str, group: str) -> str:
     return f"""\
 protocols = imap
 listen = 127.0.0.1
@@ -78,7 +113,10 @@ base_dir = {root}/run
 state_dir = {root}/state
 instance_name = procurelink-test-{port}
 log_path = {root}/dovecot.log
-ssl = no
+ssl = yes
+ssl_cert = <{root}/cert.pem
+ssl_key = <{root}/key.pem
+# Plain-text logins without TLS: the channel's "plain" mode, loopback only.
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 # Tests log in with a wrong password on purpose; the default 2 s penalty only slows them.
@@ -108,7 +146,8 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
   }}
 }}
 service imap {{
@@ -134,12 +173,13 @@ def run_dovecot() -> Iterator[Dovecot]:
     # Under /tmp, not pytest's tmp_path: that one is mode 0700 and owned by root, so
     # `nobody` could not reach its own mail directory.
     root = Path(tempfile.mkdtemp(prefix="procurelink-dovecot-"))
-    port = free_port()
+    port, tls_port = free_port(), free_port()
+    _make_certificate(root)
     for sub in ("run", "state", "mail"):
         (root / sub).mkdir()
     (root / "passwd").write_text("".join(f"{u}:{{PLAIN}}{p}::::::\n" for u, p in USERS.items()))
     config = root / "dovecot.conf"
-    config.write_text(_config(root, port, account.pw_name, group))
+    config.write_text(_config(root, port, tls_port, account.pw_name, group))
     if as_root:
         for path in (root, *root.rglob("*")):
             os.chown(path, account.pw_uid, account.pw_gid)
@@ -151,7 +191,7 @@ def run_dovecot() -> Iterator[Dovecot]:
         group=account.pw_gid if as_root else None,
         extra_groups=[] if as_root else None,
     )
-    server = Dovecot("127.0.0.1", port, root)
+    server = Dovecot("127.0.0.1", port, tls_port, root)
     try:
         _wait_until_answering(server, process)
         yield server

@@ -404,3 +404,29 @@ def test_templates_only_know_their_placeholders() -> None:
 def test_reading_mail_needs_the_suppliers_addresses() -> None:
     with pytest.raises(ValidationError, match="allowed_senders"):
         EmailSettings(imap=ImapSettings(host="imap.example.com"))
+
+
+# --- TLS ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mode", ["starttls", "ssl"])
+async def test_tls_modes_reach_the_mailbox(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox, mode: str
+) -> None:
+    await mailbox.append(folder, supplier_mail({"855.x12": b"x"}))
+    port = dovecot.port if mode == "starttls" else dovecot.tls_port
+    channel = reader(dovecot, folder, imap={"tls": mode, "port": port, "ca_file": dovecot.ca_file})
+    assert (await channel.poll())[0].filename == "855.x12"
+
+
+async def test_an_untrusted_certificate_is_permanent(dovecot: Dovecot, folder: str) -> None:
+    channel = reader(dovecot, folder, imap={"tls": "ssl", "port": dovecot.tls_port})
+    with pytest.raises(PermanentError, match="certificate"):
+        await channel.poll()
+
+
+async def test_starttls_really_upgrades_the_connection(dovecot: Dovecot, folder: str) -> None:
+    settings = imap(dovecot, folder, tls="starttls", ca_file=dovecot.ca_file)
+    async with imap_session(settings) as session:
+        assert session.client.protocol.transport.get_extra_info("ssl_object") is not None
+        assert "STARTTLS" not in session.capabilities  # asked again after the upgrade
