@@ -123,8 +123,9 @@ class EmailChannel:
             await self._finish_acknowledged(session, selected.uidvalidity)
             uids = await session.search("UNDELETED UNDRAFT")
             heads = await session.fetch(uids, _HEADS)
-            mine = [h for h in heads if is_from_supplier(h.literal, self._settings)]
-            others = [h.uid for h in heads if not is_from_supplier(h.literal, self._settings)]
+            ours = {h.uid: is_from_supplier(h.literal, self._settings) for h in heads}
+            mine = [h for h in heads if ours[h.uid]]
+            others = [uid for uid, is_ours in ours.items() if not is_ours]
             if imap.unmatched_folder and others:
                 await session.move(others, imap.unmatched_folder)
             items: list[InboundItem] = []
