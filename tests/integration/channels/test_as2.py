@@ -10,13 +10,14 @@ import re
 import ssl
 import subprocess
 import sys
-from collections.abc import Iterator
-from datetime import timedelta
+from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
-from as2_support import NOW, Inbox, Switchboard, identity, serving, settings
+from as2_support import NOW, Identity, Inbox, Switchboard, identity, serving, settings
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -26,6 +27,7 @@ from procurelink.adapters.channels.as2 import _oscrypto_compat
 from procurelink.adapters.channels.as2.channel import As2Channel
 from procurelink.adapters.channels.as2.mdn import AsyncMdnResult, MemoryPendingMdns
 from procurelink.adapters.channels.as2.receiver import create_as2_receiver
+from procurelink.adapters.channels.as2.settings import PartnerCertificate
 from procurelink.errors import PermanentError, TransientError
 from procurelink.ports.channel import OutboundPayload
 
@@ -54,28 +56,31 @@ def board() -> Iterator[Switchboard]:
         yield board
 
 
-def receiver_b(board: Switchboard, prefix: str = "b", **options: object) -> tuple[str, Inbox]:
+def receiver_b(
+    board: Switchboard,
+    prefix: str,
+    theirs: Identity | list[PartnerCertificate] = A,
+    clock: Callable[[], datetime] | None = None,
+) -> tuple[str, Inbox]:
     """Procurelink as the supplier SUPPLIER, receiving from ACME (partner id "acme")."""
     inbox = Inbox()
-    clock = options.pop("clock", None)
-    theirs = options.pop("theirs", A)
-    profile = settings(B, theirs, as2_id="SUPPLIER", partner_as2_id="ACME", **options)  # type: ignore[arg-type]
-    extra = {"clock": clock} if clock else {}
-    app = create_as2_receiver({"acme": profile}, inbox.capture, **extra)  # type: ignore[arg-type]
+    profile = settings(B, theirs, as2_id="SUPPLIER", partner_as2_id="ACME")
+    if clock is None:
+        app = create_as2_receiver({"acme": profile}, inbox.capture)
+    else:
+        app = create_as2_receiver({"acme": profile}, inbox.capture, clock=clock)
     return board.plug(prefix, app), inbox
 
 
-def sender_a(url: str, **options: object) -> As2Channel:
+def sender_a(
+    url: str,
+    ours: Identity = A,
+    theirs: Identity | list[PartnerCertificate] = B,
+    **options: Any,
+) -> As2Channel:
     """Procurelink as ACME, sending to SUPPLIER (partner id "supplier")."""
-    ours = options.pop("ours", A)
-    theirs = options.pop("theirs", B)
     profile = settings(
-        ours,  # type: ignore[arg-type]
-        theirs,  # type: ignore[arg-type]
-        as2_id="ACME",
-        partner_as2_id="SUPPLIER",
-        partner_url=url,
-        **options,
+        ours, theirs, as2_id="ACME", partner_as2_id="SUPPLIER", partner_url=url, **options
     )
     return As2Channel("supplier", profile)
 
@@ -95,9 +100,9 @@ def _python(code: str) -> subprocess.CompletedProcess[str]:
 
 def test_oscrypto_pattern_is_what_fails_on_this_openssl() -> None:
     assert BROKEN.search("OpenSSL 3.0.19 27 Jan 2026") is None
-    assert FIXED.search("OpenSSL 3.0.19 27 Jan 2026").group(1) == "3.0.19"  # type: ignore[union-attr]
-    assert FIXED.search("OpenSSL 1.1.1w  11 Sep 2023").group(1) == "1.1.1w"  # type: ignore[union-attr]
-    assert FIXED.search("OpenSSL 3.0.2 15 Mar 2022").group(1) == "3.0.2"  # type: ignore[union-attr]
+    assert FIXED.search("OpenSSL 3.0.19 27 Jan 2026").group(1) == "3.0.19"
+    assert FIXED.search("OpenSSL 1.1.1w  11 Sep 2023").group(1) == "1.1.1w"
+    assert FIXED.search("OpenSSL 3.0.2 15 Mar 2022").group(1) == "3.0.2"
 
 
 def test_installed_oscrypto_still_has_the_broken_probe() -> None:

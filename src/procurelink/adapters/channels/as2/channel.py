@@ -19,13 +19,9 @@ import httpx
 from procurelink.adapters.channels.as2 import errors
 from procurelink.adapters.channels.as2.credentials import Credentials, load_credentials
 from procurelink.adapters.channels.as2.mdn import PendingMdns
-from procurelink.adapters.channels.as2.protocol import (
-    OutgoingMessage,
-    build_message,
-    mime_document,
-    organization,
-    verify_mdn,
-)
+from procurelink.adapters.channels.as2.messages import OutgoingMessage, build_message
+from procurelink.adapters.channels.as2.peers import mime_document, organization
+from procurelink.adapters.channels.as2.receipts import verify_mdn
 from procurelink.adapters.channels.as2.settings import As2Settings
 from procurelink.errors import ConfigurationError
 from procurelink.ports.channel import DeliveryReceipt, OutboundPayload

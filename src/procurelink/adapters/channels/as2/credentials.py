@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 from pydantic import SecretStr
 
 from procurelink.adapters.channels.as2.settings import As2Settings, KeyPair, PartnerCertificate
@@ -54,12 +55,12 @@ class PartnerCert:
 class OwnKey:
     """A private key with its certificate, as the PEM bundle pyas2lib loads."""
 
-    bundle: bytes = b""
-    passphrase: str | None = None
-    cert: Certificate | None = None
+    bundle: bytes
+    passphrase: str | None
+    cert: Certificate
 
     def __repr__(self) -> str:  # never print key material
-        return f"OwnKey({self.cert.describe() if self.cert else '?'})"
+        return f"OwnKey({self.cert.describe()})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +139,7 @@ def _load_own(partner_id: str, role: str, spec: KeyPair) -> OwnKey:
             f"partner {partner_id}: the AS2 {role} key or certificate cannot be read "
             f"(PEM expected; wrong passphrase?)"
         ) from exc
-    public = x509.load_pem_x509_certificate(cert.pem).public_key()
-    if key.public_key().public_numbers() != public.public_numbers():  # type: ignore[union-attr]
+    if _spki(key.public_key()) != _spki(x509.load_pem_x509_certificate(cert.pem).public_key()):
         raise ConfigurationError(
             f"partner {partner_id}: the AS2 {role} certificate {cert.describe()} "
             "does not belong to its key"
@@ -156,3 +156,9 @@ def _load_partner(partner_id: str, index: int, spec: PartnerCertificate) -> Part
             f"partner {partner_id}: partner certificate #{index + 1} is not a PEM certificate"
         ) from exc
     return PartnerCert(cert, spec.valid_from, spec.valid_until)
+
+
+def _spki(public_key: PublicKeyTypes) -> bytes:
+    return public_key.public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )

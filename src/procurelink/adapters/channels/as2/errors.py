@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import httpx
 
-from procurelink.adapters.channels.as2.protocol import MdnReport
+from procurelink.adapters.channels.as2.receipts import MdnReport
 from procurelink.errors import PermanentError, TransientError
 
 # Statuses after which the same request can succeed later.

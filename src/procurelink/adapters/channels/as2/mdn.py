@@ -18,12 +18,8 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from procurelink.adapters.channels.as2.credentials import Credentials
-from procurelink.adapters.channels.as2.protocol import (
-    MdnReport,
-    SentMessage,
-    original_message_id,
-    verify_mdn,
-)
+from procurelink.adapters.channels.as2.messages import SentMessage
+from procurelink.adapters.channels.as2.receipts import MdnReport, original_message_id, verify_mdn
 
 log = logging.getLogger(__name__)
 

@@ -29,15 +29,13 @@ from starlette.routing import Route
 
 from procurelink.adapters.channels.as2.credentials import Credentials, load_credentials
 from procurelink.adapters.channels.as2.mdn import AsyncMdnProcessor, OnMdn, PendingMdns
-from procurelink.adapters.channels.as2.protocol import (
-    CONFIRM_TEXT,
+from procurelink.adapters.channels.as2.messages import (
     OutgoingMdn,
     ParsedMessage,
     build_mdn,
-    mime_document,
-    organization,
     parse_message,
 )
+from procurelink.adapters.channels.as2.peers import CONFIRM_TEXT, mime_document, organization
 from procurelink.adapters.channels.as2.settings import As2Settings
 from procurelink.errors import ConfigurationError
 from procurelink.ports.channel import InboundItem

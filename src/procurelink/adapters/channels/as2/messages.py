@@ -1,6 +1,5 @@
-"""AS2 messages and MDNs, built and parsed with pyas2lib: the only module that touches it.
+"""AS2 messages: built for sending, parsed on receipt, answered with an MDN (pyas2lib).
 
-pyas2lib is untyped; everything leaving this module is one of the typed values below.
 Outgoing messages are assembled here from pyas2lib's CMS primitives rather than
 ``Message.build``, because that method sends every content type other than
 application/octet-stream as text, and its CRLF canonicalisation changes the bytes of EDI
@@ -14,7 +13,6 @@ from __future__ import annotations
 import binascii
 import email.utils
 import hashlib
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email import encoders
@@ -28,28 +26,9 @@ from pyas2lib.exceptions import AS2Exception, IntegrityError
 from pyas2lib.utils import canonicalize, make_mime_boundary, mime_to_bytes, quote_as2name
 
 from procurelink.adapters.channels.as2.credentials import Credentials, PartnerCert
-from procurelink.errors import ConfigurationError
+from procurelink.adapters.channels.as2.peers import partner
 
-# pyas2lib reports a failed MDN signature only as text inside its catch-all status.
-# HTTP headers that describe the exchange, not the AS2 message's MIME document.
-_HTTP_ONLY = frozenset(
-    {
-        "host",
-        "content-length",
-        "transfer-encoding",
-        "connection",
-        "keep-alive",
-        "server",
-        "accept",
-        "accept-encoding",
-        "user-agent",
-        "expect",
-        "te",
-    }
-)
-_MDN_SIGNATURE_FAILED = "Failed to parse received MDN. Failed to verify message signature"
 AUTHENTICATION_FAILED = "authentication-failed"
-CONFIRM_TEXT = "The AS2 message was received and stored."
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,28 +47,6 @@ class OutgoingMessage:
     sent: SentMessage
     headers: dict[str, str]
     body: bytes
-
-
-@dataclass(frozen=True, slots=True)
-class MdnReport:
-    """An MDN for one of our messages: what the partner says, and whether we can trust it."""
-
-    original_message_id: str | None
-    mdn_message_id: str | None
-    status: str  # the partner's disposition: "processed", "processed/Error", "failed/Failure"
-    detail: str | None  # its modifier, e.g. "decryption-failed" or "duplicate-document"
-    text: str  # the human-readable part
-    signed_by: str | None  # the partner certificate that verified the signature
-    problem: str | None  # why this MDN proves nothing (bad signature, MIC mismatch, ...)
-
-    @property
-    def disposition(self) -> str:
-        return f"{self.status}: {self.detail}" if self.detail else self.status
-
-    @property
-    def positive(self) -> bool:
-        # A warning (e.g. duplicate-document) still means the partner has the message.
-        return self.problem is None and self.status.lower() in ("processed", "processed/warning")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,63 +82,6 @@ class OutgoingMdn:
     asynchronous_url: str | None
 
 
-class _Original:
-    """Duck-typed stand-in for the pyas2lib Message an MDN answers (Mdn.parse reads these)."""
-
-    def __init__(self, receiver: Any, sent: SentMessage) -> None:
-        self.receiver = receiver
-        self.message_id = sent.message_id
-        self.mic = sent.mic.encode() if sent.mic else None
-
-
-def organization(creds: Credentials) -> Any:
-    """Our side, as pyas2lib loads it (parses the keys with oscrypto)."""
-    s = creds.settings
-    try:
-        return _organization(creds)
-    except (AS2Exception, ValueError, OSError) as exc:
-        raise ConfigurationError(
-            f"partner {creds.partner_id}: pyas2lib cannot load our AS2 keys for {s.as2_id}"
-        ) from exc
-
-
-def _organization(creds: Credentials) -> Any:
-    s = creds.settings
-    return as2.Organization(
-        as2_name=s.as2_id,
-        sign_key=creds.signing.bundle,
-        sign_key_pass=creds.signing.passphrase,
-        decrypt_key=creds.decryption.bundle,
-        decrypt_key_pass=creds.decryption.passphrase,
-        mdn_url=str(s.mdn_url) if s.mdn_url else None,
-        mdn_confirm_text=CONFIRM_TEXT,
-        domain=s.message_id_domain,
-    )
-
-
-def _partner(creds: Credentials, cert: PartnerCert | None) -> Any:
-    s = creds.settings
-    pem = cert.cert.pem if cert else None
-    return as2.Partner(
-        as2_name=s.partner_as2_id,
-        verify_cert=pem,
-        encrypt_cert=pem,
-        # Validity is ours to judge (credentials.py), with the profile's windows.
-        validate_certs=False,
-        compress=s.compress,
-        sign=s.require_signed_payload,
-        encrypt=s.require_encrypted_payload,
-        enc_alg=s.encryption_algorithm,
-        digest_alg=s.digest_algorithm,
-        mdn_mode="ASYNC" if s.mdn_mode == "async" else "SYNC",
-        mdn_digest_alg=s.digest_algorithm if s.signed_mdn else None,
-        mdn_confirm_text=CONFIRM_TEXT,
-    )
-
-
-# --- outbound ------------------------------------------------------------------------------
-
-
 def build_message(
     creds: Credentials,
     org: Any,
@@ -208,7 +108,7 @@ def build_message(
         entity, mic = _signed(entity, org, s.digest_algorithm)
     if s.encrypt:
         assert encrypt_to is not None  # the channel refuses to send without one
-        cert = _partner(creds, encrypt_to).load_encrypt_cert()
+        cert = partner(creds, encrypt_to).load_encrypt_cert()
         data = cms.encrypt_message(mime_to_bytes(entity), s.encryption_algorithm, cert)
         entity = _smime("enveloped-data", "smime.p7m", data)
     headers = {
@@ -232,7 +132,7 @@ def build_message(
         entity[name] = value
     if entity.is_multipart():
         entity.set_boundary(make_mime_boundary())
-    wire = as2.Message(org, _partner(creds, encrypt_to))
+    wire = as2.Message(org, partner(creds, encrypt_to))
     wire.payload = entity
     sent = SentMessage(creds.partner_id, message_id, mic, s.digest_algorithm if mic else None, now)
     return OutgoingMessage(sent, {k: str(v) for k, v in wire.headers.items()}, wire.content)
@@ -268,71 +168,6 @@ def _signed(entity: email_message.Message, org: Any, digest: str) -> tuple[Any, 
     return signed, mic
 
 
-def verify_mdn(creds: Credentials, raw: bytes, sent: SentMessage, now: datetime) -> MdnReport:
-    """Check an MDN's signature (any partner certificate, newest first), answer and MIC."""
-    candidates: list[PartnerCert | None] = list(creds.verification_candidates())
-    if not creds.settings.signed_mdn:
-        candidates.append(None)  # unsigned MDNs are acceptable: pyas2lib then skips the check
-    for cert in candidates:
-        original = _Original(_partner(creds, cert), sent)
-        mdn = as2.Mdn()
-        _status, detail = mdn.parse(raw, lambda _mid, _rcpt, o=original: o)
-        if not str(detail or "").startswith(_MDN_SIGNATURE_FAILED):
-            break
-    return _report(mdn, detail, cert, sent, now)
-
-
-def _report(
-    mdn: Any, parse_detail: str | None, cert: PartnerCert | None, sent: SentMessage, now: datetime
-) -> MdnReport:
-    fields, text = _disposition_fields(mdn.payload)
-    status, _, detail = fields.get("disposition", "").rpartition(";")[2].partition(":")
-    signed_by = cert.cert.describe() if cert is not None and mdn.digest_alg else None
-    original = mdn.orig_message_id
-    problem: str | None = None
-    if str(parse_detail or "").startswith(_MDN_SIGNATURE_FAILED):
-        problem = "the MDN signature does not verify with any of the partner's certificates"
-    elif str(parse_detail or "").startswith(("Expected signed", "Failed to parse")) or (
-        not status.strip()
-    ):
-        problem = f"not a usable MDN ({parse_detail or 'no disposition'})"
-    elif original != sent.message_id:
-        problem = f"the MDN answers message {original}, not {sent.message_id}"
-    elif cert is not None and signed_by and not cert.valid_at(now):
-        problem = f"the MDN is signed with {signed_by}, which is not valid now"
-    elif sent.mic is not None and status.strip().lower() in ("processed", "processed/warning"):
-        received = fields.get("received-content-mic", "").split(",")[0].strip()
-        if received != sent.mic:
-            problem = f"MIC mismatch: we sent {sent.mic}, the MDN says {received or 'nothing'}"
-    return MdnReport(
-        original_message_id=original,
-        mdn_message_id=mdn.message_id,
-        status=status.strip() or "failed/Failure",
-        detail=detail.strip() or None,
-        text=text,
-        signed_by=signed_by,
-        problem=problem,
-    )
-
-
-def _disposition_fields(payload: Any) -> tuple[dict[str, str], str]:
-    fields: dict[str, str] = {}
-    text = ""
-    if payload is None:
-        return fields, text
-    for part in payload.walk():
-        kind = part.get_content_type()
-        if kind == "text/plain" and not text:
-            text = str(part.get_payload(decode=True) or b"", "utf-8", "replace").strip()
-        elif kind == "message/disposition-notification":
-            for block in part.get_payload():
-                fields.update({k.lower(): str(v).strip() for k, v in block.items()})
-    return fields, text
-
-
-# --- inbound -------------------------------------------------------------------------------
-
-
 def parse_message(
     creds: Credentials | None, org: Any | None, raw: bytes, now: datetime
 ) -> ParsedMessage:
@@ -345,10 +180,10 @@ def parse_message(
         list(creds.verification_candidates()) if creds is not None else [None]
     ) or [None]
     for index, cert in enumerate(candidates):
-        partner = _partner(creds, cert) if creds is not None else None
+        them = partner(creds, cert) if creds is not None else None
         message = as2.Message()
         status, (error, _trace), _mdn = message.parse(
-            raw, find_org_partner_cb=lambda _to, _from, p=partner: (org, p)
+            raw, find_org_partner_cb=lambda _to, _from, p=them: (org, p)
         )
         last = index == len(candidates) - 1
         if isinstance(error, IntegrityError) and not last:
@@ -423,20 +258,3 @@ def build_mdn(parsed: ParsedMessage, status: str, detail: str | None, text: str)
         failed_text=text,
     )
     return OutgoingMdn({k: str(v) for k, v in mdn.headers.items()}, mdn.content, url)
-
-
-def original_message_id(raw: bytes) -> str | None:
-    """The Original-Message-ID an MDN answers, read before anything is verified."""
-    mdn = as2.Mdn()
-    mdn.payload = email.message_from_bytes(raw)
-    try:
-        message_id, _recipient = mdn.detect_mdn()
-    except (AS2Exception, AttributeError):
-        return None
-    return str(message_id) if message_id else None
-
-
-def mime_document(headers: Mapping[str, str], body: bytes) -> bytes:
-    """HTTP headers and body as the one MIME document pyas2lib parses."""
-    lines = [f"{k}: {v}" for k, v in headers.items() if k.lower() not in _HTTP_ONLY]
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8", "replace") + body
