@@ -10,7 +10,7 @@ import re
 import ssl
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,20 @@ def receiver_b(
     return board.plug(prefix, app), inbox
 
 
+# One HTTP client per test, as bootstrap shares one: a client per send would load the CA
+# bundle each time, which is most of the cost of a send here.
+_client: httpx.AsyncClient | None = None
+
+
+@pytest.fixture(autouse=True)
+async def http_client() -> AsyncIterator[httpx.AsyncClient]:
+    global _client
+    async with httpx.AsyncClient() as client:
+        _client = client
+        yield client
+    _client = None
+
+
 def sender_a(
     url: str,
     ours: Identity = A,
@@ -82,7 +96,7 @@ def sender_a(
     profile = settings(
         ours, theirs, as2_id="ACME", partner_as2_id="SUPPLIER", partner_url=url, **options
     )
-    return As2Channel("supplier", profile)
+    return As2Channel("supplier", profile, client=_client)
 
 
 # --- the oscrypto fix ----------------------------------------------------------------------
@@ -213,7 +227,7 @@ async def test_async_mdn_is_matched_to_the_message(board: Switchboard) -> None:
         mdn_mode="async",
         mdn_url=mdn_url + "mdn",
     )
-    channel = As2Channel("supplier", profile, pending=pending)
+    channel = As2Channel("supplier", profile, client=_client, pending=pending)
     receipt = await channel.send(payload())
     assert receipt.details["mdn"] == "pending"
     for _ in range(200):
@@ -233,7 +247,7 @@ async def test_async_mdn_is_matched_to_the_message(board: Switchboard) -> None:
 async def test_wrong_partner_certificate_is_refused_and_nothing_captured(
     board: Switchboard,
 ) -> None:
-    url, inbox = receiver_b(board, "wrong-b", theirs=identity("STRANGER"))
+    url, inbox = receiver_b(board, "wrong-b", theirs=identity("STRANGER", key="spare"))
     with pytest.raises(PermanentError, match="authentication-failed") as err:
         await sender_a(url).send(payload())
     assert "signature does not verify" in err.value.message
@@ -260,7 +274,7 @@ async def test_expired_partner_certificate_is_refused(board: Switchboard) -> Non
 async def test_negative_mdn_for_decryption_failure(board: Switchboard) -> None:
     url, inbox = receiver_b(board, "decrypt-b")
     # ACME believes SUPPLIER's newest certificate is one SUPPLIER has no key for.
-    impostor = identity("SUPPLIER-NEW", key="OTHER", valid_from_days=0)
+    impostor = identity("SUPPLIER-NEW", key="spare", valid_from_days=0)
     sender = sender_a(url, theirs=[B.certificate(), impostor.certificate()])
     with pytest.raises(PermanentError, match="decryption-failed") as err:
         await sender.send(payload())
@@ -270,7 +284,7 @@ async def test_negative_mdn_for_decryption_failure(board: Switchboard) -> None:
 
 async def test_certificate_rotation_with_overlap(board: Switchboard) -> None:
     old = identity("ACME", key="ACME", valid_from_days=-300, valid_days=310)  # ends in ~10 days
-    new = identity("ACME", key="ACME-2026", valid_from_days=-5, valid_days=365)
+    new = identity("ACME", key="spare", valid_from_days=-5, valid_days=365)
     both = [old.certificate(), new.certificate()]
     url, inbox = receiver_b(board, "rot-b", theirs=both)
     await sender_a(url, ours=old).send(payload(b"old", key="k-old"))
@@ -287,7 +301,7 @@ async def test_certificate_rotation_with_overlap(board: Switchboard) -> None:
 
 def test_outbound_encrypts_to_the_newest_valid_certificate() -> None:
     old = identity("SUPPLIER", key="SUPPLIER", valid_from_days=-300, valid_days=310)
-    new = identity("SUPPLIER", key="SUPPLIER-2026", valid_from_days=-5, valid_days=365)
+    new = identity("SUPPLIER", key="spare", valid_from_days=-5, valid_days=365)
     channel = sender_a("http://127.0.0.1:9/", theirs=[new.certificate(), old.certificate()])
     chosen = channel.credentials.encryption_cert(NOW)
     assert chosen is not None and chosen.cert.pem.decode() == new.cert_pem
@@ -366,3 +380,49 @@ async def test_a_pyas2lib_sender_to_our_receiver(board: Switchboard) -> None:
     )
     assert (status, detail) == ("processed", None)
     assert [(i.body, i.filename) for i in inbox.items] == [(body, "855.x12")]
+
+
+async def test_an_mdn_with_the_wrong_mic_proves_nothing(board: Switchboard) -> None:
+    """A pyas2lib receiver whose MDN echoes another MIC: delivery is not proven."""
+    from pyas2lib import as2
+
+    org = as2.Organization("SUPPLIER", sign_key=B.bundle(), decrypt_key=B.bundle())
+    partner = as2.Partner("ACME", verify_cert=A.cert_pem.encode(), sign=True, encrypt=True)
+
+    async def inbound(request: Request) -> Response:
+        head = "".join(f"{k}: {v}\r\n" for k, v in request.headers.items())
+        message = as2.Message()
+        message.parse(
+            head.encode() + b"\r\n" + await request.body(),
+            find_org_partner_cb=lambda _to, _from: (org, partner),
+        )
+        message.mic = b"bm90IHRoZSBtaWMgd2Ugc2VudA=="
+        mdn = as2.Mdn(mdn_mode="SYNC")
+        mdn.build(message=message, status="processed")
+        return Response(mdn.content, headers=mdn.headers)
+
+    url = board.plug("bad-mic", Starlette(routes=[Route("/", inbound, methods=["POST"])]))
+    with pytest.raises(PermanentError, match="MIC mismatch"):
+        await sender_a(url).send(payload())
+
+
+async def test_unknown_partner_is_refused_and_nothing_captured(board: Switchboard) -> None:
+    url, inbox = receiver_b(board, "unknown-b")
+    nobody = settings(A, B, as2_id="NOBODY", partner_as2_id="SUPPLIER", partner_url=url)
+    with pytest.raises(PermanentError):
+        await As2Channel("supplier", nobody, client=_client).send(payload())
+    assert inbox.items == []
+
+
+async def test_an_async_mdn_for_no_waiting_message_is_refused(board: Switchboard) -> None:
+    acme = settings(A, B, as2_id="ACME", partner_as2_id="SUPPLIER")
+    pending = MemoryPendingMdns()
+    url = board.plug(
+        "stray-a", create_as2_receiver({"supplier": acme}, Inbox().capture, pending=pending)
+    )
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            url + "mdn", content=b"hello", headers={"Content-Type": "text/plain"}
+        )
+    assert response.status_code == 400
+    assert "waiting" in response.text

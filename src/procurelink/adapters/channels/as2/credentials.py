@@ -129,8 +129,13 @@ def _load_own(partner_id: str, role: str, spec: KeyPair) -> OwnKey:
     cert_pem = _read(partner_id, f"{role} certificate", spec.cert_path, spec.cert_pem)
     passphrase = _secret(spec.passphrase)
     try:
+        # Our own key, from our own configuration: OpenSSL 3's RSA consistency check costs
+        # hundreds of milliseconds per load and guards against hostile keys, not ours. The
+        # key is still matched against its certificate below.
         key = serialization.load_pem_private_key(
-            key_pem, passphrase.encode() if passphrase else None
+            key_pem,
+            passphrase.encode() if passphrase else None,
+            unsafe_skip_rsa_key_validation=True,
         )
         cert = parse_certificate(cert_pem)
     except (ValueError, TypeError) as exc:

@@ -51,8 +51,9 @@ class OutgoingMessage:
 
 @dataclass(frozen=True, slots=True)
 class MdnRequest:
+    """The sender asked for an MDN; to this URL when asynchronous."""
+
     asynchronous_url: str | None
-    signed: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +65,6 @@ class ParsedMessage:
     detail: str | None
     reason: str | None  # why it was refused, for the MDN text and the logs
     message_id: str | None
-    as2_from: str | None
     body: bytes
     filename: str | None
     content_type: str
@@ -216,7 +216,6 @@ def _parsed(
         detail=detail,
         reason=reason,
         message_id=message.message_id,
-        as2_from=headers.get("as2-from"),
         body=body if isinstance(body, bytes) else str(body).encode(),
         filename=message.payload.get_filename() if accepted else None,
         content_type=message.payload.get_content_type() if accepted else "",
@@ -239,10 +238,9 @@ def _reason(error: BaseException) -> str:
 def _mdn_request(headers: dict[str, str]) -> MdnRequest | None:
     if "disposition-notification-to" not in headers:
         return None
-    return MdnRequest(
-        asynchronous_url=headers.get("receipt-delivery-option"),
-        signed="disposition-notification-options" in headers,
-    )
+    # Whether it is signed follows from disposition-notification-options, which pyas2lib's
+    # Mdn.build reads from the message itself.
+    return MdnRequest(asynchronous_url=headers.get("receipt-delivery-option"))
 
 
 def build_mdn(parsed: ParsedMessage, status: str, detail: str | None, text: str) -> OutgoingMdn:
