@@ -18,8 +18,14 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from procurelink.adapters.bus.memory import InProcessBus
+from procurelink.adapters.channels.as2.channel import As2Channel
+from procurelink.adapters.channels.as2.mdn import MemoryPendingMdns
+from procurelink.adapters.channels.as2.receiver import create_as2_receiver
+from procurelink.adapters.channels.as2.settings import As2Settings
 from procurelink.adapters.channels.directory.channel import DirectoryChannel
 from procurelink.adapters.channels.directory.settings import DirectorySettings
+from procurelink.adapters.channels.email.channel import EmailChannel
+from procurelink.adapters.channels.email.settings import EmailSettings
 from procurelink.adapters.channels.http.channel import HttpWebhookChannel
 from procurelink.adapters.channels.http.settings import HttpWebhookSettings
 from procurelink.adapters.clock import SystemClock
@@ -64,16 +70,27 @@ CODECS: dict[str, Callable[[], Codec]] = {
 CHANNEL_SETTINGS: dict[str, type[BaseModel]] = {
     "directory": DirectorySettings,
     "http-webhook": HttpWebhookSettings,
+    "email": EmailSettings,
+    "as2": As2Settings,
 }
 
 
-def _outbound(profile: PartnerProfile, spec: ChannelSpec, client: httpx.AsyncClient) -> Any:
+def _outbound(
+    profile: PartnerProfile,
+    spec: ChannelSpec,
+    client: httpx.AsyncClient,
+    pending_mdns: MemoryPendingMdns,
+) -> Any:
     options = _channel_settings(spec)
     if isinstance(options, DirectorySettings):
         return DirectoryChannel(profile.id, options)
     if isinstance(options, HttpWebhookSettings):
         secret = profile.shared_secret.get_secret_value() if profile.shared_secret else None
         return HttpWebhookChannel(profile.id, options, secret, client)
+    if isinstance(options, EmailSettings):
+        return EmailChannel(profile.id, options)
+    if isinstance(options, As2Settings):
+        return As2Channel(profile.id, options, client, pending=pending_mdns)
     raise ConfigurationError(f"{profile.id}: channel {spec.type} cannot send")
 
 
@@ -81,7 +98,10 @@ def _inbound(profile: PartnerProfile, spec: ChannelSpec) -> InboundChannel | Non
     options = _channel_settings(spec)
     if isinstance(options, DirectorySettings):
         return DirectoryChannel(profile.id, options)
-    return None  # HTTP partners push to /api/v1; nothing to poll.
+    if isinstance(options, EmailSettings):
+        return EmailChannel(profile.id, options)
+    # HTTP and AS2 partners push to procurelink's API: nothing to poll.
+    return None
 
 
 # Retries per job kind: Odoo writes back off longer, so a struggling Odoo is not hammered.
@@ -133,6 +153,8 @@ class Router:
 
     def __init__(self, client: httpx.AsyncClient) -> None:
         self._client = client
+        # Outbound AS2 messages awaiting an asynchronous MDN (in memory: lost on restart).
+        self.pending_mdns = MemoryPendingMdns()
         self._codecs: dict[str, Codec] = {}
         self._out: dict[str, OutboundChannel] = {}
         self._in: dict[str, InboundChannel | None] = {}
@@ -147,7 +169,9 @@ class Router:
 
     def outbound(self, profile: PartnerProfile) -> OutboundChannel:
         if profile.id not in self._out:
-            self._out[profile.id] = _outbound(profile, profile.channels.outbound, self._client)
+            self._out[profile.id] = _outbound(
+                profile, profile.channels.outbound, self._client, self.pending_mdns
+            )
         return self._out[profile.id]
 
     def inbound(self, profile: PartnerProfile) -> InboundChannel | None:
@@ -303,3 +327,22 @@ def odoo_simulator_app() -> Any:
 def odoo_rpc(settings: Settings) -> OdooRpc:
     """A raw Odoo RPC client: the demo plays the buyer through it."""
     return OdooRpc(settings.odoo())
+
+
+def as2_receiver_app(runtime: Runtime) -> Any | None:
+    """The AS2 endpoint for partners whose profile names an AS2 channel (None if none do)."""
+    partners: dict[str, As2Settings] = {}
+    for profile in runtime.deps.partners.all():
+        for spec in (profile.channels.inbound, profile.channels.outbound):
+            if spec is not None and spec.type == "as2":
+                options = _channel_settings(spec)
+                assert isinstance(options, As2Settings)
+                partners[profile.id] = options
+                break
+    if not partners:
+        return None
+    router = runtime.deps.router
+    assert isinstance(router, Router)
+    return create_as2_receiver(
+        partners, runtime.intake.capture, pending=router.pending_mdns, client=runtime.http
+    )

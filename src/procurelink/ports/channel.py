@@ -28,6 +28,14 @@ class DeliveryReceipt:
     details: Mapping[str, Any] = field(default_factory=dict)
 
 
+# Metadata keys any channel may set on an InboundItem; intake acts on them. Everything else in
+# the metadata is free-form evidence kept with the raw message.
+META_REFUSAL = "refusal"  # the channel already knows the item must be refused: why
+META_REFUSAL_CODE = "refusal_code"  # e.g. message_too_large
+META_EVIDENCE_ONLY = "evidence_only"  # "true": keep as evidence (a whole e-mail), don't decode
+META_NO_DOCUMENT = "no_document"  # "true": evidence of a message that carried no document
+
+
 @dataclass(frozen=True, slots=True)
 class InboundItem:
     """Bytes picked up from a partner, not yet acknowledged to the sender."""

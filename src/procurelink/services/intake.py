@@ -16,7 +16,14 @@ from procurelink.errors import (
     MessageTooLarge,
     ProcurelinkError,
 )
-from procurelink.ports.channel import InboundChannel, InboundItem
+from procurelink.ports.channel import (
+    META_EVIDENCE_ONLY,
+    META_NO_DOCUMENT,
+    META_REFUSAL,
+    META_REFUSAL_CODE,
+    InboundChannel,
+    InboundItem,
+)
 from procurelink.ports.codec import DecodeContext
 from procurelink.ports.records import Direction, Job, NewJob, RawMessage
 from procurelink.services.acknowledgments import AcknowledgmentService
@@ -33,6 +40,12 @@ class CaptureResult:
     accepted: bool
     duplicate_of: str | None = None
     reason: str | None = None
+
+
+class NoDocument(InvalidDocument):
+    """The message carries no document to process."""
+
+    code = "no_document"
 
 
 class IdempotencyConflict(DuplicateMessage):
@@ -89,8 +102,16 @@ class IntakeService:
                         )
                     return CaptureResult(first_id, accepted=True, duplicate_of=first_id)
             earlier = await uow.messages.find_by_hash(item.partner_id, sha, Direction.INBOUND)
+            refusal = refusal or _channel_refusal(item)
+            evidence_only = item.metadata.get(META_EVIDENCE_ONLY) == "true"
             if refusal is not None:
                 pass
+            elif evidence_only:
+                if item.metadata.get(META_NO_DOCUMENT) == "true":
+                    refusal = NoDocument(
+                        f"{item.filename or 'message'} from {item.partner_id} carries no "
+                        "document to process; it is kept as evidence"
+                    )
             elif not item.body.strip():
                 refusal = EmptyMessage(f"{item.filename or 'message'} is empty")
             elif len(item.body) > profile.max_message_bytes:
@@ -109,7 +130,9 @@ class IntakeService:
                 )
                 message = _with_correlation(message, earlier.correlation_id)
             await uow.messages.add(message)
-            if refusal is None:
+            if refusal is None and evidence_only:
+                pass  # the documents it carried arrive as their own items
+            elif refusal is None:
                 await uow.jobs.enqueue(
                     NewJob(
                         kind=DECODE_JOB,
@@ -239,6 +262,16 @@ def received_event(deps: Deps, document: Document, order_number: str) -> Documen
         order_number=order_number,
         data={"document_id": document.document_id, "document_type": document.document_type},
     )
+
+
+def _channel_refusal(item: InboundItem) -> ProcurelinkError | None:
+    """A refusal the channel already decided (e.g. an attachment over its size limit)."""
+    reason = item.metadata.get(META_REFUSAL)
+    if not reason:
+        return None
+    if item.metadata.get(META_REFUSAL_CODE) == MessageTooLarge.code:
+        return MessageTooLarge(reason)
+    return InvalidDocument(reason)
 
 
 def _with_correlation(message: RawMessage, correlation_id: str | None) -> RawMessage:

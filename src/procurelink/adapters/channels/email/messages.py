@@ -18,7 +18,14 @@ from email.message import EmailMessage, Message
 from email.utils import formatdate, getaddresses
 
 from procurelink.adapters.channels.email.settings import EmailSettings
-from procurelink.ports.channel import InboundItem, OutboundPayload
+from procurelink.ports.channel import (
+    META_EVIDENCE_ONLY,
+    META_NO_DOCUMENT,
+    META_REFUSAL,
+    META_REFUSAL_CODE,
+    InboundItem,
+    OutboundPayload,
+)
 
 RFC822 = "message/rfc822"
 
@@ -141,9 +148,15 @@ def items_from_message(
             )
         )
     if keep_raw:
-        meta = {**common, "email.part": "message", "email.part_index": str(len(parts))}
+        meta = {
+            **common,
+            "email.part": "message",
+            "email.part_index": str(len(parts)),
+            META_EVIDENCE_ONLY: "true",
+        }
         if not parts:
             meta["email.no_attachment"] = "true"
+            meta[META_NO_DOCUMENT] = "true"
         items.append(
             InboundItem(
                 partner_id=origin.partner_id,
@@ -169,6 +182,7 @@ def oversized_message_item(
         "email.part": "message",
         "email.part_index": "0",
         "email.truncated": "true",
+        META_EVIDENCE_ONLY: "true",
         **_refusal(
             f"e-mail of {size} bytes is over the e-mail channel's limit of "
             f"{settings.max_message_bytes}; only its header was fetched",
@@ -191,8 +205,8 @@ def oversized_message_item(
 def _refusal(reason: str, size: int, limit: int) -> dict[str, str]:
     # Channel-neutral keys: intake can refuse any item carrying "refusal" with this reason.
     return {
-        "refusal": reason,
-        "refusal_code": "message_too_large",
+        META_REFUSAL: reason,
+        META_REFUSAL_CODE: "message_too_large",
         "size": str(size),
         "limit": str(limit),
     }
