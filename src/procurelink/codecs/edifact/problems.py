@@ -61,7 +61,11 @@ class Problem:
         return {**where, **self.extra, "syntax_error": self.syntax_error}
 
     def exception(self) -> ProcurelinkError:
-        return _ERRORS[self.kind](self.message, **self.details())
+        error = _ERRORS[self.kind](self.message)
+        # Set afterwards: the detail "message" (UNH 0062) would clash with the error's own
+        # ``message`` argument if passed as a keyword.
+        error.details = self.details()
+        return error
 
     @classmethod
     def from_error(cls, error: ProcurelinkError) -> Problem:

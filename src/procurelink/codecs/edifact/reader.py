@@ -39,6 +39,7 @@ class Amounts:
     """A TAX or ALC group, or a line: its own MOA amounts by qualifier."""
 
     segment: Segment
+    summary: bool
     amounts: dict[str, Decimal] = field(default_factory=dict)
 
 
@@ -236,14 +237,14 @@ class _Reader:
         if self.context == "line" and self.line is not None and not self.summary:
             self.line.tax = self.line.tax or s
             return
-        self.group = Amounts(s)
+        self.group = Amounts(s, self.summary)
         self.data.taxes.append(self.group)
         self.context = "tax"
 
     def _alc(self, s: Segment) -> None:
         if self.context == "line" and not self.summary:
             return  # line allowances are already in the line amount (MOA+203)
-        self.group = Amounts(s)
+        self.group = Amounts(s, self.summary)
         self.data.charges.append(self.group)
         self.context = "alc"
 
