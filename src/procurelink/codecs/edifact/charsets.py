@@ -1,0 +1,78 @@
+"""Syntax identifiers (UNB S001.0001): how the bytes are read and which characters are allowed.
+
+The identifier sits inside UNB, which is itself ASCII, so it is read from the bytes before
+they are decoded. Levels A and B are checked against their ISO 9735 repertoires; the
+ISO 8859 levels (C to F) allow every printable character of their part; UNOW/UNOY are read as
+UTF-8 (edi.md section 3.1). A character outside the level is refused with its offset,
+because a wrong character in an item number is worse than a rejected message.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from procurelink.errors import MalformedMessage
+
+_LEVEL_A = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
+# Syntax identifier -> (Python codec, allowed characters as a regex class body or None for
+# "any printable character of the codec").
+LEVELS: dict[str, tuple[str, str | None]] = {
+    "UNOA": ("latin-1", _LEVEL_A),
+    "UNOB": ("latin-1", _LEVEL_A + "a-z"),
+    "UNOC": ("latin-1", None),
+    "UNOD": ("iso8859-2", None),
+    "UNOE": ("iso8859-5", None),
+    "UNOF": ("iso8859-7", None),
+    "UNOW": ("utf-8", None),
+    "UNOY": ("utf-8", None),
+}
+# C0 and C1 controls never belong in data; CR and LF between segments are tolerated.
+_CONTROLS = "\\x00-\\x09\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+_SYNTAX_ID = re.compile(rb"UNB(.)(UNO[A-Z])")
+
+
+def syntax_id_of(data: bytes) -> str | None:
+    """The syntax identifier of the first UNB, read from the raw bytes (None if not found)."""
+    start = data.find(b"UNB")
+    if start < 0:
+        return None
+    match = _SYNTAX_ID.match(data, start)
+    return match.group(2).decode("ascii") if match else None
+
+
+def codec_of(syntax_id: str) -> str:
+    return LEVELS.get(syntax_id, ("latin-1", None))[0]
+
+
+def decode(data: bytes) -> str:
+    """Text of the bytes in the encoding the first interchange declares (BOM removed)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
+    syntax_id = syntax_id_of(data)
+    codec = codec_of(syntax_id) if syntax_id else "latin-1"
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise MalformedMessage(
+            "bytes are not valid in the declared character set",
+            syntax_identifier=syntax_id,
+            offset=exc.start,
+            syntax_error="21",
+        ) from None
+
+
+@lru_cache(maxsize=64)
+def _forbidden(syntax_id: str, service: str) -> re.Pattern[str]:
+    allowed = LEVELS[syntax_id][1]
+    if allowed is None:
+        return re.compile(f"[{_CONTROLS}]")
+    # Service characters declared in UNA are always allowed (ISO 9735), as are CR/LF.
+    return re.compile(f"[^{allowed}{re.escape(service)}\\r\\n]")
+
+
+def first_invalid(text: str, start: int, end: int, syntax_id: str, service: str) -> int | None:
+    """Offset of the first character outside the level's repertoire in ``text[start:end]``."""
+    if syntax_id not in LEVELS:
+        return None
+    match = _forbidden(syntax_id, service).search(text, start, end)
+    return match.start() if match else None

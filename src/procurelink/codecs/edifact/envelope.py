@@ -1,0 +1,326 @@
+"""UNB/UNZ, UNG/UNE and UNH/UNT: stacking the segments of an interchange and checking them.
+
+Checks (edi.md section 3.3): UNZ 0036 count (messages, or groups when UNG is used) and 0020,
+UNE 0060 count and 0048, UNT 0074 segment count and 0062, 0062 unique in the interchange,
+groups and bare messages not mixed, UNG 0038 fitting its messages, the syntax level and the
+characters it allows, the UNB date. Every rule reports to a Sink, so the same code raises
+(decoding) or collects (validation, CONTRL).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from procurelink.codecs.edifact import charsets
+from procurelink.codecs.edifact.problems import (
+    COUNT_DIFFERS,
+    DUPLICATE,
+    INVALID_CHARACTER,
+    LOWER_LEVEL_EMPTY,
+    MISSING,
+    NOT_SUPPORTED_HERE,
+    REFERENCES_DIFFER,
+    UNSUPPORTED_SYNTAX,
+    Place,
+    Sink,
+)
+from procurelink.codecs.edifact.syntax import RawInterchange, Segment
+
+_SERVICE_TAGS = ("UNH", "UNT", "UNG", "UNE", "UNZ")
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    ref: str
+    type: str
+    version: str  # "D"
+    release: str  # "96A", "01B"
+    agency: str  # "UN"
+    association: str  # EANCOM subset code such as "EAN008", or ""
+    header: Segment
+    segments: list[Segment]  # between UNH and UNT
+    place: Place
+
+    @property
+    def identifier(self) -> str:
+        """S009 as CONTRL quotes it back: ``ORDERS:D:96A:UN``."""
+        return ":".join(p for p in (self.type, self.version, self.release, self.agency) if p)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    ref: str
+    function: str  # UNG 0038
+    header: Segment
+    messages: list[Message]
+
+
+@dataclass
+class Interchange:
+    raw: RawInterchange
+    syntax_id: str
+    syntax_version: str
+    sender: str
+    sender_qualifier: str
+    recipient: str
+    recipient_qualifier: str
+    prepared: datetime | None
+    control: str
+    application_ref: str
+    ack_requested: bool
+    test: bool
+    groups: list[Group] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)
+
+
+def open_interchange(raw: RawInterchange, text: str, sink: Sink) -> Interchange:
+    segments = raw.segments
+    unb = segments[0]
+    control = unb.get(5)
+    place = Place(interchange=control or None)
+    interchange = Interchange(
+        raw=raw,
+        syntax_id=unb.get(1, 1),
+        syntax_version=unb.get(1, 2),
+        sender=unb.get(2, 1),
+        sender_qualifier=unb.get(2, 2),
+        recipient=unb.get(3, 1),
+        recipient_qualifier=unb.get(3, 2),
+        prepared=_check_unb(place, unb, sink),
+        control=control,
+        application_ref=unb.get(7),
+        ack_requested=unb.get(9) == "1",
+        test=unb.get(11) == "1",
+    )
+    _check_characters(place, raw, text, interchange.syntax_id, sink)
+    unz = _walk(place, interchange, sink)
+    if unz is None:
+        last = segments[-1]
+        sink.report(place.problem("interchange is not closed by UNZ", last, syntax_error=MISSING))
+        return interchange
+    counted = len(interchange.groups) if interchange.groups else len(interchange.messages)
+    if not counted:
+        sink.report(
+            place.problem("interchange holds no message", unz, syntax_error=LOWER_LEVEL_EMPTY)
+        )
+    _check_count(place, unz, counted, "UNZ 0036 does not match the number of ", sink)
+    _check_ref(place, unz, control, sink)
+    return interchange
+
+
+def _check_unb(place: Place, unb: Segment, sink: Sink) -> datetime | None:
+    if unb.get(1, 1) not in charsets.LEVELS:
+        sink.report(
+            place.problem(
+                "syntax identifier not supported",
+                unb,
+                1,
+                1,
+                syntax_error=UNSUPPORTED_SYNTAX,
+                found=unb.get(1, 1)[:10],
+                expected=sorted(charsets.LEVELS),
+            )
+        )
+    if unb.get(1, 2) not in ("1", "2", "3", "4"):
+        sink.report(
+            place.problem(
+                "syntax version not supported",
+                unb,
+                1,
+                2,
+                syntax_error=UNSUPPORTED_SYNTAX,
+                found=unb.get(1, 2)[:10],
+            )
+        )
+    for element, what in ((2, "sender"), (3, "recipient"), (5, "control reference")):
+        if not unb.get(element):
+            sink.report(
+                place.problem(f"UNB {what} is empty", unb, element, 1, syntax_error=MISSING)
+            )
+    return _unb_date(place, unb, sink)
+
+
+def _unb_date(place: Place, unb: Segment, sink: Sink) -> datetime | None:
+    day, time = unb.get(4, 1), unb.get(4, 2)
+    # YYMMDD up to syntax 3 (pivot at 2000, edi.md 5.7), CCYYMMDD in syntax 4.
+    pattern = {6: "%y%m%d", 8: "%Y%m%d"}.get(len(day))
+    try:
+        if pattern is None or not day.isdigit() or not time.isdigit() or len(time) != 4:
+            raise ValueError
+        return datetime.strptime(day + time, pattern + "%H%M")
+    except ValueError:
+        sink.report(
+            place.problem(
+                "UNB date/time is not a valid YYMMDD:HHMM",
+                unb,
+                4,
+                kind="invalid_date",
+                found=f"{day}:{time}"[:20],
+            )
+        )
+        return None
+
+
+def _check_characters(
+    place: Place, raw: RawInterchange, text: str, syntax_id: str, sink: Sink
+) -> None:
+    service = "".join(raw.service.specials()) + raw.service.decimal
+    at = charsets.first_invalid(text, raw.text_start, raw.text_end, syntax_id, service)
+    if at is None:
+        return
+    segment = next((s for s in reversed(raw.segments) if s.offset <= at), raw.segments[0])
+    sink.report(
+        place.problem(
+            f"character not allowed in syntax level {syntax_id}",
+            segment,
+            syntax_error=INVALID_CHARACTER,
+            offset=at,
+            found=repr(text[at]),
+        )
+    )
+
+
+def _walk(place: Place, interchange: Interchange, sink: Sink) -> Segment | None:
+    segments = interchange.raw.segments
+    i = 1
+    while i < len(segments):
+        segment = segments[i]
+        if segment.tag == "UNZ":
+            return segment
+        if segment.tag == "UNG":
+            group, i = _group(place, segments, i, interchange, sink)
+            interchange.groups.append(group)
+        elif segment.tag == "UNH":
+            message, i = _message(place, segments, i, interchange, sink)
+            interchange.messages.append(message)
+        else:
+            sink.report(
+                place.problem(
+                    "segment outside a message",
+                    segment,
+                    syntax_error=NOT_SUPPORTED_HERE,
+                    expected="UNH, UNG or UNZ",
+                )
+            )
+            i += 1
+    return None
+
+
+def _group(
+    outer: Place, segments: list[Segment], i: int, interchange: Interchange, sink: Sink
+) -> tuple[Group, int]:
+    ung = segments[i]
+    ref = ung.get(5)
+    place = Place(interchange=outer.interchange, group=ref or None)
+    if interchange.messages:
+        sink.report(
+            place.problem(
+                "groups and bare messages are mixed", ung, syntax_error=NOT_SUPPORTED_HERE
+            )
+        )
+    if not ref:
+        sink.report(place.problem("UNG 0048 is empty", ung, 5, syntax_error=MISSING))
+    group = Group(ref=ref, function=ung.get(1), header=ung, messages=[])
+    i += 1
+    while i < len(segments) and segments[i].tag == "UNH":
+        message, i = _message(place, segments, i, interchange, sink)
+        if group.function and message.type and message.type != group.function:
+            sink.report(
+                message.place.problem(
+                    "message type does not fit the group (UNG 0038)",
+                    message.header,
+                    2,
+                    1,
+                    syntax_error=NOT_SUPPORTED_HERE,
+                    expected=group.function,
+                    found=message.type,
+                )
+            )
+        group.messages.append(message)
+        interchange.messages.append(message)
+    une = segments[i] if i < len(segments) else None
+    if une is None or une.tag != "UNE":
+        at = une or segments[-1]
+        sink.report(place.problem("group is not closed by UNE", at, syntax_error=MISSING))
+        return group, i
+    _check_count(place, une, len(group.messages), "UNE 0060 does not match the number of ", sink)
+    _check_ref(place, une, ref, sink)
+    return group, i + 1
+
+
+def _message(
+    outer: Place, segments: list[Segment], i: int, interchange: Interchange, sink: Sink
+) -> tuple[Message, int]:
+    unh = segments[i]
+    ref = unh.get(1)
+    place = Place(outer.interchange, outer.group, ref or None, base=unh.number - 1)
+    _check_unh(place, unh, interchange, sink)
+    end = i + 1
+    while end < len(segments) and segments[end].tag not in _SERVICE_TAGS:
+        end += 1
+    message = Message(
+        ref=ref,
+        type=unh.get(2, 1),
+        version=unh.get(2, 2),
+        release=unh.get(2, 3),
+        agency=unh.get(2, 4),
+        association=unh.get(2, 5),
+        header=unh,
+        segments=segments[i + 1 : end],
+        place=place,
+    )
+    if end == len(segments) or segments[end].tag != "UNT":
+        at = segments[end] if end < len(segments) else segments[-1]
+        sink.report(place.problem("message is not closed by UNT", at, syntax_error=MISSING))
+        return message, end
+    unt = segments[end]
+    _check_count(place, unt, end - i + 1, "UNT 0074 does not match the number of ", sink)
+    _check_ref(place, unt, ref, sink)
+    return message, end + 1
+
+
+def _check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink) -> None:
+    ref = unh.get(1)
+    if not ref:
+        sink.report(place.problem("UNH 0062 is empty", unh, 1, syntax_error=MISSING))
+    elif any(m.ref == ref for m in interchange.messages):
+        sink.report(
+            place.problem("UNH 0062 repeats within the interchange", unh, 1, syntax_error=DUPLICATE)
+        )
+    for component, what in ((1, "message type"), (2, "version"), (3, "release"), (4, "agency")):
+        if not unh.get(2, component):
+            sink.report(
+                place.problem(f"UNH {what} is empty", unh, 2, component, syntax_error=MISSING)
+            )
+
+
+def _check_count(place: Place, trailer: Segment, actual: int, message: str, sink: Sink) -> None:
+    declared = trailer.get(1)
+    what = {"UNT": "segments", "UNE": "messages"}.get(trailer.tag, "messages or groups")
+    if declared != str(actual):
+        sink.report(
+            place.problem(
+                message + what,
+                trailer,
+                1,
+                syntax_error=COUNT_DIFFERS,
+                expected=actual,
+                found=declared[:20],
+            )
+        )
+
+
+def _check_ref(place: Place, trailer: Segment, ref: str, sink: Sink) -> None:
+    found = trailer.get(2)
+    if found != ref:
+        sink.report(
+            place.problem(
+                f"{trailer.tag} reference does not match its header",
+                trailer,
+                2,
+                syntax_error=REFERENCES_DIFFER,
+                expected=ref,
+                found=found[:20],
+            )
+        )

@@ -1,0 +1,264 @@
+"""One pass over a business message's segments into its groups: header, parties, lines, packages,
+summary. ORDERS, ORDCHG, ORDRSP, DESADV and INVOIC share this reader and differ only in
+mapping (edi.md section 4.9: the segment groups are the same positionally in D.96A and D.01B).
+
+A segment belongs to the group opened by the last trigger segment (NAD, RFF, LIN, CPS, TAX,
+ALC, UNS), which is how the standard's segment groups nest; numbering of the groups (SGn)
+differs between messages and is never needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from procurelink.codecs.edifact.elements import decimal, dtm_date, optional
+from procurelink.codecs.edifact.problems import Place
+from procurelink.codecs.edifact.syntax import Segment
+
+
+@dataclass
+class Ref:
+    segment: Segment
+    value: str
+    line: str | None
+    date: date | None = None
+
+
+@dataclass
+class PartyData:
+    nad: Segment
+    refs: dict[str, str] = field(default_factory=dict)
+    contact_name: str | None = None
+    comms: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Amounts:
+    """A TAX or ALC group, or a line: its own MOA amounts by qualifier."""
+
+    segment: Segment
+    summary: bool
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+
+
+@dataclass
+class LineData:
+    lin: Segment
+    ids: list[tuple[str, str]] = field(default_factory=list)  # (type 7143, id)
+    description: list[str] = field(default_factory=list)
+    quantities: dict[str, Segment] = field(default_factory=dict)
+    dates: dict[str, Segment] = field(default_factory=dict)
+    prices: dict[str, Segment] = field(default_factory=dict)
+    amounts: dict[str, Decimal] = field(default_factory=dict)
+    refs: dict[str, Ref] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    tax: Segment | None = None
+    gins: list[Segment] = field(default_factory=list)
+
+    def first_id(self, *types: str) -> str | None:
+        return next((value for kind in types for k, value in self.ids if k == kind), None)
+
+
+@dataclass
+class PackageData:
+    cps: Segment
+    pac: Segment | None = None
+    gins: list[Segment] = field(default_factory=list)
+    lines: list[LineData] = field(default_factory=list)
+
+
+@dataclass
+class MessageData:
+    bgm: Segment | None = None
+    dates: dict[str, Segment] = field(default_factory=dict)
+    refs: dict[str, Ref] = field(default_factory=dict)
+    parties: list[PartyData] = field(default_factory=list)
+    currency: Segment | None = None
+    pat: Segment | None = None
+    tdt: Segment | None = None
+    tod: Segment | None = None
+    notes: list[str] = field(default_factory=list)
+    lines: list[LineData] = field(default_factory=list)
+    packages: list[PackageData] = field(default_factory=list)
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    taxes: list[Amounts] = field(default_factory=list)
+    charges: list[Amounts] = field(default_factory=list)
+    line_count: Segment | None = None
+
+
+class _Reader:
+    def __init__(self, place: Place) -> None:
+        self.place = place
+        self.data = MessageData()
+        self.context = "header"
+        self.party: PartyData | None = None
+        self.ref: Ref | None = None
+        self.line: LineData | None = None
+        self.package: PackageData | None = None
+        self.group: Amounts | None = None
+        self.summary = False
+
+    def feed(self, segment: Segment) -> None:
+        handler = getattr(self, "_" + segment.tag.lower(), None)
+        if handler is not None:
+            handler(segment)
+
+    def _bgm(self, s: Segment) -> None:
+        self.data.bgm = s
+
+    def _dtm(self, s: Segment) -> None:
+        qualifier = s.get(1)
+        if self.context == "rff" and self.ref is not None:
+            self.ref.date = dtm_date(self.place, s)
+        elif self.context == "line" and self.line is not None:
+            self.line.dates.setdefault(qualifier, s)
+        elif self.context == "header":
+            self.data.dates.setdefault(qualifier, s)
+
+    def _rff(self, s: Segment) -> None:
+        ref = Ref(s, s.get(1, 2), optional(s, 1, 3))
+        if self.context == "line" and self.line is not None:
+            self.line.refs.setdefault(s.get(1), ref)
+            return
+        if self.context == "nad" and self.party is not None:
+            self.party.refs.setdefault(s.get(1), ref.value)
+            return
+        if self.context in ("header", "rff"):
+            self.data.refs.setdefault(s.get(1), ref)
+            self.ref = ref
+            self.context = "rff"
+
+    def _nad(self, s: Segment) -> None:
+        self.party = PartyData(s)
+        self.data.parties.append(self.party)
+        self.context = "nad"
+
+    def _cta(self, s: Segment) -> None:
+        if self.context == "nad" and self.party is not None:
+            self.party.contact_name = optional(s, 2, 2) or optional(s, 2, 1)
+
+    def _com(self, s: Segment) -> None:
+        if self.context == "nad" and self.party is not None:
+            self.party.comms.setdefault(s.get(1, 2), s.get(1, 1))
+
+    def _cux(self, s: Segment) -> None:
+        self.data.currency = self.data.currency or s
+        self._header_level()
+
+    def _pat(self, s: Segment) -> None:
+        self.data.pat = self.data.pat or s
+        self._header_level()
+
+    def _tdt(self, s: Segment) -> None:
+        self.data.tdt = self.data.tdt or s
+        self._header_level()
+
+    def _tod(self, s: Segment) -> None:
+        self.data.tod = self.data.tod or s
+        self._header_level()
+
+    def _header_level(self) -> None:
+        if self.context in ("nad", "rff"):
+            self.context = "header"
+
+    def _ftx(self, s: Segment) -> None:
+        text = " ".join(p for p in s.components(4) if p)
+        if not text:
+            return
+        if self.context == "line" and self.line is not None:
+            self.line.notes.append(text)
+        else:
+            self.data.notes.append(text)
+
+    def _cps(self, s: Segment) -> None:
+        self.package = PackageData(s)
+        self.data.packages.append(self.package)
+        self.context = "cps"
+
+    def _pac(self, s: Segment) -> None:
+        if self.package is not None and self.package.pac is None:
+            self.package.pac = s
+
+    def _gin(self, s: Segment) -> None:
+        if self.context == "line" and self.line is not None:
+            self.line.gins.append(s)
+        elif self.package is not None:
+            self.package.gins.append(s)
+
+    def _lin(self, s: Segment) -> None:
+        self.line = LineData(s)
+        if s.get(3, 1):
+            self.line.ids.append((s.get(3, 2), s.get(3, 1)))
+        self.data.lines.append(self.line)
+        if self.package is not None:
+            self.package.lines.append(self.line)
+        self.context = "line"
+
+    def _pia(self, s: Segment) -> None:
+        if self.line is None:
+            return
+        for element in range(2, len(s.elements) + 1):
+            if s.get(element, 1):
+                self.line.ids.append((s.get(element, 2), s.get(element, 1)))
+
+    def _imd(self, s: Segment) -> None:
+        if self.line is not None:
+            text = " ".join(p for p in s.components(3)[3:5] if p)
+            if text:
+                self.line.description.append(text)
+
+    def _qty(self, s: Segment) -> None:
+        if self.line is not None and self.context == "line":
+            self.line.quantities.setdefault(s.get(1, 1), s)
+
+    def _pri(self, s: Segment) -> None:
+        if self.line is not None and self.context == "line":
+            self.line.prices.setdefault(s.get(1, 1), s)
+
+    def _moa(self, s: Segment) -> None:
+        qualifier = s.get(1, 1)
+        amount = decimal(self.place, s, 1, 2)
+        if amount is None:
+            return
+        group = self.group if self.context in ("tax", "alc") else None
+        if group is not None and qualifier not in group.amounts:
+            group.amounts[qualifier] = amount
+            return
+        if self.summary:
+            self.data.totals.setdefault(qualifier, amount)
+        elif self.context == "line" and self.line is not None:
+            self.line.amounts.setdefault(qualifier, amount)
+        else:
+            self.data.totals.setdefault(qualifier, amount)
+
+    def _tax(self, s: Segment) -> None:
+        if self.context == "line" and self.line is not None and not self.summary:
+            self.line.tax = self.line.tax or s
+            return
+        self.group = Amounts(s, self.summary)
+        self.data.taxes.append(self.group)
+        self.context = "tax"
+
+    def _alc(self, s: Segment) -> None:
+        if self.context == "line" and not self.summary:
+            return  # line allowances are already in the line amount (MOA+203)
+        self.group = Amounts(s, self.summary)
+        self.data.charges.append(self.group)
+        self.context = "alc"
+
+    def _uns(self, s: Segment) -> None:
+        self.summary = True
+        self.context = "summary"
+
+    def _cnt(self, s: Segment) -> None:
+        if s.get(1, 1) == "2":
+            self.data.line_count = s
+
+
+def read_message(place: Place, segments: list[Segment]) -> MessageData:
+    reader = _Reader(place)
+    for segment in segments:
+        reader.feed(segment)
+    return reader.data
