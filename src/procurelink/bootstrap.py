@@ -40,6 +40,7 @@ from procurelink.adapters.partners.yaml_directory import (
 )
 from procurelink.adapters.store import create_store
 from procurelink.adapters.store import migrate as migrate_store
+from procurelink.codecs.edifact.codec import EdifactCodec
 from procurelink.codecs.flatfile import FlatFileCodec
 from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
@@ -65,6 +66,7 @@ CODECS: dict[str, Callable[[], Codec]] = {
     "x12-004010": X12Codec,
     "json": JsonCodec,
     "csv": FlatFileCodec,
+    "edifact": EdifactCodec,
 }
 
 CHANNEL_SETTINGS: dict[str, type[BaseModel]] = {

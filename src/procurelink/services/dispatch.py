@@ -26,6 +26,12 @@ def codec_options(profile: PartnerProfile) -> dict[str, Any]:
     if profile.identifiers.x12 is not None:
         options.setdefault("receiver_qualifier", profile.identifiers.x12.qualifier)
         options.setdefault("receiver_id", profile.identifiers.x12.id)
+    if profile.identifiers.edifact is not None:
+        options.setdefault("recipient_qualifier", profile.identifiers.edifact.qualifier)
+        options.setdefault("recipient_id", profile.identifiers.edifact.id)
+    elif profile.identifiers.gln is not None:
+        options.setdefault("recipient_qualifier", "14")  # GLN
+        options.setdefault("recipient_id", profile.identifiers.gln)
     options["uom_map"] = dict(profile.uom_map)
     return options
 
