@@ -3,75 +3,18 @@ an exception beyond tolerance, and a buyer's approval from the console writing i
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
-import pytest
-from e2e_world import OdooTarget, World, ensure_master_data, make_settings
-from fastapi import FastAPI, Request
+from conftest import POLYMER_SECRET
+from e2e_world import World
 
-from procurelink import bootstrap
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.domain.order import PurchaseOrder
-from procurelink.entrypoints.api.app import create_app
 from procurelink.entrypoints.demo.suppliers import acknowledge
-from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.ports.codec import DecodeContext, EncodeContext
 from procurelink.ports.records import ExceptionStatus
-from procurelink.security.webhooks import standard_headers, verify_standard
-
-SECRET = "polymer-test-secret"
-PROFILE = """\
-id: polymer
-name: Polymer Parts Ltd
-odoo: {partner_ref: PP-V-20451}
-codec: {type: json}
-channels: {outbound: {type: http-webhook, url: "URL/orders"}}
-tolerances: {date_shift_days: 3}
-shared_secret: "SECRET"
-"""
-
-
-@pytest.fixture
-async def http_world(
-    tmp_path: Path, odoo_target: tuple[OdooTarget, BackgroundServer | None]
-) -> AsyncIterator[tuple[World, list[httpx.Request], str]]:
-    received: list[httpx.Request] = []
-    supplier = FastAPI()
-
-    @supplier.post("/orders")
-    async def orders(request: Request) -> dict[str, str]:
-        body = await request.body()
-        verify_standard(SECRET, body, request.headers)
-        received.append(
-            httpx.Request("POST", str(request.url), headers=request.headers, content=body)
-        )
-        return {"ok": "yes"}
-
-    host = "127.0.0.1"
-    supplier_srv = BackgroundServer(supplier, host, next_free_port(host, 18190))
-    await supplier_srv.start()
-    partners = tmp_path / "partners"
-    partners.mkdir()
-    (partners / "polymer.yaml").write_text(
-        PROFILE.replace("URL", supplier_srv.url).replace("SECRET", SECRET)
-    )
-    settings = make_settings(tmp_path, odoo_target[0], partners)
-    await bootstrap.migrate(settings)
-    rpc = bootstrap.odoo_rpc(settings)
-    await ensure_master_data(rpc)
-    runtime = await bootstrap.build_runtime(settings)
-    api = BackgroundServer(create_app(runtime), host, next_free_port(host, 18080))
-    await api.start()
-    try:
-        yield World(runtime, rpc, tmp_path, tmp_path), received, api.url
-    finally:
-        await rpc.aclose()
-        await api.stop()
-        await runtime.close()
-        await supplier_srv.stop()
+from procurelink.security.webhooks import standard_headers
 
 
 async def test_signed_webhook_out_exception_in_and_approval(
@@ -104,7 +47,7 @@ async def test_signed_webhook_out_exception_in_and_approval(
         accepted = await client.post(
             "/api/v1/partners/polymer/messages",
             content=body,
-            headers=standard_headers(SECRET, "ack-1", body, datetime.now(UTC)),
+            headers=standard_headers(POLYMER_SECRET, "ack-1", body, datetime.now(UTC)),
         )
         assert accepted.status_code == 202
         assert accepted.json()["accepted"] is True
