@@ -2,11 +2,10 @@
 
 Jail: every client path is normalised against ``/`` (so ``..`` and absolute paths stay inside)
 and the resulting local path must resolve (symlinks followed) inside the home. Suppliers
-cannot create symlinks, hard links or folders. Writes are allowed only for files directly in
-``/in`` (not in ``/in/processed`` or ``/in/error``); deletions in ``/in`` and ``/out``.
+cannot create symlinks or hard links; what they may change is decided in access.py.
 
 Uploads: a file opened for writing is written in the staging folder outside the home and
-renamed to its name in ``/in`` when the supplier closes it. So a file under its final name is
+renamed to its name when the supplier closes it. So a file under its final name is
 always complete, also for a reader in another process, and a transfer cut by a dropped
 connection (asyncssh then closes the handles itself, on a channel that is closing) is
 discarded instead of published.
@@ -18,13 +17,15 @@ import os
 import posixpath
 import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, cast
 
 import asyncssh
 
-from procurelink.adapters.channels.sftp_server.layout import ERROR, PROCESSED, Home
+from procurelink.adapters.channels.sftp_server import access
+from procurelink.adapters.channels.sftp_server.layout import Home
 
 _WRITE_FLAGS = asyncssh.FXF_WRITE | asyncssh.FXF_APPEND | asyncssh.FXF_CREAT | asyncssh.FXF_TRUNC
 
@@ -67,23 +68,16 @@ class SupplierSftpServer(asyncssh.SFTPServer):
     def _virtual(path: bytes) -> bytes:
         return posixpath.normpath(posixpath.join(b"/", path))
 
-    def _require_writable(self, path: bytes) -> None:
-        folder, name = posixpath.split(self._virtual(path))
-        if folder != b"/in" or name in (PROCESSED.encode(), ERROR.encode()):
-            raise asyncssh.SFTPPermissionDenied("only files directly in /in can be written")
-
-    def _require_removable(self, path: bytes) -> None:
-        virtual = self._virtual(path)
-        if virtual.startswith(b"/out/") and posixpath.dirname(virtual) == b"/out":
-            return
-        self._require_writable(path)
+    def _require(self, allowed: Callable[[bytes], bool], path: bytes) -> None:
+        if not allowed(self._virtual(path)):
+            raise asyncssh.SFTPPermissionDenied("not allowed here (write only in /in)")
 
     # -- uploads ---------------------------------------------------------------------------
 
     def open(self, path: bytes, pflags: int, attrs: asyncssh.SFTPAttrs) -> object:
         if not pflags & _WRITE_FLAGS:
             return super().open(path, pflags, attrs)
-        self._require_writable(path)
+        self._require(access.can_write, path)
         final = self.map_path(path)
         exists = os.path.lexists(final)
         if exists and pflags & asyncssh.FXF_EXCL:
@@ -153,31 +147,33 @@ class SupplierSftpServer(asyncssh.SFTPServer):
         super().fsetstat(file_obj, _times_only(attrs))
 
     def setstat(self, path: bytes, attrs: asyncssh.SFTPAttrs) -> None:
-        self._require_writable(path)
+        self._require(access.can_write, path)
         super().setstat(path, _times_only(attrs))
 
     def lsetstat(self, path: bytes, attrs: asyncssh.SFTPAttrs) -> None:
         self.setstat(path, attrs)
 
     def remove(self, path: bytes) -> None:
-        self._require_removable(path)
+        self._require(access.can_remove, path)
         super().remove(path)
 
     def rename(self, oldpath: bytes, newpath: bytes) -> None:
-        self._require_writable(oldpath)
-        self._require_writable(newpath)
+        self._require(access.can_remove, oldpath)
+        self._require(access.can_write, newpath)
         super().rename(oldpath, newpath)
 
     def posix_rename(self, oldpath: bytes, newpath: bytes) -> None:
-        self._require_writable(oldpath)
-        self._require_writable(newpath)
+        self._require(access.can_remove, oldpath)
+        self._require(access.can_write, newpath)
         super().posix_rename(oldpath, newpath)
 
     def mkdir(self, path: bytes, attrs: asyncssh.SFTPAttrs) -> None:
-        raise asyncssh.SFTPPermissionDenied("folders cannot be created")
+        self._require(access.can_make_folder, path)
+        os.mkdir(self.map_path(path), 0o755)
 
     def rmdir(self, path: bytes) -> None:
-        raise asyncssh.SFTPPermissionDenied("folders cannot be removed")
+        self._require(access.can_make_folder, path)
+        super().rmdir(path)
 
     def symlink(self, oldpath: bytes, newpath: bytes) -> None:
         raise asyncssh.SFTPPermissionDenied("links cannot be created")
