@@ -31,7 +31,7 @@ from procurelink.adapters.channels.sftp_server.settings import (
     SupplierAccount,
 )
 
-PASSWORD = "s3cret-acme"  # noqa: S105 - a test account
+PASSWORD = "s3cret-acme"
 
 
 @pytest.fixture(scope="module")
@@ -188,9 +188,7 @@ async def supplier(server: EmbeddedSftpServer) -> AsyncIterator[SupplierClientPe
 
 
 def embedded(tmp_path: Path) -> EmbeddedSftpChannel:
-    return EmbeddedSftpChannel(
-        "p1", EmbeddedSftpSettings(root=tmp_path / "homes", username="acme")
-    )
+    return EmbeddedSftpChannel("p1", EmbeddedSftpSettings(root=tmp_path / "homes", username="acme"))
 
 
 class TestEmbeddedServerOutbound(OutboundChannelContract):
