@@ -36,7 +36,7 @@ PASSWORD = "s3cret-acme"
 
 @pytest.fixture(scope="module")
 def password_hash() -> str:
-    return hash_password(PASSWORD)
+    return hash_password(PASSWORD, cost=2**10)  # fast logins in tests
 
 
 @pytest.fixture

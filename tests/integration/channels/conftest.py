@@ -17,6 +17,9 @@ from procurelink.adapters.channels.sftp_server.settings import (
     SupplierAccount,
 )
 
+# Every operation of the client channel logs in anew: cheap hashes keep the suite fast.
+CHEAP = 2**10
+
 
 @pytest.fixture(scope="session")
 def supplier_key() -> asyncssh.SSHKey:
@@ -29,10 +32,12 @@ def accounts(supplier_key: asyncssh.SSHKey) -> tuple[SupplierAccount, ...]:
     return (
         SupplierAccount(
             username="acme",
-            password_hash=hash_password(PASSWORDS["acme"]),
+            password_hash=hash_password(PASSWORDS["acme"], cost=CHEAP),
             authorized_keys=(public,),
         ),
-        SupplierAccount(username="beta", password_hash=hash_password(PASSWORDS["beta"])),
+        SupplierAccount(
+            username="beta", password_hash=hash_password(PASSWORDS["beta"], cost=CHEAP)
+        ),
     )
 
 

@@ -187,6 +187,17 @@ async def test_a_client_leaving_without_closing_its_file_publishes_nothing(
     assert list((homes / ".staging/acme").iterdir()) == []
 
 
+async def test_a_restart_discards_uploads_cut_by_a_crash(
+    server: EmbeddedSftpServer, homes: Path
+) -> None:
+    leftover = homes / ".staging/acme/0123.upload"
+    leftover.write_bytes(b"ISA*half")
+    await server.close()
+    await server.start()
+    assert not leftover.exists()
+    assert await home_channel(homes).poll() == []
+
+
 # -- the jail ----------------------------------------------------------------------------------
 
 
@@ -211,11 +222,18 @@ async def test_paths_cannot_leave_the_home(login: Login, homes: Path) -> None:
 async def test_a_supplier_writes_only_where_it_may(login: Login, homes: Path) -> None:
     (homes / "acme/in/processed/old.x12").write_bytes(b"old")
     async with login("acme") as sftp:
-        for forbidden in ("/top.x12", "/out/top.x12", "/in/processed/x.x12", "/in/error/x"):
+        for forbidden in (
+            "/top.x12",
+            "/out/top.x12",
+            "/in/processed/x.x12",
+            "//in/processed/x.x12",
+            "/in/sub/../error/x",
+        ):
             with pytest.raises(asyncssh.SFTPPermissionDenied):
                 await sftp.open(forbidden, "wb")
         with pytest.raises(asyncssh.SFTPPermissionDenied):
             await sftp.mkdir("/in/sub")
+        await sftp.mkdir("/out/archive")  # a supplier may organise what it fetched
         with pytest.raises(asyncssh.SFTPPermissionDenied):
             await sftp.remove("/in/processed/old.x12")
         async with sftp.open("/in/x.x12", "wb") as fh:

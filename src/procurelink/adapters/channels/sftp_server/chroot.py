@@ -57,8 +57,7 @@ class SupplierSftpServer(asyncssh.SFTPServer):
     # -- the jail --------------------------------------------------------------------------
 
     def map_path(self, path: bytes) -> bytes:
-        virtual = posixpath.normpath(posixpath.join(b"/", path))
-        local = posixpath.join(self._jail, virtual.lstrip(b"/"))
+        local = posixpath.join(self._jail, self._virtual(path).lstrip(b"/"))
         real = os.fsencode(os.path.realpath(local))
         if real != self._jail and not real.startswith(self._jail + b"/"):
             raise asyncssh.SFTPPermissionDenied("outside your home")
@@ -66,11 +65,14 @@ class SupplierSftpServer(asyncssh.SFTPServer):
 
     @staticmethod
     def _virtual(path: bytes) -> bytes:
-        return posixpath.normpath(posixpath.join(b"/", path))
+        # normpath keeps a leading "//" (POSIX allows it a meaning): one slash, always.
+        return b"/" + posixpath.normpath(posixpath.join(b"/", path)).lstrip(b"/")
 
     def _require(self, allowed: Callable[[bytes], bool], path: bytes) -> None:
         if not allowed(self._virtual(path)):
-            raise asyncssh.SFTPPermissionDenied("not allowed here (write only in /in)")
+            raise asyncssh.SFTPPermissionDenied(
+                "not allowed here: upload to /in, download from /out"
+            )
 
     # -- uploads ---------------------------------------------------------------------------
 

@@ -18,10 +18,11 @@ _N, _R, _P = 2**14, 8, 1
 _LEN = 32
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, *, cost: int = _N) -> str:
+    """``cost`` is scrypt's N (a power of two); lower it only for test accounts."""
     salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_LEN)
-    return "$".join(["scrypt", str(_N), str(_R), str(_P), _b64(salt), _b64(digest)])
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=cost, r=_R, p=_P, dklen=_LEN)
+    return "$".join(["scrypt", str(cost), str(_R), str(_P), _b64(salt), _b64(digest)])
 
 
 def verify_password(password: str, stored: str) -> bool:

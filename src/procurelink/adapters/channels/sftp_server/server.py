@@ -113,7 +113,12 @@ class EmbeddedSftpServer:
         settings = self._settings
         self.host_key = await asyncio.to_thread(load_or_create_host_key, settings.host_key_path)
         for account in settings.suppliers:
-            Home(settings.root, account.username).ensure()
+            home = Home(settings.root, account.username)
+            home.ensure()
+            # Uploads cut by a crash of this server: no session can still be writing them
+            # (one server per root), and they were never published.
+            for leftover in home.staging.glob("*.upload"):
+                leftover.unlink(missing_ok=True)
         try:
             self._acceptor = await asyncssh.create_server(
                 partial(_SupplierLogin, self._accounts, self._live),
