@@ -1,4 +1,5 @@
-"""Helpers shared by the SFTP integration tests (fixtures are in conftest.py)."""
+"""Helpers of the SFTP integration tests; the fixtures live in test_sftp.py, not in a
+conftest.py, so that the other channels' tests in this folder do not see them."""
 
 from __future__ import annotations
 
