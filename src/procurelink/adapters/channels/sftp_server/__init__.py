@@ -1,0 +1,1 @@
+"""Embedded SFTP server for suppliers who push, and the channels reading and filling it."""
