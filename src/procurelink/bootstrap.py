@@ -28,6 +28,10 @@ from procurelink.adapters.channels.email.channel import EmailChannel
 from procurelink.adapters.channels.email.settings import EmailSettings
 from procurelink.adapters.channels.http.channel import HttpWebhookChannel
 from procurelink.adapters.channels.http.settings import HttpWebhookSettings
+from procurelink.adapters.channels.sftp.channel import SftpChannel
+from procurelink.adapters.channels.sftp.settings import SftpSettings
+from procurelink.adapters.channels.sftp_server.channel import EmbeddedSftpChannel
+from procurelink.adapters.channels.sftp_server.settings import EmbeddedSftpSettings
 from procurelink.adapters.clock import SystemClock
 from procurelink.adapters.odoo.gateway import OdooGateway
 from procurelink.adapters.odoo.rpc import OdooRpc
@@ -74,6 +78,8 @@ CHANNEL_SETTINGS: dict[str, type[BaseModel]] = {
     "http-webhook": HttpWebhookSettings,
     "email": EmailSettings,
     "as2": As2Settings,
+    "sftp": SftpSettings,
+    "sftp-server": EmbeddedSftpSettings,
 }
 
 
@@ -91,6 +97,10 @@ def _outbound(
         return HttpWebhookChannel(profile.id, options, secret, client)
     if isinstance(options, EmailSettings):
         return EmailChannel(profile.id, options)
+    if isinstance(options, SftpSettings):
+        return SftpChannel(profile.id, options)
+    if isinstance(options, EmbeddedSftpSettings):
+        return EmbeddedSftpChannel(profile.id, options)
     if isinstance(options, As2Settings):
         return As2Channel(profile.id, options, client, pending=pending_mdns)
     raise ConfigurationError(f"{profile.id}: channel {spec.type} cannot send")
@@ -102,6 +112,10 @@ def _inbound(profile: PartnerProfile, spec: ChannelSpec) -> InboundChannel | Non
         return DirectoryChannel(profile.id, options)
     if isinstance(options, EmailSettings):
         return EmailChannel(profile.id, options)
+    if isinstance(options, SftpSettings):
+        return SftpChannel(profile.id, options)
+    if isinstance(options, EmbeddedSftpSettings):
+        return EmbeddedSftpChannel(profile.id, options)
     # HTTP and AS2 partners push to procurelink's API: nothing to poll.
     return None
 

@@ -39,7 +39,13 @@ from procurelink.adapters.channels.sftp.errors import translated
 from procurelink.adapters.channels.sftp.session import sftp_session
 from procurelink.adapters.channels.sftp.settings import AfterCapture, SftpSettings
 from procurelink.errors import ConfigurationError, PermanentError, TransientError
-from procurelink.ports.channel import DeliveryReceipt, InboundItem, OutboundPayload
+from procurelink.ports.channel import (
+    META_REFUSAL,
+    META_REFUSAL_CODE,
+    DeliveryReceipt,
+    InboundItem,
+    OutboundPayload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,9 +189,15 @@ class SftpChannel:
         path = posixpath.join(inbox, name)
         seen = _Seen(path, entry.attrs.size or 0, entry.attrs.mtime or 0)
         metadata = {"path": path, "size": str(seen.size)}
-        if seen.size > self._settings.max_file_bytes:
+        limit = self._settings.max_file_bytes
+        if seen.size > limit:
             body = b""
-            metadata |= {"oversized": "true", "limit": str(self._settings.max_file_bytes)}
+            metadata |= {
+                "oversized": "true",
+                "limit": str(self._settings.max_file_bytes),
+                META_REFUSAL: f"{name} has {seen.size} bytes, over the limit of {limit}",
+                META_REFUSAL_CODE: "message_too_large",
+            }
         else:
             with translated(f"{self._where}: read {path}"):
                 async with asyncio.timeout(self._settings.io_timeout_seconds):

@@ -32,7 +32,13 @@ from procurelink.adapters.channels.sftp_server.errors import translated
 from procurelink.adapters.channels.sftp_server.layout import Home
 from procurelink.adapters.channels.sftp_server.settings import EmbeddedSftpSettings
 from procurelink.errors import PermanentError
-from procurelink.ports.channel import DeliveryReceipt, InboundItem, OutboundPayload
+from procurelink.ports.channel import (
+    META_REFUSAL,
+    META_REFUSAL_CODE,
+    DeliveryReceipt,
+    InboundItem,
+    OutboundPayload,
+)
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +154,12 @@ class EmbeddedSftpChannel:
         limit = self._settings.max_file_bytes
         if st.st_size > limit:
             body = b""
-            metadata |= {"oversized": "true", "limit": str(limit)}
+            metadata |= {
+                "oversized": "true",
+                "limit": str(limit),
+                META_REFUSAL: f"{path.name} has {st.st_size} bytes, over the limit of {limit}",
+                META_REFUSAL_CODE: "message_too_large",
+            }
         else:
             try:
                 with open(path, "rb") as fh:
