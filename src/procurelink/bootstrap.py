@@ -31,7 +31,12 @@ from procurelink.adapters.channels.http.settings import HttpWebhookSettings
 from procurelink.adapters.channels.sftp.channel import SftpChannel
 from procurelink.adapters.channels.sftp.settings import SftpSettings
 from procurelink.adapters.channels.sftp_server.channel import EmbeddedSftpChannel
-from procurelink.adapters.channels.sftp_server.settings import EmbeddedSftpSettings
+from procurelink.adapters.channels.sftp_server.server import EmbeddedSftpServer
+from procurelink.adapters.channels.sftp_server.settings import (
+    EmbeddedSftpSettings,
+    SftpServerSettings,
+    SupplierAccount,
+)
 from procurelink.adapters.clock import SystemClock
 from procurelink.adapters.odoo.gateway import OdooGateway
 from procurelink.adapters.odoo.rpc import OdooRpc
@@ -361,4 +366,34 @@ def as2_receiver_app(runtime: Runtime) -> Any | None:
     assert isinstance(router, Router)
     return create_as2_receiver(
         partners, runtime.intake.capture, pending=router.pending_mdns, client=runtime.http
+    )
+
+
+def embedded_sftp_server(runtime: Runtime) -> EmbeddedSftpServer | None:
+    """The embedded SFTP server with an account per `sftp-server` partner, if configured."""
+    settings = runtime.settings
+    if settings.sftp_server_port is None:
+        return None
+    accounts: dict[str, SupplierAccount] = {}
+    for profile in runtime.deps.partners.all():
+        for spec in (profile.channels.inbound, profile.channels.outbound):
+            if spec is None or spec.type != "sftp-server":
+                continue
+            options = _channel_settings(spec)
+            assert isinstance(options, EmbeddedSftpSettings)
+            if options.root.resolve() != settings.sftp_server_root.resolve():
+                raise ConfigurationError(
+                    f"{profile.id}: sftp-server root {options.root} is not the server's "
+                    f"root {settings.sftp_server_root} (PROCURELINK_SFTP_SERVER_ROOT)"
+                )
+            if options.password_hash or options.authorized_keys:
+                accounts[options.username] = options.account()
+    return EmbeddedSftpServer(
+        SftpServerSettings(
+            host=settings.sftp_server_host,
+            port=settings.sftp_server_port,
+            root=settings.sftp_server_root,
+            host_key_path=settings.sftp_server_host_key,
+            suppliers=tuple(accounts.values()),
+        )
     )

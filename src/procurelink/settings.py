@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # Signs OAuth2 access tokens; give every `serve` process the same one. Without it each
     # process makes its own, and tokens only work on the process that issued them.
     token_signing_key: SecretStr | None = None
+    # The embedded SFTP server for suppliers who push (`serve` runs it); None: not started.
+    sftp_server_port: int | None = None
+    sftp_server_host: str = "127.0.0.1"
+    sftp_server_root: Path = Path("var/sftp")
+    sftp_server_host_key: Path = Path("var/sftp_host_ed25519")
     worker_id: str = f"{socket.gethostname()}-{os.getpid()}"
 
     @classmethod

@@ -91,10 +91,18 @@ def serve() -> None:
         server = BackgroundServer(create_app(runtime), s.api_host, s.api_port)
         await server.start()
         out.print(f"console on {server.url}/console")
+        sftp = bootstrap.embedded_sftp_server(runtime)
+        if sftp is not None:
+            await sftp.start()
+            out.print(
+                f"SFTP server on {s.sftp_server_host}:{sftp.port}, host key {sftp.public_host_key}"
+            )
 
         async def wait(stop: asyncio.Event) -> None:
             await stop.wait()
             await server.stop()
+            if sftp is not None:
+                await sftp.close()
 
         await until_stopped(wait)
 

@@ -75,3 +75,20 @@ class EmbeddedSftpSettings(BaseModel):
     # Names that conventional clients use while uploading before renaming (WinSCP .filepart).
     ignore_suffixes: tuple[str, ...] = (".part", ".tmp", ".filepart")
     max_file_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    # The supplier's login, given in the profile next to its home (only the hash, never the
+    # password; `python -m procurelink.adapters.channels.sftp_server.passwords` makes one).
+    password_hash: str | None = None
+    authorized_keys: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _login_is_valid(self) -> EmbeddedSftpSettings:
+        if self.password_hash is not None or self.authorized_keys:
+            self.account()
+        return self
+
+    def account(self) -> SupplierAccount:
+        return SupplierAccount(
+            username=self.username,
+            password_hash=self.password_hash,
+            authorized_keys=self.authorized_keys,
+        )
