@@ -74,6 +74,7 @@ async def main() -> None:
             await rpc.aclose()
             for server in (world.api, world.supplier_api, world.odoo):
                 await server.stop()
+            await world.sftp.close()
             await world.runtime.close()
     print(f"pipeline: {ORDERS} orders, SQLite store, Odoo simulator over XML-RPC")
     print(f"  buyer confirms in Odoo        {t1 - t0:7.2f} s")

@@ -48,7 +48,9 @@ DEMO_DIR = Path("var/demo")
 
 def _run(coro: Awaitable[T]) -> T:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    # Libraries that narrate every connection at INFO: keep their warnings only.
+    for noisy in ("httpx", "asyncssh", "asyncssh.sftp", "aioimaplib", "pyas2lib"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return asyncio.run(coro)  # type: ignore[arg-type]
     except ProcurelinkError as exc:

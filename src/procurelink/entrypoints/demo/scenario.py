@@ -21,10 +21,16 @@ from rich.console import Console
 from rich.table import Table
 
 from procurelink import bootstrap
+from procurelink.adapters.channels.sftp_server.passwords import hash_password
+from procurelink.adapters.channels.sftp_server.server import EmbeddedSftpServer
 from procurelink.domain.events import BusinessEvent
 from procurelink.domain.ledger import OrderState
 from procurelink.entrypoints.api.app import create_app
-from procurelink.entrypoints.demo.suppliers import JsonHttpSupplier, X12DropSupplier
+from procurelink.entrypoints.demo.suppliers import (
+    JsonHttpSupplier,
+    SftpCsvSupplier,
+    X12DropSupplier,
+)
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.entrypoints.worker import install_stop_signals
 from procurelink.settings import Settings
@@ -35,6 +41,8 @@ DEMO_SECRET = "demo-shared-secret-polymer"  # noqa: S105 - demo only, printed no
 
 STEELWORKS_REF = "SW-V-88120"
 POLYMER_REF = "PP-V-20451"
+FASTENER_REF = "FD-V-31007"
+SFTP_PASSWORD = "fastener-demo"  # noqa: S105 - the demo supplier's login, printed nowhere
 
 
 @dataclass
@@ -46,10 +54,12 @@ class DemoWorld:
     runtime: bootstrap.Runtime
     steelworks: X12DropSupplier
     polymer: JsonHttpSupplier
+    fastener: SftpCsvSupplier
+    sftp: EmbeddedSftpServer
     order_numbers: list[str]
 
 
-def _profiles(workdir: Path, supplier_url: str) -> dict[str, str]:
+def _profiles(workdir: Path, supplier_url: str, sftp_hash: str) -> dict[str, str]:
     sw = workdir / "suppliers" / "steelworks"
     return {
         "steelworks.yaml": f"""\
@@ -77,6 +87,26 @@ channels:
 tolerances: {{date_shift_days: 3}}
 shared_secret: "${{PROCURELINK_DEMO_POLYMER_SECRET}}"
 """,
+        "fastener.yaml": f"""\
+id: fastener
+name: Fastener Direct Inc
+odoo: {{partner_ref: "{FASTENER_REF}"}}
+codec:
+  type: csv
+  options:
+    delimiter: ";"
+    decimal_separator: ","
+    date_format: "%d.%m.%Y"
+    columns: {{order_number: Bestellung, line_no: Pos, status: Status, confirmed_qty: Menge,
+               promised_date: Termin}}
+    status_map: {{OK: accepted}}
+    order_columns: {{order_number: Bestellung, line_no: Pos, supplier_item: Artikel,
+                     description: Text, quantity: Menge, uom: ME, requested_date: Termin}}
+channels:
+  outbound: &sftp {{type: sftp-server, root: "{workdir / "sftp"}", username: fastener,
+                   password_hash: "{sftp_hash}"}}
+  inbound: *sftp
+""",
     }
 
 
@@ -86,8 +116,8 @@ def _fresh(workdir: Path) -> None:
     (workdir / "partners").mkdir(parents=True)
 
 
-def _write_profiles(workdir: Path, supplier_url: str) -> None:
-    for name, text in _profiles(workdir, supplier_url).items():
+def _write_profiles(workdir: Path, supplier_url: str, sftp_hash: str) -> None:
+    for name, text in _profiles(workdir, supplier_url, sftp_hash).items():
         (workdir / "partners" / name).write_text(text)
 
 
@@ -100,7 +130,7 @@ async def start_world(workdir: Path, log: Any) -> DemoWorld:
     supplier_api = BackgroundServer(polymer.app(), HOST, next_free_port(HOST, 8090))
     await supplier_api.start()
 
-    _write_profiles(workdir, supplier_api.url)
+    _write_profiles(workdir, supplier_api.url, hash_password(SFTP_PASSWORD, cost=2**12))
     os.environ["PROCURELINK_DEMO_POLYMER_SECRET"] = DEMO_SECRET
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{workdir / 'procurelink.db'}",
@@ -111,6 +141,9 @@ async def start_world(workdir: Path, log: Any) -> DemoWorld:
         partners_dir=workdir / "partners",
         api_host=HOST,
         api_port=next_free_port(HOST, 8080),
+        sftp_server_port=next_free_port(HOST, 2222),
+        sftp_server_root=workdir / "sftp",
+        sftp_server_host_key=workdir / "sftp_host_ed25519",
     )
     await bootstrap.migrate(settings)
     runtime = await bootstrap.build_runtime(settings)
@@ -122,7 +155,13 @@ async def start_world(workdir: Path, log: Any) -> DemoWorld:
     steelworks = X12DropSupplier(
         "steelworks", sw / "from-acme", sw / "to-acme", shift_days=1, log=log
     )
-    return DemoWorld(workdir, odoo, api, supplier_api, runtime, steelworks, polymer, [])
+    sftp = bootstrap.embedded_sftp_server(runtime)
+    assert sftp is not None
+    await sftp.start()
+    fastener = SftpCsvSupplier("fastener", sftp.port, "fastener", SFTP_PASSWORD, log)
+    return DemoWorld(
+        workdir, odoo, api, supplier_api, runtime, steelworks, polymer, fastener, sftp, []
+    )
 
 
 async def confirm_demo_orders(world: DemoWorld) -> list[str]:
@@ -130,7 +169,7 @@ async def confirm_demo_orders(world: DemoWorld) -> list[str]:
     rpc = bootstrap.odoo_rpc(world.runtime.settings)
     numbers = []
     try:
-        for ref in (STEELWORKS_REF, POLYMER_REF):
+        for ref in (STEELWORKS_REF, POLYMER_REF, FASTENER_REF):
             vendor = (
                 await rpc.execute_kw("res.partner", "search", [[["ref", "=", ref]]], {"limit": 1})
             )[0]
@@ -182,6 +221,7 @@ async def one_round(world: DemoWorld, client: httpx.AsyncClient) -> None:
     await world.runtime.run_once()
     await world.steelworks.round()
     await world.polymer.round(client)
+    await world.fastener.round()
     await world.runtime.run_once()
 
 
@@ -236,6 +276,7 @@ async def run_demo(workdir: Path, once: bool, console: Console) -> int:
     console.print(f"console         {world.api.url}/console")
     console.print(f"polymer webhook {world.supplier_api.url}/orders")
     console.print(f"steelworks EDI  {world.steelworks.pickup} -> {world.steelworks.drop}")
+    console.print(f"SFTP server     127.0.0.1:{world.sftp.port} (fastener pushes CSV)")
     try:
         world.order_numbers = await confirm_demo_orders(world)
         console.print(f"buyer confirmed {', '.join(world.order_numbers)} in Odoo")
@@ -258,4 +299,5 @@ async def run_demo(workdir: Path, once: bool, console: Console) -> int:
     finally:
         for server in (world.api, world.supplier_api, world.odoo):
             await server.stop()
+        await world.sftp.close()
         await world.runtime.close()

@@ -3,6 +3,8 @@
 * Steelworks speaks X12 through a directory drop: it picks up 850s from the folder procurelink
   writes to and drops an 855 into the folder procurelink polls. It moves one line by a day,
   inside its tolerance, so the acknowledgment is applied to Odoo automatically.
+* Fastener Direct pushes CSV spreadsheets to procurelink's embedded SFTP server and accepts
+  every line as ordered.
 * Polymer Parts speaks JSON over HTTP: procurelink POSTs the order to its webhook, and it
   POSTs an acknowledgment back to procurelink's API, signed with the shared secret. It pushes
   a line date ten days out, beyond its tolerance, so a buyer has to approve it.
@@ -11,12 +13,15 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncssh
 import httpx
 from fastapi import FastAPI, HTTPException, Request
 
@@ -196,3 +201,53 @@ class JsonHttpSupplier:
             )
             sent += 1
         return sent
+
+
+@dataclass
+class SftpCsvSupplier:
+    """A long-tail supplier: fetches order CSVs from its home on procurelink's SFTP server and
+    uploads an acknowledgment spreadsheet (accepting every line as ordered)."""
+
+    partner_id: str
+    port: int
+    username: str
+    password: str
+    log: Callable[[str], None]
+
+    async def round(self) -> int:
+        async with (
+            asyncssh.connect(
+                "127.0.0.1",
+                port=self.port,
+                username=self.username,
+                password=self.password,
+                known_hosts=None,
+                client_keys=None,
+                agent_path=None,
+            ) as conn,
+            conn.start_sftp_client() as sftp,
+        ):
+            answered = 0
+            for name in sorted(await sftp.listdir("out")):
+                if not name.endswith(".csv"):
+                    continue
+                async with sftp.open(f"out/{name}", "rb") as fh:
+                    data = await fh.read()
+                text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+                ack = self._acknowledgment(text)
+                async with sftp.open(f"in/ACK_{name}", "wb") as fh:
+                    await fh.write(ack.encode())
+                await sftp.remove(f"out/{name}")
+                self.log(f"[fastener] fetched {name} by SFTP, uploaded ACK_{name}")
+                answered += 1
+            return answered
+
+    @staticmethod
+    def _acknowledgment(order_csv: str) -> str:
+        rows = list(csv.DictReader(io.StringIO(order_csv), delimiter=";"))
+        out = io.StringIO()
+        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+        writer.writerow(["Bestellung", "Pos", "Status", "Menge", "Termin"])
+        for row in rows:
+            writer.writerow([row["Bestellung"], row["Pos"], "OK", row["Menge"], row["Termin"]])
+        return out.getvalue()
