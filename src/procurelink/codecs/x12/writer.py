@@ -112,14 +112,19 @@ def write_interchange(
     now: datetime,
     interchange_control: int,
     group_control: int,
+    implementation: str = "",
 ) -> tuple[bytes, str]:
-    """One interchange with one group and one set (ST02 0001); returns bytes and ISA13."""
+    """One interchange with one group and one set (ST02 0001); returns bytes and ISA13.
+
+    ``implementation`` is ST03, the implementation convention (005010X231A1 for a 999).
+    """
     for name, number in (("interchange", interchange_control), ("group", group_control)):
         if not 1 <= number <= _MAX_CONTROL:
             raise ConfigurationError(f"{name} control number out of range", found=number)
     isa13 = f"{interchange_control:09d}"
     gs06 = str(group_control)
-    transaction = [("ST", set_id, "0001"), *body]
+    st = ("ST", set_id, "0001", implementation) if implementation else ("ST", set_id, "0001")
+    transaction = [st, *body]
     transaction.append(("SE", str(len(transaction) + 1), "0001"))
     segments = [
         _isa(settings, now, isa13),
