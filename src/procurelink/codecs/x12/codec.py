@@ -1,42 +1,31 @@
 """X12Codec: the Codec port for ANSI X12 procurement sets (004010, 005010 on request).
 
-Which set reads and writes which canonical document is listed in ``_DECODERS`` and
-``_ENCODERS``: the behaviour map on one screen.
+Which set reads which canonical document is ``reading._DECODERS``; which set a document is
+written as is ``_body`` below.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
-
-from pydantic import ValidationError
+from typing import Any
 
 from procurelink.codecs.x12 import (
-    asn856,
     changeack865,
     funcack997,
-    invoice810,
-    nonconformance842,
     po850,
     po860,
     poack855,
     receiving861,
     schedule830,
 )
-from procurelink.codecs.x12.context import ReadContext
-from procurelink.codecs.x12.elements import Place
-from procurelink.codecs.x12.envelope import (
-    GroupHeader,
-    InterchangeHeader,
-    TransactionSet,
-    read_interchange,
-)
-from procurelink.codecs.x12.rules import Rule
-from procurelink.codecs.x12.syntax import Delimiters, Report, raise_error, tokenize
+from procurelink.codecs.x12.functional_acks import functional_acks, generate_functional_acks
+from procurelink.codecs.x12.reading import decode_set, read_sets
+from procurelink.codecs.x12.syntax import Delimiters, raise_error
 from procurelink.codecs.x12.units import UnitMap
+from procurelink.codecs.x12.validation import ValidationReport, validate
 from procurelink.codecs.x12.writer import EnvelopeSettings, write_interchange
 from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.document import Document
@@ -44,39 +33,11 @@ from procurelink.domain.order import OrderChange, PurchaseOrder
 from procurelink.domain.receipt import GoodsReceipt
 from procurelink.domain.response import OrderResponse
 from procurelink.domain.schedule import DeliverySchedule, ScheduleKind
-from procurelink.errors import ConfigurationError, EmptyMessage, InvalidDocument, MalformedMessage
+from procurelink.errors import InvalidDocument
 from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded
 
-T = TypeVar("T")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 CONTENT_TYPE = "application/edi-x12"
-
-Decoder = Callable[[TransactionSet, ReadContext], Document]
-
-
-def _decode_850(ts: TransactionSet, ctx: ReadContext) -> Document:
-    return po850.decode(ts, ctx.units, ctx.default_currency, dict(ctx.ids))
-
-
-def _decode_855(ts: TransactionSet, ctx: ReadContext) -> Document:
-    return poack855.decode(ts, ctx.units, ctx.options, ctx.group_date, ctx.ids)
-
-
-# ST01 -> mapper to the canonical document.
-_DECODERS: dict[str, Decoder] = {
-    "850": _decode_850,
-    "855": _decode_855,
-    "860": po860.decode,
-    "865": changeack865.decode,
-    "856": asn856.decode,
-    "810": invoice810.decode,
-    "861": receiving861.decode,
-    "830": schedule830.decode,
-    "862": schedule830.decode,
-    "842": nonconformance842.decode,
-    "997": funcack997.decode,
-    "999": funcack997.decode,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,115 +128,20 @@ class X12Codec:
         return Encoded(body=data, filename=filename, content_type=CONTENT_TYPE)
 
     def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
+        """Every document in the bytes; the first problem raises (see ``validate``)."""
         documents: list[Document] = []
         for transaction in read_sets(data, ctx.options, raise_error):
             documents.append(decode_set(transaction, ctx))
         return documents
 
+    def validate(self, data: bytes, options: Mapping[str, Any] | None = None) -> ValidationReport:
+        """Every problem of the file, without raising (see ``validation``)."""
+        return validate(data, options)
 
-def read_sets(data: bytes, options: Mapping[str, Any], report: Report) -> Iterator[TransactionSet]:
-    """Every transaction set of the bytes, envelopes checked through ``report``."""
-    for item in walk(data, options, report):
-        if isinstance(item, TransactionSet):
-            yield item
+    def functional_acks(self, data: bytes, ctx: EncodeContext) -> list[FunctionalAck]:
+        """The 997/999 each inbound group deserves, as canonical acks."""
+        return functional_acks(validate(data, ctx.options), ctx)
 
-
-def walk(
-    data: bytes, options: Mapping[str, Any], report: Report
-) -> Iterator[InterchangeHeader | GroupHeader | TransactionSet]:
-    """Interchange headers, group headers and sets in file order, lazily."""
-    text = decode_text(data, options)
-    if not text.strip():
-        raise EmptyMessage()
-    for raw in tokenize(text, report):
-        for item in read_interchange(raw, report):
-            if isinstance(item, InterchangeHeader):
-                _check_usage(item, options, report)
-            yield item
-
-
-def decode_text(data: bytes, options: Mapping[str, Any]) -> str:
-    charset = str(options.get("charset", "utf-8"))
-    if charset.lower() == "ascii":
-        # Non-ASCII still decodes; the sender's characters are kept, not refused on input.
-        charset = "utf-8"
-    try:
-        text = data.decode(charset)
-    except UnicodeDecodeError as exc:
-        raise MalformedMessage(
-            "message is not valid text in the partner's charset",
-            charset=charset,
-            offset=exc.start,
-            rule=Rule.ISA_SYNTAX,
-        ) from None
-    except LookupError as exc:
-        raise ConfigurationError("unknown charset option", charset=charset) from exc
-    return text.removeprefix("\ufeff")
-
-
-def _check_usage(
-    interchange: InterchangeHeader, options: Mapping[str, Any], report: Report
-) -> None:
-    # Test interchanges must never reach Odoo as production data (edi.md ISA15).
-    expected = str(options.get("usage", "P"))
-    if interchange.usage != expected:
-        report(
-            InvalidDocument(
-                "interchange usage indicator does not match the partner's mode",
-                interchange=interchange.control,
-                segment_id="ISA",
-                element_index=15,
-                expected=expected,
-                found=interchange.usage,
-                rule=Rule.ISA_USAGE,
-            )
-        )
-
-
-def decode_set(transaction: TransactionSet, ctx: DecodeContext) -> Document:
-    """The canonical document of one set; raises the first problem found."""
-    group = transaction.group
-    place = transaction.place
-    decoder = _DECODERS.get(transaction.set_id)
-    if decoder is None:
-        raise place.error(
-            InvalidDocument,
-            "transaction set not supported by this codec",
-            found=transaction.set_id[:10],
-            expected=sorted(_DECODERS),
-            rule=Rule.SET_NOT_SUPPORTED,
-        )
-    if group.date is None:
-        raise place.error(InvalidDocument, "group date is missing", rule=Rule.GS_DATE)
-    ids = {
-        "document_id": ":".join(
-            (
-                "x12",
-                group.interchange.sender_id,
-                group.interchange.control,
-                group.control,
-                transaction.control,
-            )
-        ),
-        "partner_id": ctx.partner_id,
-        "correlation_id": ctx.correlation_id,
-    }
-    read_ctx = ReadContext(UnitMap(ctx.options), ctx.options, group.date, ids)
-    return _validated(place, lambda: decoder(transaction, read_ctx))
-
-
-def _validated(place: Place, build: Callable[[], T]) -> T:
-    """Run a mapper; a canonical-model violation becomes InvalidDocument with its place."""
-    try:
-        return build()
-    except ValidationError as exc:
-        errors = [
-            {"loc": ".".join(str(p) for p in err["loc"]), "msg": err["msg"]}
-            for err in exc.errors(include_url=False, include_input=False)
-        ]
-        raise place.error(
-            InvalidDocument,
-            "transaction set breaks the canonical model",
-            errors=errors,
-            rule=Rule.CANONICAL_MODEL,
-        ) from None
+    def generate_functional_acks(self, data: bytes, ctx: EncodeContext) -> list[bytes]:
+        """The same acks rendered, one interchange each (see ``functional_acks``)."""
+        return generate_functional_acks(data, ctx)

@@ -55,6 +55,8 @@ class InterchangeHeader:
     control: str
     usage: str
     ack_requested: bool
+    date: str = ""  # ISA09 and ISA10 as sent: a TA1 echoes them
+    time: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,16 @@ class TransactionSet:
     place: Place
     group: GroupHeader
     implementation: str = ""  # ST03 (005010)
+
+
+@dataclass(frozen=True, slots=True)
+class GroupEnd:
+    """The group's GE was read (or found missing, which was reported)."""
+
+    group: GroupHeader
+
+
+Item = InterchangeHeader | GroupHeader | TransactionSet | GroupEnd
 
 
 class _Segments:
@@ -107,10 +119,8 @@ def attempt(report: Report, read: Callable[[], T]) -> T | None:
         return None
 
 
-def read_interchange(
-    raw: RawInterchange, report: Report
-) -> Iterator[InterchangeHeader | GroupHeader | TransactionSet]:
-    """The interchange header first, then each group header and transaction set in order."""
+def read_interchange(raw: RawInterchange, report: Report) -> Iterator[Item]:
+    """The interchange header first, then each group's header, sets and end in order."""
     header = _header(raw, report)
     yield header
     place = Place(interchange=header.control)
@@ -196,12 +206,14 @@ def _header(raw: RawInterchange, report: Report) -> InterchangeHeader:
         control=control,
         usage=usage,
         ack_requested=isa.get(14) == "1",
+        date=isa.get(9),
+        time=isa.get(10),
     )
 
 
 def _group(
     segments: _Segments, gs: Segment, interchange: InterchangeHeader, report: Report
-) -> Iterator[GroupHeader | TransactionSet]:
+) -> Iterator[Item]:
     control = gs.get(6)
     place = Place(interchange=interchange.control, group=control)
     functional_id = attempt(report, lambda: required(place, gs, 1)) or ""
@@ -236,6 +248,7 @@ def _group(
                 report,
             )
             _check_control(place, segment, control, Rule.GE_CONTROL, report)
+            yield GroupEnd(group)
             return
         if segment.tag in ("IEA", "GS"):
             report(
@@ -248,6 +261,7 @@ def _group(
                 )
             )
             segments.push(segment)
+            yield GroupEnd(group)
             return
         if segment.tag != "ST":
             report(

@@ -147,6 +147,20 @@ def write_interchange(
     return text.encode("ascii" if settings.ascii_only else "utf-8"), isa13
 
 
+def write_ta1(
+    settings: EnvelopeSettings, ta1: Sequence[str], now: datetime, interchange_control: int
+) -> bytes:
+    """An interchange holding only a TA1 (no group, IEA01 = 0), edi.md section 1.2."""
+    if not 1 <= interchange_control <= _MAX_CONTROL:
+        raise ConfigurationError(
+            "interchange control number out of range", found=interchange_control
+        )
+    isa13 = f"{interchange_control:09d}"
+    segments = [_isa(settings, now, isa13), ("TA1", *ta1), ("IEA", "0", isa13)]
+    text = render(segments, settings.delimiters, settings.suffix, settings.ascii_only)
+    return text.encode("ascii" if settings.ascii_only else "utf-8")
+
+
 def _isa(settings: EnvelopeSettings, now: datetime, isa13: str) -> tuple[str, ...]:
     interchange_version, _ = _VERSIONS[settings.version]
     repetition = settings.delimiters.repetition if interchange_version >= "00402" else "U"
