@@ -27,7 +27,7 @@ from procurelink.codecs.x12.envelope import (
 )
 from procurelink.codecs.x12.reading import decode_set, walk
 from procurelink.codecs.x12.rules import ACK_CODES, Level, Rule, classify
-from procurelink.errors import InvalidDocument, ProcurelinkError
+from procurelink.errors import InvalidDocument, MalformedMessage, ProcurelinkError
 from procurelink.ports.codec import DecodeContext
 
 
@@ -239,7 +239,7 @@ def _fatal(collector: _Collector, error: ProcurelinkError) -> None:
     interchange = collector.interchange
     if interchange is not None and interchange.groups and not interchange.groups[-1].closed:
         group = interchange.groups[-1]
-        missing = InvalidDocument(
+        missing = MalformedMessage(
             "group is not closed by GE",
             interchange=interchange.header.control if interchange.header else None,
             group=group.header.control,
