@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import pytest
 from canonical_view import compare, functional_ack_view
 from conftest import STEELWORKS_TO_ACME, decode_ctx, encode_ctx, expected, sample
 
@@ -15,24 +16,7 @@ codec = X12Codec()
 ACK_997 = sample("997_ack_850.x12").decode()
 SENT = datetime(2024, 3, 4, 9, 30)
 # A 999 rejecting one of two sets: an element error under an IK3, a segment error, IK5 codes.
-ACK_999 = """\
-ISA*00*          *00*          *ZZ*STEELWORKS     *ZZ*ACMEMFG        *240304*0930*^*00501*000000601*0*P*:~
-GS*FA*STEELWORKS*ACMEMFG*20240304*0930*6001*X*005010~
-ST*999*0001*005010X231A1~
-AK1*PO*1002*005010~
-AK2*850*0001~
-IK5*A~
-AK2*850*0002~
-IK3*PO1*17*PO1*8~
-CTX*SITUATIONAL TRIGGER*PO1*17**2~
-IK4*2:1*330*6*12,00~
-IK3*ZZZ*19**1~
-IK5*R*5~
-AK9*P*2*2*1~
-SE*12*0001~
-GE*1*6001~
-IEA*1*000000601~
-"""
+ACK_999 = sample("999_rejects_850.x12").decode()
 
 
 def _ack(text: str) -> FunctionalAck:
@@ -84,9 +68,6 @@ def test_999_round_trip() -> None:
 
 def test_997_without_ak9_is_invalid() -> None:
     text = ACK_997.replace("AK9*A*1*1*1~\n", "").replace("SE*6*", "SE*5*")
-    try:
+    with pytest.raises(InvalidDocument) as caught:
         codec.decode(text.encode(), decode_ctx())
-    except InvalidDocument as error:
-        assert error.details["expected"] == "AK9"
-    else:
-        raise AssertionError("a 997 without AK9 decoded")
+    assert caught.value.details["expected"] == "AK9"
