@@ -39,7 +39,7 @@ from procurelink.domain.acknowledgment import (
     FunctionalAck,
     SyntaxIssue,
 )
-from procurelink.errors import ConfigurationError
+from procurelink.errors import ConfigurationError, InvalidDocument
 from procurelink.ports.codec import EncodeContext
 
 # Problems that leave a set accepted, with errors noted: a partner's CTT count or hash is
@@ -149,7 +149,11 @@ def _issue(problem: Problem) -> SyntaxIssue:
 
 
 def generate_functional_acks(data: bytes, ctx: EncodeContext) -> list[bytes]:
-    """Rendered acks for ``data``: 997/999 per group, then TA1s (see the module docstring)."""
+    """Rendered acks for ``data``: 997/999 per group, then TA1s (see the module docstring).
+
+    Raises InvalidDocument when a reply cannot be addressed or written (a sender id that
+    is empty or holds the reply's delimiters); never for what is wrong inside the file.
+    """
     report = validate(data, ctx.options)
     rendered: list[bytes] = []
     for interchange, ack in _acks(report, ctx):
@@ -208,4 +212,10 @@ def _reply_settings(
     if reply.get("version") == "004010":
         # An 004010 envelope has no repetition separator, whatever a 5010 partner set.
         reply.pop("repetition_separator", None)
-    return EnvelopeSettings.from_options(reply)
+    try:
+        return EnvelopeSettings.from_options(reply)
+    except ConfigurationError as exc:
+        # Usually the inbound ISA: an empty or garbled sender id cannot be answered.
+        raise InvalidDocument(
+            "the interchange's sender cannot be answered", interchange=header.control
+        ) from exc
