@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
-from procurelink.codecs.x12.elements import Place, date6, date8, integer, required
+from procurelink.codecs.x12.controls import bad, check_control, check_count, check_isa
+from procurelink.codecs.x12.elements import Place, date8, integer, required
 from procurelink.codecs.x12.rules import Rule
 from procurelink.codecs.x12.syntax import Delimiters, RawInterchange, Report, Segment
 from procurelink.errors import InvalidDocument, MalformedMessage
 
 T = TypeVar("T")
-_CONTROL = re.compile(r"[0-9]{1,9}")
 _ST_CONTROL = re.compile(r"[0-9A-Za-z]{4,9}")
 
 # Functional identifier (GS01) of each transaction set procurement uses.
@@ -129,7 +129,7 @@ def read_interchange(raw: RawInterchange, report: Report) -> Iterator[Item]:
     while True:
         segment = segments.next()
         if segment.tag == "IEA":
-            _check_count(
+            check_count(
                 place,
                 segment,
                 groups,
@@ -137,19 +137,18 @@ def read_interchange(raw: RawInterchange, report: Report) -> Iterator[Item]:
                 Rule.IEA_COUNT,
                 report,
             )
-            _check_control(place, segment, header.control, Rule.IEA_CONTROL, report)
+            check_control(place, segment, header.control, Rule.IEA_CONTROL, report)
             return
         if segment.tag == "TA1":
             continue
         if segment.tag != "GS":
-            report(
-                place.error(
-                    MalformedMessage,
-                    "expected GS",
-                    segment,
-                    expected="GS",
-                    rule=Rule.UNEXPECTED_OUTSIDE_GROUP,
-                )
+            bad(
+                report,
+                place,
+                "expected GS",
+                segment,
+                expected="GS",
+                rule=Rule.UNEXPECTED_OUTSIDE_GROUP,
             )
             continue
         groups += 1
@@ -158,44 +157,7 @@ def read_interchange(raw: RawInterchange, report: Report) -> Iterator[Item]:
 
 def _header(raw: RawInterchange, report: Report) -> InterchangeHeader:
     isa = raw.isa
-    control = isa.get(13)
-    place = Place(interchange=control)
-    if len(isa.elements) != 16:
-        report(
-            place.error(
-                MalformedMessage,
-                "ISA must have 16 elements",
-                isa,
-                expected=16,
-                found=len(isa.elements),
-                rule=Rule.ISA_SYNTAX,
-            )
-        )
-    if not _CONTROL.fullmatch(control):
-        report(
-            place.error(
-                MalformedMessage,
-                "ISA13 is not numeric",
-                isa,
-                13,
-                found=control[:20],
-                rule=Rule.ISA_CONTROL,
-            )
-        )
-    attempt(report, lambda: date6(place, isa, 9))
-    usage = isa.get(15)
-    if usage not in ("P", "T"):
-        report(
-            place.error(
-                MalformedMessage,
-                "unknown usage indicator",
-                isa,
-                15,
-                expected="P or T",
-                found=usage,
-                rule=Rule.ISA_USAGE,
-            )
-        )
+    check_isa(isa, report)
     return InterchangeHeader(
         delimiters=raw.delimiters,
         sender_qualifier=isa.get(5),
@@ -203,8 +165,8 @@ def _header(raw: RawInterchange, report: Report) -> InterchangeHeader:
         receiver_qualifier=isa.get(7),
         receiver_id=isa.get(8).strip(),
         version=isa.get(12),
-        control=control,
-        usage=usage,
+        control=isa.get(13),
+        usage=isa.get(15),
         ack_requested=isa.get(14) == "1",
         date=isa.get(9),
         time=isa.get(10),
@@ -239,7 +201,7 @@ def _group(
     while True:
         segment = segments.next()
         if segment.tag == "GE":
-            _check_count(
+            check_count(
                 place,
                 segment,
                 count,
@@ -247,44 +209,41 @@ def _group(
                 Rule.GE_COUNT,
                 report,
             )
-            _check_control(place, segment, control, Rule.GE_CONTROL, report)
+            check_control(place, segment, control, Rule.GE_CONTROL, report)
             yield GroupEnd(group)
             return
         if segment.tag in ("IEA", "GS"):
-            report(
-                place.error(
-                    MalformedMessage,
-                    "group is not closed by GE",
-                    segment,
-                    expected="GE",
-                    rule=Rule.GE_MISSING,
-                )
+            bad(
+                report,
+                place,
+                "group is not closed by GE",
+                segment,
+                expected="GE",
+                rule=Rule.GE_MISSING,
             )
             segments.push(segment)
             yield GroupEnd(group)
             return
         if segment.tag != "ST":
-            report(
-                place.error(
-                    MalformedMessage,
-                    "expected ST or GE",
-                    segment,
-                    expected="ST",
-                    rule=Rule.UNEXPECTED_SEGMENT,
-                )
+            bad(
+                report,
+                place,
+                "expected ST or GE",
+                segment,
+                expected="ST",
+                rule=Rule.UNEXPECTED_SEGMENT,
             )
             continue
         transaction = _transaction(segments, segment, group, report)
         count += 1
         if transaction.control in controls:
-            report(
-                transaction.place.error(
-                    MalformedMessage,
-                    "ST02 repeats within the group",
-                    segment,
-                    2,
-                    rule=Rule.ST_DUPLICATE,
-                )
+            bad(
+                report,
+                transaction.place,
+                "ST02 repeats within the group",
+                segment,
+                2,
+                rule=Rule.ST_DUPLICATE,
             )
         controls.add(transaction.control)
         yield transaction
@@ -297,28 +256,26 @@ def _transaction(
     place = Place(group.interchange.control, group.control, control, base=st.number - 1)
     set_id = attempt(report, lambda: required(place, st, 1)) or ""
     if not _ST_CONTROL.fullmatch(control):
-        report(
-            place.error(
-                MalformedMessage,
-                "ST02 is not a 4 to 9 character control number",
-                st,
-                2,
-                found=control[:20],
-                rule=Rule.ST_CONTROL,
-            )
+        bad(
+            report,
+            place,
+            "ST02 is not a 4 to 9 character control number",
+            st,
+            2,
+            found=control[:20],
+            rule=Rule.ST_CONTROL,
         )
     expected_fid = FUNCTIONAL_IDS.get(set_id)
     if expected_fid is not None and expected_fid != group.functional_id:
-        report(
-            place.error(
-                MalformedMessage,
-                "functional group does not fit the transaction set",
-                st,
-                1,
-                expected=expected_fid,
-                found=group.functional_id,
-                rule=Rule.FUNCTIONAL_ID,
-            )
+        bad(
+            report,
+            place,
+            "functional group does not fit the transaction set",
+            st,
+            1,
+            expected=expected_fid,
+            found=group.functional_id,
+            rule=Rule.FUNCTIONAL_ID,
         )
     body: list[Segment] = []
     while True:
@@ -326,18 +283,11 @@ def _transaction(
         if segment.tag == "SE":
             break
         if segment.tag in ("ST", "GE", "GS", "IEA"):
-            report(
-                place.error(
-                    MalformedMessage,
-                    "transaction set is not closed by SE",
-                    segment,
-                    rule=Rule.SE_MISSING,
-                )
-            )
+            bad(report, place, "transaction set is not closed by SE", segment, rule=Rule.SE_MISSING)
             segments.push(segment)
             return TransactionSet(set_id, control, tuple(body), place, group, st.get(3))
         body.append(segment)
-    _check_count(
+    check_count(
         place,
         segment,
         len(body) + 2,
@@ -346,60 +296,14 @@ def _transaction(
         report,
     )
     if segment.get(2) != control:
-        report(
-            place.error(
-                MalformedMessage,
-                "SE02 does not match ST02",
-                segment,
-                2,
-                expected=control,
-                found=segment.get(2),
-                rule=Rule.SE_CONTROL,
-            )
+        bad(
+            report,
+            place,
+            "SE02 does not match ST02",
+            segment,
+            2,
+            expected=control,
+            found=segment.get(2),
+            rule=Rule.SE_CONTROL,
         )
     return TransactionSet(set_id, control, tuple(body), place, group, st.get(3))
-
-
-def _check_count(
-    place: Place, segment: Segment, actual: int, message: str, rule: Rule, report: Report
-) -> None:
-    try:
-        declared = integer(place, segment, 1)
-    except InvalidDocument:
-        declared = None
-    if declared != actual:
-        report(
-            place.error(
-                MalformedMessage,
-                message,
-                segment,
-                1,
-                expected=actual,
-                found=segment.get(1),
-                rule=rule,
-            )
-        )
-
-
-def _check_control(
-    place: Place, segment: Segment, control: str, rule: Rule, report: Report
-) -> None:
-    found = segment.get(2)
-    # Some senders do not pad the trailer's copy; equal numbers are the same control number.
-    same = found == control or (
-        _CONTROL.fullmatch(found) is not None
-        and _CONTROL.fullmatch(control) is not None
-        and int(found) == int(control)
-    )
-    if not same:
-        report(
-            place.error(
-                MalformedMessage,
-                f"{segment.tag}02 does not match the header's control number",
-                segment,
-                2,
-                expected=control,
-                found=found[:20],
-                rule=rule,
-            )
-        )
