@@ -312,9 +312,9 @@ _positions = st.integers(1, 999)
 
 
 @st.composite
-def _segment_errors(draw: st.DrawFn) -> list[SyntaxIssue]:
+def _segment_errors(draw: st.DrawFn, position: int) -> list[SyntaxIssue]:
+    """The issues of one segment; each segment of a set has its own position."""
     segment_id = draw(st.from_regex(r"[A-Z][A-Z0-9]{1,2}", fullmatch=True))
-    position = draw(_positions)
     located = {"segment_id": segment_id, "segment_position": position}
     elements = [
         SyntaxIssue(
@@ -336,7 +336,8 @@ def _segment_errors(draw: st.DrawFn) -> list[SyntaxIssue]:
 
 @st.composite
 def ack_details(draw: st.DrawFn) -> AckDetail:
-    errors = [e for _ in range(draw(st.integers(0, 2))) for e in draw(_segment_errors())]
+    positions = draw(st.lists(_positions, max_size=2, unique=True))
+    errors = [e for at in positions for e in draw(_segment_errors(at))]
     codes = draw(st.lists(st.sampled_from(sorted(SET_CODES)), max_size=3, unique=True))
     errors += [SyntaxIssue(code=c, description=SET_CODES[c]) for c in codes]
     return AckDetail(
