@@ -8,7 +8,7 @@ from conftest import FIXTURES, sample
 from procurelink.codecs.x12 import X12Codec
 from procurelink.codecs.x12.rules import Level, Rule
 from procurelink.codecs.x12.validation import validate
-from procurelink.errors import InvalidDate, MalformedMessage
+from procurelink.errors import ConfigurationError, InvalidDate, MalformedMessage
 
 codec = X12Codec()
 PO_4010 = sample("850_PO00042.x12").decode()
@@ -103,3 +103,10 @@ def test_codec_validate_is_the_same() -> None:
     data = _replace(("SE*25*0001", "SE*24*0001"))
     [problem] = codec.validate(data).problems
     assert (problem.rule, problem.segment_index) == (Rule.SE_COUNT, 25)
+
+
+def test_bad_options_raise_instead_of_passing_as_file_problems() -> None:
+    with pytest.raises(ConfigurationError):
+        validate(sample("850_PO00042.x12"), {"charset": "no-such-charset"})
+    with pytest.raises(ConfigurationError):
+        validate(sample("855_PO00042.x12"), {"ack_status_map": {"IA": "no-such-status"}})

@@ -27,7 +27,12 @@ from procurelink.codecs.x12.envelope import (
 )
 from procurelink.codecs.x12.reading import decode_set, walk
 from procurelink.codecs.x12.rules import ACK_CODES, Level, Rule, classify
-from procurelink.errors import InvalidDocument, MalformedMessage, ProcurelinkError
+from procurelink.errors import (
+    ConfigurationError,
+    InvalidDocument,
+    MalformedMessage,
+    ProcurelinkError,
+)
 from procurelink.ports.codec import DecodeContext
 
 
@@ -214,6 +219,8 @@ def validate(data: bytes, options: Mapping[str, Any] | None = None) -> Validatio
             if isinstance(item, TransactionSet):
                 _map(item, ctx, collector)
         collector.place(None)
+    except ConfigurationError:
+        raise  # our options are wrong, not the file
     except ProcurelinkError as error:
         _fatal(collector, error)
     return collector.report
@@ -226,6 +233,8 @@ def _map(transaction: TransactionSet, ctx: DecodeContext, collector: _Collector)
     report.problems += found
     try:
         decode_set(transaction, ctx)
+    except ConfigurationError:
+        raise
     except ProcurelinkError as error:
         problem = Problem.from_error(error)
         if not any(problem.same_place(p) for p in report.problems):
