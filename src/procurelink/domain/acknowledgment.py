@@ -57,6 +57,7 @@ class FunctionalAck(Document):
     interchange_ref: str | None = None  # ISA13 / UNB 0020 acknowledged
     group_ref: str | None = None  # GS06 / UNG 0048 acknowledged
     functional_id: str | None = None  # GS01 acknowledged (PO, IN, ...)
+    group_version: str | None = None  # GS08 acknowledged (X12 999 AK103 carries it)
     sender: str | None = None
     recipient: str | None = None
     action_code: str | None = None  # EDIFACT 0083

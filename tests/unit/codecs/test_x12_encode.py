@@ -128,16 +128,15 @@ def test_hash_total_ignores_decimal_points() -> None:
 
 
 def test_cannot_encode_other_documents() -> None:
-    from procurelink.domain.receipt import GoodsReceipt, ReceiptLine
+    from procurelink.domain.despatch import Carrier, ShipmentEvent, ShipmentStatus
 
-    receipt = GoodsReceipt(
-        document_id="r",
+    event = ShipmentEvent(
+        document_id="e",
         partner_id="p",
         correlation_id="c",
-        receipt_number="R1",
-        order_number="PO1",
-        received_at=NOW,
-        lines=(ReceiptLine(order_line_no="1", quantity=Quantity(value=Decimal(1))),),
+        carrier=Carrier(code="RHFL"),
+        status=ShipmentStatus.DELIVERED,
+        occurred_at=NOW,
     )
     with pytest.raises(InvalidDocument):
-        codec.encode(receipt, encode_ctx(NOW, **ACME_TO_STEELWORKS))
+        codec.encode(event, encode_ctx(NOW, **ACME_TO_STEELWORKS))

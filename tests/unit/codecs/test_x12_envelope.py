@@ -259,9 +259,9 @@ def test_test_interchanges_are_refused_in_production() -> None:
 
 
 def test_unsupported_transaction_set() -> None:
-    text = _replace("ST*850*0001", "ST*860*0001", _replace("GS*PO*", "GS*PC*"))
+    text = _replace("ST*850*0001", "ST*824*0001", _replace("GS*PO*", "GS*AG*"))
     exc = _fails(text, InvalidDocument)
-    assert exc.details["found"] == "860"
+    assert exc.details["found"] == "824"
     assert exc.details["transaction"] == "0001"
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from conftest import decode_ctx, sample
+import contextlib
+from datetime import datetime
+
+from conftest import FIXTURES, decode_ctx, encode_ctx, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from procurelink.codecs.x12 import X12Codec
-from procurelink.errors import ProcurelinkError
+from procurelink.codecs.x12.validation import validate
+from procurelink.errors import InvalidDocument, ProcurelinkError
 
 codec = X12Codec()
-SAMPLES = [sample(n) for n in ("850_PO00042.x12", "850_PO00042_5010.x12", "855_PO00042.x12")]
+# Every sample, so that every decoder (850 ... 999) and the validator meet broken input.
+SAMPLES = [sample(p.name) for p in sorted((FIXTURES / "x12").glob("*.x12"))]
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
 # Bytes that matter to X12: delimiters, digits, segment ids' letters, line breaks.
 _X12_BYTES = st.sampled_from([*b"*~>:^|'\n\r 0123456789ISAGESTEPOACKB-.", 0xFF, 0xEF])
@@ -18,10 +23,18 @@ _X12_BYTES = st.sampled_from([*b"*~>:^|'\n\r 0123456789ISAGESTEPOACKB-.", 0xFF, 
 
 def _decodes_or_raises_own_error(data: bytes) -> None:
     try:
-        documents = codec.decode(data, decode_ctx())
+        documents = codec.decode(data, decode_ctx(currency="EUR"))
     except ProcurelinkError:
-        return
-    assert all(d.partner_id == "steelworks" for d in documents)
+        documents = None
+    if documents is not None:
+        assert all(d.partner_id == "steelworks" for d in documents)
+    # The validator never raises; it may be stricter than the decoder (it checks elements
+    # no mapper reads), never more lenient.
+    report = validate(data, {"currency": "EUR"})
+    assert documents is not None or not report.valid
+    # A sender whose envelope cannot be answered is the only refusal.
+    with contextlib.suppress(InvalidDocument):
+        codec.generate_functional_acks(data, encode_ctx(datetime(2024, 1, 1), 1, 1))
 
 
 @st.composite

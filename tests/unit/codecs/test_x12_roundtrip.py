@@ -7,7 +7,15 @@ from datetime import datetime
 from conftest import ACME_TO_STEELWORKS, decode_ctx, encode_ctx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from strategies import order_responses, purchase_orders
+from strategies import (
+    change_responses,
+    delivery_schedules,
+    goods_receipts,
+    order_changes,
+    order_responses,
+    purchase_orders,
+    x12_functional_acks,
+)
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.document import Document
@@ -45,3 +53,43 @@ def test_order_responses_round_trip(
     response: Document, options: dict[str, str], now: datetime, icn: int
 ) -> None:
     _round_trip(response, options, now, icn)
+
+
+@SETTINGS
+@given(order_changes(), envelopes, when, controls)
+def test_order_changes_round_trip(
+    change: Document, options: dict[str, str], now: datetime, icn: int
+) -> None:
+    _round_trip(change, options, now, icn)
+
+
+@SETTINGS
+@given(change_responses(), envelopes, when, controls)
+def test_change_responses_round_trip(
+    response: Document, options: dict[str, str], now: datetime, icn: int
+) -> None:
+    _round_trip(response, options, now, icn)
+
+
+@SETTINGS
+@given(goods_receipts(), envelopes, when, controls)
+def test_goods_receipts_round_trip(
+    receipt: Document, options: dict[str, str], now: datetime, icn: int
+) -> None:
+    _round_trip(receipt, options, now, icn)
+
+
+@SETTINGS
+@given(delivery_schedules(), envelopes, when, controls)
+def test_delivery_schedules_round_trip(
+    schedule: Document, options: dict[str, str], now: datetime, icn: int
+) -> None:
+    _round_trip(schedule, options, now, icn)
+
+
+@SETTINGS
+@given(x12_functional_acks(), envelopes, when, controls)
+def test_functional_acks_round_trip(
+    ack: Document, options: dict[str, str], now: datetime, icn: int
+) -> None:
+    _round_trip(ack, options, now, icn)

@@ -1,148 +1,147 @@
-"""X12Codec: the Codec port for ANSI X12 850 and 855 (004010, 005010 on request)."""
+"""X12Codec: the Codec port for ANSI X12 procurement sets (004010, 005010 on request).
+
+Which set reads which canonical document is ``reading._DECODERS``; which set a document is
+written as is ``_body`` below.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from pydantic import ValidationError
-
-from procurelink.codecs.x12 import po850, poack855
-from procurelink.codecs.x12.elements import Place
-from procurelink.codecs.x12.envelope import Group, Interchange, TransactionSet, open_interchange
-from procurelink.codecs.x12.syntax import tokenize
+from procurelink.codecs.x12 import (
+    changeack865,
+    funcack997,
+    po850,
+    po860,
+    poack855,
+    receiving861,
+    schedule830,
+)
+from procurelink.codecs.x12.functional_acks import functional_acks, generate_functional_acks
+from procurelink.codecs.x12.reading import decode_set, read_sets
+from procurelink.codecs.x12.syntax import Delimiters, raise_error
 from procurelink.codecs.x12.units import UnitMap
+from procurelink.codecs.x12.validation import ValidationReport, validate
 from procurelink.codecs.x12.writer import EnvelopeSettings, write_interchange
+from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.document import Document
-from procurelink.domain.order import PurchaseOrder
+from procurelink.domain.order import OrderChange, PurchaseOrder
+from procurelink.domain.receipt import GoodsReceipt
 from procurelink.domain.response import OrderResponse
-from procurelink.errors import ConfigurationError, EmptyMessage, InvalidDocument, MalformedMessage
+from procurelink.domain.schedule import DeliverySchedule, ScheduleKind
+from procurelink.errors import InvalidDocument
 from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded
 
-T = TypeVar("T")
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 CONTENT_TYPE = "application/edi-x12"
 
 
-class X12Codec:
-    """ANSI X12 purchase orders (850) and acknowledgments (855); see the package docstring."""
+@dataclass(frozen=True, slots=True)
+class SetBody:
+    set_id: str
+    functional_id: str
+    number: str  # names the file
+    segments: list[tuple[str, ...]]
+    implementation: str = ""  # ST03
 
-    name = "x12-004010"
-    encodes = frozenset({"purchase_order", "order_response"})
-    decodes = frozenset({"purchase_order", "order_response"})
 
-    def encode(self, document: Document, ctx: EncodeContext) -> Encoded:
-        settings = EnvelopeSettings.from_options(ctx.options)
-        units = UnitMap(ctx.options)
-        if isinstance(document, PurchaseOrder):
-            set_id, functional_id, body = "850", "PO", po850.encode(document, units)
-            number = document.order_number
-        elif isinstance(document, OrderResponse):
-            set_id, functional_id, body = "855", "PR", poack855.encode(document, units)
-            number = document.order_number
-        else:
-            raise InvalidDocument(
-                "X12 codec cannot encode this document type",
-                document_type=getattr(document, "document_type", type(document).__name__),
-            )
-        data, isa13 = write_interchange(
-            settings,
-            set_id,
-            functional_id,
-            body,
-            ctx.now,
-            ctx.interchange_control_number,
-            ctx.group_control_number,
+def _body(document: Document, units: UnitMap, sent_on: date, delimiters: Delimiters) -> SetBody:
+    """The transaction set a canonical document is written as."""
+    if isinstance(document, PurchaseOrder):
+        return SetBody("850", "PO", document.order_number, po850.encode(document, units))
+    if isinstance(document, OrderResponse) and document.responds_to == "order_change":
+        body = changeack865.encode(document, units, sent_on)
+        return SetBody("865", "CA", document.order_number, body)
+    if isinstance(document, OrderResponse):
+        return SetBody("855", "PR", document.order_number, poack855.encode(document, units))
+    if isinstance(document, OrderChange):
+        return SetBody("860", "PC", document.order_number, po860.encode(document, units, sent_on))
+    if isinstance(document, GoodsReceipt):
+        return SetBody("861", "RC", document.receipt_number, receiving861.encode(document, units))
+    if isinstance(document, DeliverySchedule):
+        set_id = "830" if document.kind == ScheduleKind.FORECAST else "862"
+        segments = schedule830.encode(document, units)
+        return SetBody(
+            set_id, schedule830.FUNCTIONAL_IDS[set_id], document.schedule_number, segments
         )
-        filename = f"{set_id}_{_UNSAFE_FILENAME.sub('_', number)}_{isa13}.x12"
-        return Encoded(body=data, filename=filename, content_type=CONTENT_TYPE)
-
-    def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
-        text = _text(data, ctx.options)
-        if not text.strip():
-            raise EmptyMessage()
-        documents: list[Document] = []
-        for raw in tokenize(text):
-            interchange = open_interchange(raw)
-            _check_usage(interchange, ctx.options)
-            for group in interchange.groups:
-                for transaction in group.sets:
-                    documents.append(_decode_set(interchange, group, transaction, ctx))
-        return documents
-
-
-def _text(data: bytes, options: Mapping[str, Any]) -> str:
-    charset = str(options.get("charset", "utf-8"))
-    if charset.lower() == "ascii":
-        # Non-ASCII still decodes; the sender's characters are kept, not refused on input.
-        charset = "utf-8"
-    try:
-        text = data.decode(charset)
-    except UnicodeDecodeError as exc:
-        raise MalformedMessage(
-            "message is not valid text in the partner's charset",
-            charset=charset,
-            offset=exc.start,
-        ) from None
-    except LookupError as exc:
-        raise ConfigurationError("unknown charset option", charset=charset) from exc
-    return text.removeprefix("\ufeff")
-
-
-def _check_usage(interchange: Interchange, options: Mapping[str, Any]) -> None:
-    # Test interchanges must never reach Odoo as production data (edi.md ISA15).
-    expected = str(options.get("usage", "P"))
-    if interchange.usage != expected:
-        raise InvalidDocument(
-            "interchange usage indicator does not match the partner's mode",
-            interchange=interchange.control,
-            segment_id="ISA",
-            element_index=15,
-            expected=expected,
-            found=interchange.usage,
-        )
-
-
-def _decode_set(
-    interchange: Interchange, group: Group, transaction: TransactionSet, ctx: DecodeContext
-) -> Document:
-    ids = {
-        "document_id": ":".join(
-            ("x12", interchange.sender_id, interchange.control, group.control, transaction.control)
-        ),
-        "partner_id": ctx.partner_id,
-        "correlation_id": ctx.correlation_id,
-    }
-    units = UnitMap(ctx.options)
-    place = transaction.place
-    if transaction.set_id == "850":
-        currency = ctx.options.get("currency")
-        return _validated(
-            place, lambda: po850.decode(transaction, units, currency and str(currency), ids)
-        )
-    if transaction.set_id == "855":
-        return _validated(
-            place,
-            lambda: poack855.decode(transaction, units, ctx.options, group.date, ids),
-        )
-    raise place.error(
-        InvalidDocument,
-        "transaction set not supported by this codec",
-        found=transaction.set_id[:10],
-        expected=["850", "855"],
+    if isinstance(document, FunctionalAck) and document.ack_type in ("997", "999"):
+        segments = funcack997.encode(document, delimiters)
+        implementation = funcack997.IMPLEMENTATION_999 if document.ack_type == "999" else ""
+        number = document.group_ref or "group"
+        return SetBody(document.ack_type, "FA", number, segments, implementation)
+    raise InvalidDocument(
+        "X12 codec cannot encode this document type",
+        document_type=getattr(document, "document_type", type(document).__name__),
     )
 
 
-def _validated(place: Place, build: Callable[[], T]) -> T:
-    """Run a mapper; a canonical-model violation becomes InvalidDocument with its place."""
-    try:
-        return build()
-    except ValidationError as exc:
-        errors = [
-            {"loc": ".".join(str(p) for p in err["loc"]), "msg": err["msg"]}
-            for err in exc.errors(include_url=False, include_input=False)
-        ]
-        raise place.error(
-            InvalidDocument, "transaction set breaks the canonical model", errors=errors
-        ) from None
+class X12Codec:
+    """ANSI X12 procurement transaction sets; see the package docstring for the options."""
+
+    name = "x12-004010"
+    encodes = frozenset(
+        {
+            "purchase_order",
+            "order_response",
+            "order_change",
+            "goods_receipt",
+            "delivery_schedule",
+            "functional_ack",
+        }
+    )
+    decodes = frozenset(
+        {
+            "purchase_order",
+            "order_response",
+            "order_change",
+            "despatch_advice",
+            "invoice",
+            "goods_receipt",
+            "delivery_schedule",
+            "quality_result",
+            "functional_ack",
+        }
+    )
+
+    def encode(self, document: Document, ctx: EncodeContext) -> Encoded:
+        options = dict(ctx.options)
+        if isinstance(document, FunctionalAck) and document.ack_type == "999":
+            # 999 exists only from 005010 on (005010X231).
+            options.setdefault("version", "005010")
+        settings = EnvelopeSettings.from_options(options)
+        body = _body(document, UnitMap(ctx.options), ctx.now.date(), settings.delimiters)
+        data, isa13 = write_interchange(
+            settings,
+            body.set_id,
+            body.functional_id,
+            body.segments,
+            ctx.now,
+            ctx.interchange_control_number,
+            ctx.group_control_number,
+            body.implementation,
+        )
+        filename = f"{body.set_id}_{_UNSAFE_FILENAME.sub('_', body.number)}_{isa13}.x12"
+        return Encoded(body=data, filename=filename, content_type=CONTENT_TYPE)
+
+    def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
+        """Every document in the bytes; the first problem raises (see ``validate``)."""
+        documents: list[Document] = []
+        for transaction in read_sets(data, ctx.options, raise_error):
+            documents.append(decode_set(transaction, ctx))
+        return documents
+
+    def validate(self, data: bytes, options: Mapping[str, Any] | None = None) -> ValidationReport:
+        """Every problem of the file, without raising (see ``validation``)."""
+        return validate(data, options)
+
+    def functional_acks(self, data: bytes, ctx: EncodeContext) -> list[FunctionalAck]:
+        """The 997/999 each inbound group deserves, as canonical acks."""
+        return functional_acks(validate(data, ctx.options), ctx)
+
+    def generate_functional_acks(self, data: bytes, ctx: EncodeContext) -> list[bytes]:
+        """The same acks rendered, one interchange each (see ``functional_acks``)."""
+        return generate_functional_acks(data, ctx)

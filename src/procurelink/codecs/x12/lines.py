@@ -1,4 +1,5 @@
-"""The PO1 segment shared by 850 and 855: line number, quantity, price and product IDs."""
+"""Line segments: PO1 (850, 855) and the product ID pairs, units and price basis that POC,
+LIN and IT1 share with it."""
 
 from __future__ import annotations
 
@@ -52,29 +53,58 @@ def read_unit(place: Place, units: UnitMap, segment: Segment, index: int) -> str
     return unit
 
 
+def read_quantity(
+    place: Place, units: UnitMap, segment: Segment, index: int, uom_index: int
+) -> Quantity | None:
+    """A quantity and its unit (the unit is mandatory once a quantity is given)."""
+    value = decimal(place, segment, index)
+    if value is None:
+        return None
+    return Quantity(value=value, uom=read_unit(place, units, segment, uom_index))
+
+
+def write_quantity(units: UnitMap, quantity: Quantity | None, line_no: str) -> tuple[str, str]:
+    if quantity is None:
+        return "", ""
+    return format_decimal(quantity.value), write_unit(units, quantity, line_no)
+
+
 def read_po1(place: Place, units: UnitMap, po1: Segment, quantity_required: bool) -> Po1:
     line_no = required(place, po1, 1)
-    value = required_decimal(place, po1, 2) if quantity_required else decimal(place, po1, 2)
-    quantity = None
-    if value is not None:
-        quantity = Quantity(value=value, uom=read_unit(place, units, po1, 3))
-    pairs: dict[str, str] = {}
-    for index in range(6, len(po1.elements), 2):
-        qualifier, product = po1.get(index), optional(po1, index + 1)
-        if product is not None:
-            pairs.setdefault(qualifier, product)
-    item = Item(
-        buyer_item=_first(pairs, _BUYER),
-        supplier_item=_first(pairs, _SUPPLIER),
-        gtin=_first(pairs, _GTIN),
-    )
+    if quantity_required:
+        required_decimal(place, po1, 2)
+    quantity = read_quantity(place, units, po1, 2, 3)
     return Po1(
         line_no=line_no,
         quantity=quantity,
         unit_price=decimal(place, po1, 4),
-        price_basis_qty=_BASIS_READ.get(po1.get(5), Decimal(1)),
-        item=item,
+        price_basis_qty=read_basis(po1, 5),
+        item=read_item(po1, 6),
     )
+
+
+def product_ids(segment: Segment, start: int) -> dict[str, str]:
+    """Qualifier -> product ID of the pairs from element ``start`` on (first one wins)."""
+    pairs: dict[str, str] = {}
+    for index in range(start, len(segment.elements), 2):
+        qualifier, product = segment.get(index), optional(segment, index + 1)
+        if product is not None:
+            pairs.setdefault(qualifier, product)
+    return pairs
+
+
+def read_item(segment: Segment, start: int) -> Item:
+    """The article named by the product ID pairs of PO1, POC, LIN, IT1 ... (by qualifier)."""
+    pairs = product_ids(segment, start)
+    return Item(
+        buyer_item=_first(pairs, _BUYER),
+        supplier_item=_first(pairs, _SUPPLIER),
+        gtin=_first(pairs, _GTIN),
+    )
+
+
+def read_basis(segment: Segment, index: int) -> Decimal:
+    return _BASIS_READ.get(segment.get(index), Decimal(1))
 
 
 def _first(pairs: dict[str, str], qualifiers: tuple[str, ...]) -> str | None:
@@ -100,10 +130,14 @@ def write_po1(
     price_basis_qty: Decimal,
     item: Item | None,
 ) -> tuple[str, ...]:
-    qty = format_decimal(quantity.value) if quantity else ""
-    uom = write_unit(units, quantity, line_no) if quantity else ""
+    qty, uom = write_quantity(units, quantity, line_no)
     price = format_decimal(unit_price) if unit_price is not None else ""
-    basis = _basis(line_no, quantity, unit_price, price_basis_qty)
+    basis = write_basis(line_no, quantity, unit_price, price_basis_qty)
+    return ("PO1", line_no, qty, uom, price, basis, *write_item(item))
+
+
+def write_item(item: Item | None) -> list[str]:
+    """Product ID pairs: buyer's part, vendor's part, then the GTIN qualified by its length."""
     pairs: list[str] = []
     if item and item.buyer_item:
         pairs += ["BP", item.buyer_item]
@@ -111,10 +145,10 @@ def write_po1(
         pairs += ["VP", item.supplier_item]
     if item and item.gtin:
         pairs += [_GTIN_BY_LENGTH.get(len(item.gtin), "EN"), item.gtin]
-    return ("PO1", line_no, qty, uom, price, basis, *pairs)
+    return pairs
 
 
-def _basis(
+def write_basis(
     line_no: str, quantity: Quantity | None, unit_price: Decimal | None, basis_qty: Decimal
 ) -> str:
     if basis_qty == 1:

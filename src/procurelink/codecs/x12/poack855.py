@@ -1,8 +1,12 @@
-"""855 Purchase Order Acknowledgment <-> OrderResponse (edi.md sections 2.2 and 5.2)."""
+"""855 Purchase Order Acknowledgment <-> OrderResponse (edi.md sections 2.2 and 5.2).
+
+The 865 (``changeack865``) has the same shape with BCA and POC; it plugs its own heading
+and line readers in as a ``Flavour``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -19,10 +23,10 @@ from procurelink.codecs.x12.acks import (
 )
 from procurelink.codecs.x12.elements import (
     Place,
+    check_line_count,
     date8,
     format_date,
     hash_total,
-    integer,
     optional,
     required,
 )
@@ -32,7 +36,7 @@ from procurelink.codecs.x12.syntax import Segment
 from procurelink.codecs.x12.units import UnitMap
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
 from procurelink.domain.values import Money, Quantity
-from procurelink.errors import InvalidDocument, MalformedMessage
+from procurelink.errors import InvalidDocument
 
 _OVERALL = {
     "AT": ResponseStatus.ACCEPTED,
@@ -43,7 +47,6 @@ _OVERALL = {
     "RJ": ResponseStatus.REJECTED,
     "RD": ResponseStatus.REJECTED,
 }
-_LINE_END = ("PO1", "CTT")
 
 
 @dataclass
@@ -54,14 +57,26 @@ class _Line:
     notes: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True)
+class Flavour:
+    """What differs between an 855 and an 865: the heading segment and the line segment."""
+
+    header_tag: str
+    read_header: Callable[[Place, Segment], dict[str, Any]]
+    line_tag: str
+    read_line: Callable[[Place, UnitMap, Segment], Po1]
+
+
 def decode(
     ts: TransactionSet,
     units: UnitMap,
     options: Mapping[str, Any],
     group_date: date,
-    ids: dict[str, str],
+    ids: Mapping[str, str],
+    flavour: Flavour | None = None,
 ) -> OrderResponse:
     place, body = ts.place, ts.body
+    flavour = flavour or FLAVOUR_855
     statuses = status_table(options)
     header: dict[str, Any] = {}
     notes: list[str] = []
@@ -70,12 +85,12 @@ def decode(
     i = 0
     while i < len(body):
         segment = body[i]
-        if segment.tag == "PO1":
-            line, i = _read_line(place, units, statuses, body, i)
+        if segment.tag == flavour.line_tag:
+            line, i = _read_line(place, units, statuses, flavour, body, i)
             lines.append(line)
             continue
-        if segment.tag == "BAK":
-            header.update(_read_bak(place, segment))
+        if segment.tag == flavour.header_tag:
+            header.update(flavour.read_header(place, segment))
         elif segment.tag == "REF" and segment.get(1) == "VN":
             header.setdefault("ref_vn", optional(segment, 2))
         elif segment.tag == "CUR" and "currency" not in header:
@@ -86,35 +101,43 @@ def decode(
             line_count = segment
         i += 1
     if "order_number" not in header:
-        raise place.error(InvalidDocument, "855 without BAK", expected="BAK")
-    if line_count is not None and integer(place, line_count, 1) != len(lines):
         raise place.error(
-            MalformedMessage,
-            "CTT01 does not match the number of PO1 lines",
-            line_count,
-            1,
-            expected=len(lines),
-            found=line_count.get(1),
+            InvalidDocument,
+            f"{ts.set_id} without {flavour.header_tag}",
+            expected=flavour.header_tag,
+            rule="missing_segment",
         )
+    check_line_count(place, line_count, len(lines), flavour.line_tag)
     currency = header.pop("currency", None) or options.get("currency")
     ref_vn = header.pop("ref_vn", None)
-    overall: ResponseStatus = header["overall"]
+    overall: ResponseStatus = header.pop("overall")
+    header["vendor_ref"] = header["vendor_ref"] or ref_vn
+    header["response_date"] = header["response_date"] or group_date
     return OrderResponse(
         **ids,
-        order_number=header["order_number"],
-        order_date=header["order_date"],
-        vendor_ref=header["vendor_ref"] or ref_vn,
-        response_date=header["response_date"] or group_date,
+        **header,
         overall=overall,
         lines=tuple(_response_line(place, line, overall, currency) for line in lines),
         note=" ".join(notes) or None,
     )
 
 
-def _read_bak(place: Place, bak: Segment) -> dict[str, Any]:
-    overall = _OVERALL.get(bak.get(2))
+def read_overall(place: Place, segment: Segment) -> ResponseStatus:
+    """BAK02 / BCA02 acknowledgment type (code list 587)."""
+    overall = _OVERALL.get(segment.get(2))
     if overall is None:
-        raise place.error(InvalidDocument, "unknown BAK02 acknowledgment type", bak, 2)
+        raise place.error(
+            InvalidDocument,
+            f"unknown {segment.tag}02 acknowledgment type",
+            segment,
+            2,
+            rule="invalid_code",
+        )
+    return overall
+
+
+def _read_bak(place: Place, bak: Segment) -> dict[str, Any]:
+    overall = read_overall(place, bak)
     return {
         "overall": overall,
         "order_number": required(place, bak, 3),
@@ -124,16 +147,24 @@ def _read_bak(place: Place, bak: Segment) -> dict[str, Any]:
     }
 
 
+def _read_po1(place: Place, units: UnitMap, po1: Segment) -> Po1:
+    return read_po1(place, units, po1, quantity_required=False)
+
+
+FLAVOUR_855 = Flavour("BAK", _read_bak, "PO1", _read_po1)
+
+
 def _read_line(
     place: Place,
     units: UnitMap,
     statuses: Mapping[str, LineStatus],
+    flavour: Flavour,
     body: tuple[Segment, ...],
     i: int,
 ) -> tuple[_Line, int]:
-    line = _Line(read_po1(place, units, body[i], quantity_required=False))
+    line = _Line(flavour.read_line(place, units, body[i]))
     i += 1
-    while i < len(body) and body[i].tag not in _LINE_END:
+    while i < len(body) and body[i].tag not in (flavour.line_tag, "CTT"):
         segment = body[i]
         if segment.tag == "ACK":
             line.acks.append(read_ack(place, units, statuses, segment))
@@ -172,12 +203,19 @@ def _response_line(
     )
 
 
-def encode(response: OrderResponse, units: UnitMap) -> list[tuple[str, ...]]:
+def encode(
+    response: OrderResponse,
+    units: UnitMap,
+    header: tuple[str, ...] | None = None,
+    write_line: Callable[[UnitMap, ResponseLine], tuple[str, ...]] | None = None,
+) -> list[tuple[str, ...]]:
+    """The 855 body; an 865 passes its BCA and its POC writer."""
     segments: list[tuple[str, ...]] = [
-        (
+        header
+        or (
             "BAK",
             "00",
-            _bak02(response),
+            ack_type(response),
             response.order_number,
             format_date(response.order_date) if response.order_date else "",
             "",
@@ -195,13 +233,14 @@ def encode(response: OrderResponse, units: UnitMap) -> list[tuple[str, ...]]:
     if response.note:
         segments.append(("MSG", response.note))
     for line in response.lines:
-        segments += _encode_line(line, units)
+        segments += _encode_line(line, units, write_line or _write_po1)
     ordered = [ln.ordered_qty.value for ln in response.lines if ln.ordered_qty]
     segments.append(("CTT", str(len(response.lines)), hash_total(ordered)))
     return segments
 
 
-def _bak02(response: OrderResponse) -> str:
+def ack_type(response: OrderResponse) -> str:
+    """BAK02 / BCA02 that decodes back to the response's overall status."""
     if response.overall == ResponseStatus.ACCEPTED:
         return "AD" if response.lines else "AT"
     if response.overall == ResponseStatus.REJECTED:
@@ -209,9 +248,17 @@ def _bak02(response: OrderResponse) -> str:
     return "AC"
 
 
-def _encode_line(line: ResponseLine, units: UnitMap) -> list[tuple[str, ...]]:
+def _write_po1(units: UnitMap, line: ResponseLine) -> tuple[str, ...]:
     price = line.unit_price.amount if line.unit_price else None
-    segments = [write_po1(units, line.line_no, line.ordered_qty, price, Decimal(1), line.item)]
+    return write_po1(units, line.line_no, line.ordered_qty, price, Decimal(1), line.item)
+
+
+def _encode_line(
+    line: ResponseLine,
+    units: UnitMap,
+    write_line: Callable[[UnitMap, ResponseLine], tuple[str, ...]],
+) -> list[tuple[str, ...]]:
+    segments = [write_line(units, line)]
     if line.item and line.item.description:
         segments.append(("PID", "F", "", "", "", line.item.description))
     segments += write_acks(line, units)

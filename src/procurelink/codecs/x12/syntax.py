@@ -6,7 +6,7 @@ segments and checks counts, the set mappers read the values.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from procurelink.errors import InvalidDocument, MalformedMessage
@@ -15,6 +15,9 @@ ISA_ELEMENTS = 16
 # ISA12 from 00402 on makes ISA11 the repetition separator (edi.md section 1.2).
 FIRST_REPETITION_VERSION = "00402"
 _WHITESPACE = " \t\r\n"
+# Stands for the component separator in values handed to ``render`` (a composite such as
+# AK401 "element>component"); never valid in data, so it cannot clash with a real value.
+COMPONENT = "\x1f"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,16 +47,40 @@ class Segment:
         return ""
 
 
+Report = Callable[[InvalidDocument], None]
+
+
+def raise_error(error: InvalidDocument) -> None:
+    """The decoder's report: the first problem ends decoding."""
+    raise error
+
+
 @dataclass(frozen=True, slots=True)
 class RawInterchange:
+    """One interchange: its delimiters, its ISA, and its other segments read lazily.
+
+    ``segments`` runs up to and including the IEA; it must be consumed before the next
+    interchange is read (``tokenize`` drains what the consumer leaves), so memory holds one
+    segment at a time however large the file.
+    """
+
     delimiters: Delimiters
-    segments: tuple[Segment, ...]
+    isa: Segment
     offset: int
+    segments: Iterator[Segment]
 
 
-def tokenize(text: str) -> list[RawInterchange]:
-    """Split text (BOM already removed) into interchanges, each with its own delimiters."""
-    interchanges: list[RawInterchange] = []
+@dataclass
+class _Cursor:
+    pos: int
+
+
+def tokenize(text: str, report: Report = raise_error) -> Iterator[RawInterchange]:
+    """Interchanges of text (BOM already removed), each with its own delimiters.
+
+    A segment with an invalid id is reported and still handed on (when ``report`` returns),
+    so that a validator can go on; a missing terminator or IEA ends the input.
+    """
     pos = _skip_whitespace(text, 0)
     while pos < len(text):
         if not text.startswith("ISA", pos):
@@ -62,11 +89,16 @@ def tokenize(text: str) -> list[RawInterchange]:
                 offset=pos,
                 segment_id=text[pos : pos + 3],
                 expected="ISA",
+                rule="isa_syntax",
             )
-        raw, pos = _read_interchange(text, pos)
-        interchanges.append(raw)
-        pos = _skip_whitespace(text, pos)
-    return interchanges
+        delimiters, terminator_at = read_delimiters(text, pos)
+        isa = Segment("ISA", tuple(text[pos:terminator_at].split(delimiters.element)[1:]), 1)
+        cursor = _Cursor(terminator_at + 1)
+        raw = RawInterchange(delimiters, isa, pos, _segments(text, cursor, delimiters, isa, report))
+        yield raw
+        for _ in raw.segments:
+            pass
+        pos = _skip_whitespace(text, cursor.pos)
 
 
 def _skip_whitespace(text: str, pos: int) -> int:
@@ -127,52 +159,59 @@ def _check_delimiters(delimiters: Delimiters, offset: int) -> None:
         )
 
 
-def _read_interchange(text: str, start: int) -> tuple[RawInterchange, int]:
-    delimiters, terminator_at = read_delimiters(text, start)
-    isa = text[start:terminator_at].split(delimiters.element)
-    segments = [Segment("ISA", tuple(isa[1:]), 1)]
-    pos = terminator_at + 1
+def _segments(
+    text: str, cursor: _Cursor, delimiters: Delimiters, isa: Segment, report: Report
+) -> Iterator[Segment]:
+    number = 1
     while True:
+        pos = cursor.pos
         end = text.find(delimiters.segment, pos)
         if end < 0:
             if text[pos:].strip(_WHITESPACE):
                 raise MalformedMessage(
                     "segment without terminator at end of input",
                     offset=pos,
-                    interchange=_control(segments[0]),
-                    segment_index=len(segments) + 1,
+                    interchange=_control(isa),
+                    segment_index=number + 1,
+                    rule="iea_missing",
                 )
             raise MalformedMessage(
                 "interchange ends without IEA",
                 offset=pos,
-                interchange=_control(segments[0]),
+                interchange=_control(isa),
                 expected="IEA",
+                rule="iea_missing",
             )
         body = text[pos:end].strip(_WHITESPACE)
-        segment_at = pos
-        pos = end + 1
+        cursor.pos = end + 1
         if not body:
             continue
-        segment = _segment(body, delimiters, len(segments) + 1, segment_at, segments[0])
-        segments.append(segment)
+        number += 1
+        segment = _segment(body, delimiters, number, pos, isa, report)
+        yield segment
         if segment.tag == "IEA":
-            return RawInterchange(delimiters, tuple(segments), start), pos
+            return
 
 
 def _control(isa: Segment) -> str:
     return isa.get(13)
 
 
-def _segment(body: str, delimiters: Delimiters, number: int, offset: int, isa: Segment) -> Segment:
+def _segment(
+    body: str, delimiters: Delimiters, number: int, offset: int, isa: Segment, report: Report
+) -> Segment:
     parts = body.split(delimiters.element)
     tag = parts[0]
     if not (2 <= len(tag) <= 3 and tag.isascii() and tag.isalnum() and tag == tag.upper()):
-        raise MalformedMessage(
-            "invalid segment id",
-            offset=offset,
-            interchange=_control(isa),
-            segment_index=number,
-            segment_id=tag[:10],
+        report(
+            MalformedMessage(
+                "invalid segment id",
+                offset=offset,
+                interchange=_control(isa),
+                segment_index=number,
+                segment_id=tag[:10],
+                rule="segment_id",
+            )
         )
     return Segment(tag, tuple(parts[1:]), number)
 
@@ -198,7 +237,8 @@ def render(
             while len(values) > 1 and values[-1] == "":
                 values.pop()
             for index, value in enumerate(values[1:], start=1):
-                _check_value(values[0], index, value, forbidden, ascii_only)
+                _check_value(values[0], index, value.replace(COMPONENT, ""), forbidden, ascii_only)
+                values[index] = value.replace(COMPONENT, delimiters.component)
         out.append(delimiters.element.join(values) + delimiters.segment + suffix)
     return "".join(out)
 

@@ -112,14 +112,19 @@ def write_interchange(
     now: datetime,
     interchange_control: int,
     group_control: int,
+    implementation: str = "",
 ) -> tuple[bytes, str]:
-    """One interchange with one group and one set (ST02 0001); returns bytes and ISA13."""
+    """One interchange with one group and one set (ST02 0001); returns bytes and ISA13.
+
+    ``implementation`` is ST03, the implementation convention (005010X231A1 for a 999).
+    """
     for name, number in (("interchange", interchange_control), ("group", group_control)):
         if not 1 <= number <= _MAX_CONTROL:
             raise ConfigurationError(f"{name} control number out of range", found=number)
     isa13 = f"{interchange_control:09d}"
     gs06 = str(group_control)
-    transaction = [("ST", set_id, "0001"), *body]
+    st = ("ST", set_id, "0001", implementation) if implementation else ("ST", set_id, "0001")
+    transaction = [st, *body]
     transaction.append(("SE", str(len(transaction) + 1), "0001"))
     segments = [
         _isa(settings, now, isa13),
@@ -140,6 +145,20 @@ def write_interchange(
     ]
     text = render(segments, settings.delimiters, settings.suffix, settings.ascii_only)
     return text.encode("ascii" if settings.ascii_only else "utf-8"), isa13
+
+
+def write_ta1(
+    settings: EnvelopeSettings, ta1: Sequence[str], now: datetime, interchange_control: int
+) -> bytes:
+    """An interchange holding only a TA1 (no group, IEA01 = 0), edi.md section 1.2."""
+    if not 1 <= interchange_control <= _MAX_CONTROL:
+        raise ConfigurationError(
+            "interchange control number out of range", found=interchange_control
+        )
+    isa13 = f"{interchange_control:09d}"
+    segments = [_isa(settings, now, isa13), ("TA1", *ta1), ("IEA", "0", isa13)]
+    text = render(segments, settings.delimiters, settings.suffix, settings.ascii_only)
+    return text.encode("ascii" if settings.ascii_only else "utf-8")
 
 
 def _isa(settings: EnvelopeSettings, now: datetime, isa13: str) -> tuple[str, ...]:

@@ -1,0 +1,173 @@
+"""Reading X12: bytes -> envelope items -> canonical documents, one set at a time.
+
+``walk`` and ``decode_set`` serve both the decoder (whose report raises) and the validator
+(whose report records); ``_DECODERS`` is the behaviour map from ST01 to the set mappers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
+
+from pydantic import ValidationError
+
+from procurelink.codecs.x12 import (
+    asn856,
+    changeack865,
+    funcack997,
+    invoice810,
+    nonconformance842,
+    po850,
+    po860,
+    poack855,
+    receiving861,
+    schedule830,
+)
+from procurelink.codecs.x12.context import ReadContext
+from procurelink.codecs.x12.elements import Place
+from procurelink.codecs.x12.envelope import (
+    InterchangeHeader,
+    Item,
+    TransactionSet,
+    read_interchange,
+)
+from procurelink.codecs.x12.rules import Rule
+from procurelink.codecs.x12.syntax import Report, tokenize
+from procurelink.codecs.x12.units import UnitMap
+from procurelink.domain.document import Document
+from procurelink.errors import ConfigurationError, EmptyMessage, InvalidDocument, MalformedMessage
+from procurelink.ports.codec import DecodeContext
+
+T = TypeVar("T")
+Decoder = Callable[[TransactionSet, ReadContext], Document]
+
+
+def _decode_850(ts: TransactionSet, ctx: ReadContext) -> Document:
+    return po850.decode(ts, ctx.units, ctx.default_currency, dict(ctx.ids))
+
+
+def _decode_855(ts: TransactionSet, ctx: ReadContext) -> Document:
+    return poack855.decode(ts, ctx.units, ctx.options, ctx.group_date, ctx.ids)
+
+
+# ST01 -> mapper to the canonical document.
+_DECODERS: dict[str, Decoder] = {
+    "850": _decode_850,
+    "855": _decode_855,
+    "860": po860.decode,
+    "865": changeack865.decode,
+    "856": asn856.decode,
+    "810": invoice810.decode,
+    "861": receiving861.decode,
+    "830": schedule830.decode,
+    "862": schedule830.decode,
+    "842": nonconformance842.decode,
+    "997": funcack997.decode,
+    "999": funcack997.decode,
+}
+
+
+def read_sets(data: bytes, options: Mapping[str, Any], report: Report) -> Iterator[TransactionSet]:
+    """Every transaction set of the bytes, envelopes checked through ``report``."""
+    for item in walk(data, options, report):
+        if isinstance(item, TransactionSet):
+            yield item
+
+
+def walk(data: bytes, options: Mapping[str, Any], report: Report) -> Iterator[Item]:
+    """Interchange headers, group headers, sets and group ends in file order, lazily."""
+    text = decode_text(data, options)
+    if not text.strip():
+        raise EmptyMessage()
+    for raw in tokenize(text, report):
+        for item in read_interchange(raw, report):
+            if isinstance(item, InterchangeHeader):
+                _check_usage(item, options, report)
+            yield item
+
+
+def decode_text(data: bytes, options: Mapping[str, Any]) -> str:
+    charset = str(options.get("charset", "utf-8"))
+    if charset.lower() == "ascii":
+        # Non-ASCII still decodes; the sender's characters are kept, not refused on input.
+        charset = "utf-8"
+    try:
+        text = data.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise MalformedMessage(
+            "message is not valid text in the partner's charset",
+            charset=charset,
+            offset=exc.start,
+            rule=Rule.ISA_SYNTAX,
+        ) from None
+    except LookupError as exc:
+        raise ConfigurationError("unknown charset option", charset=charset) from exc
+    return text.removeprefix("\ufeff")
+
+
+def _check_usage(
+    interchange: InterchangeHeader, options: Mapping[str, Any], report: Report
+) -> None:
+    # Test interchanges must never reach Odoo as production data (edi.md ISA15).
+    expected = str(options.get("usage", "P"))
+    if interchange.usage != expected:
+        report(
+            InvalidDocument(
+                "interchange usage indicator does not match the partner's mode",
+                interchange=interchange.control,
+                segment_id="ISA",
+                element_index=15,
+                expected=expected,
+                found=interchange.usage,
+                rule=Rule.ISA_USAGE,
+            )
+        )
+
+
+def decode_set(transaction: TransactionSet, ctx: DecodeContext) -> Document:
+    """The canonical document of one set; raises the first problem found."""
+    group = transaction.group
+    place = transaction.place
+    decoder = _DECODERS.get(transaction.set_id)
+    if decoder is None:
+        raise place.error(
+            InvalidDocument,
+            "transaction set not supported by this codec",
+            found=transaction.set_id[:10],
+            expected=sorted(_DECODERS),
+            rule=Rule.SET_NOT_SUPPORTED,
+        )
+    if group.date is None:
+        raise place.error(InvalidDocument, "group date is missing", rule=Rule.GS_DATE)
+    ids = {
+        "document_id": ":".join(
+            (
+                "x12",
+                group.interchange.sender_id,
+                group.interchange.control,
+                group.control,
+                transaction.control,
+            )
+        ),
+        "partner_id": ctx.partner_id,
+        "correlation_id": ctx.correlation_id,
+    }
+    read_ctx = ReadContext(UnitMap(ctx.options), ctx.options, group.date, ids)
+    return _validated(place, lambda: decoder(transaction, read_ctx))
+
+
+def _validated(place: Place, build: Callable[[], T]) -> T:
+    """Run a mapper; a canonical-model violation becomes InvalidDocument with its place."""
+    try:
+        return build()
+    except ValidationError as exc:
+        errors = [
+            {"loc": ".".join(str(p) for p in err["loc"]), "msg": err["msg"]}
+            for err in exc.errors(include_url=False, include_input=False)
+        ]
+        raise place.error(
+            InvalidDocument,
+            "transaction set breaks the canonical model",
+            errors=errors,
+            rule=Rule.CANONICAL_MODEL,
+        ) from None
