@@ -8,7 +8,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_world import OdooTarget, World, ensure_master_data, make_settings, real_odoo
+from e2e_world import (
+    POLYMER_SECRET,
+    OdooTarget,
+    World,
+    ensure_master_data,
+    make_settings,
+    real_odoo,
+)
 from fastapi import FastAPI, Request
 
 from procurelink import bootstrap
@@ -83,7 +90,6 @@ async def world(
             await world.odoo.stop()
 
 
-POLYMER_SECRET = "polymer-test-secret"
 POLYMER_HTTP = """\
 id: polymer
 name: Polymer Parts Ltd

@@ -103,6 +103,8 @@ def make_settings(tmp_path: Path, odoo: OdooTarget, partners: Path) -> Settings:
     )
 
 
+POLYMER_SECRET = "polymer-test-secret"
+
 # The master data the e2e tests use, as the simulator seeds it. Against a real Odoo it is
 # created on first use (vendor ref, product code, vendor code: the simulator's values).
 MASTER_DATA = {

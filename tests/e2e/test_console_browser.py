@@ -10,8 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import POLYMER_SECRET
-from e2e_world import World
+from e2e_world import POLYMER_SECRET, World
 from playwright.async_api import Browser, async_playwright
 
 from procurelink.codecs.json_api import JsonCodec

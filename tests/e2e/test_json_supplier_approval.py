@@ -6,8 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from conftest import POLYMER_SECRET
-from e2e_world import World
+from e2e_world import POLYMER_SECRET, World
 
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.domain.order import PurchaseOrder
