@@ -51,6 +51,7 @@ from procurelink.adapters.store import create_store
 from procurelink.adapters.store import migrate as migrate_store
 from procurelink.codecs.edifact.codec import EdifactCodec
 from procurelink.codecs.flatfile import FlatFileCodec
+from procurelink.codecs.json_api.carrier import CarrierEventCodec
 from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
@@ -67,6 +68,7 @@ from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
 from procurelink.services.queries import Queries
+from procurelink.services.shipments import SHIP_NOTICE_JOB, ShipmentService
 from procurelink.services.supplier_access import SupplierAccess
 from procurelink.settings import Settings
 from procurelink.workflow.retry import RetryPolicy
@@ -76,6 +78,7 @@ CODECS: dict[str, Callable[[], Codec]] = {
     "json": JsonCodec,
     "csv": FlatFileCodec,
     "edifact": EdifactCodec,
+    "carrier-json": CarrierEventCodec,
 }
 
 CHANNEL_SETTINGS: dict[str, type[BaseModel]] = {
@@ -133,6 +136,7 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {
     SNAPSHOT_JOB: RetryPolicy(max_attempts=10),
     DELIVER_JOB: RetryPolicy(max_attempts=12),
     APPLY_JOB: RetryPolicy(max_attempts=10),
+    SHIP_NOTICE_JOB: RetryPolicy(max_attempts=10),
 }
 
 
@@ -152,9 +156,14 @@ def check_profile(profile: PartnerProfile) -> list[str]:
         problems.append(
             f"codec.type: unknown codec {profile.codec.type!r} (known: {', '.join(sorted(CODECS))})"
         )
-    specs = [("channels.outbound", profile.channels.outbound)]
-    if profile.channels.inbound is not None:
-        specs.append(("channels.inbound", profile.channels.inbound))
+    specs = [
+        (f"channels.{name}", spec)
+        for name, spec in (
+            ("outbound", profile.channels.outbound),
+            ("inbound", profile.channels.inbound),
+        )
+        if spec is not None
+    ]
     for where, spec in specs:
         try:
             _channel_settings(spec)
@@ -164,7 +173,8 @@ def check_profile(profile: PartnerProfile) -> list[str]:
             problems.extend(
                 f"{where}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
             )
-    if profile.channels.outbound.type == "http-webhook" and profile.shared_secret is None:
+    outbound = profile.channels.outbound
+    if outbound is not None and outbound.type == "http-webhook" and profile.shared_secret is None:
         problems.append("shared_secret: required to sign HTTP webhooks")
     return problems
 
@@ -190,9 +200,10 @@ class Router:
 
     def outbound(self, profile: PartnerProfile) -> OutboundChannel:
         if profile.id not in self._out:
-            self._out[profile.id] = _outbound(
-                profile, profile.channels.outbound, self._client, self.pending_mdns
-            )
+            spec = profile.channels.outbound
+            if spec is None:
+                raise ConfigurationError(f"{profile.id} has no outbound channel")
+            self._out[profile.id] = _outbound(profile, spec, self._client, self.pending_mdns)
         return self._out[profile.id]
 
     def inbound(self, profile: PartnerProfile) -> InboundChannel | None:
@@ -290,7 +301,8 @@ async def build_runtime(
     )
     acks = AcknowledgmentService(deps)
     dispatch = DispatchService(deps)
-    intake = IntakeService(deps, acks)
+    shipments = ShipmentService(deps)
+    intake = IntakeService(deps, acks, shipments)
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -304,6 +316,7 @@ async def build_runtime(
             SNAPSHOT_JOB: erp_sync.snapshot_job,
             DELIVER_JOB: dispatch.deliver_job,
             APPLY_JOB: acks.apply_job,
+            SHIP_NOTICE_JOB: shipments.apply_job,
         },
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,

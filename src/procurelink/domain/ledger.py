@@ -61,3 +61,50 @@ class LedgerOrder:
 
     def line(self, line_no: str) -> LedgerLine | None:
         return next((ln for ln in self.lines if ln.line_no == line_no), None)
+
+
+class ShipmentState(StrEnum):
+    ANNOUNCED = "announced"  # ship notice received
+    PICKED_UP = "picked_up"
+    IN_TRANSIT = "in_transit"
+    DELAYED = "delayed"
+    DELIVERED = "delivered"
+    EXCEPTION = "exception"
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentLine:
+    order_number: str
+    line_no: str
+    quantity: Decimal
+    uom: str
+    lot: str | None = None
+    sscc: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerShipment:
+    """A supplier's ship notice as procurelink tracks it, until the goods are received."""
+
+    partner_id: str
+    asn_number: str
+    correlation_id: str
+    state: ShipmentState
+    ship_date: date
+    expected_date: date | None
+    updated_at: datetime
+    lines: tuple[ShipmentLine, ...]
+    tracking_number: str | None = None
+    carrier: str | None = None
+    ssccs: tuple[str, ...] = ()
+
+    @property
+    def order_numbers(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(line.order_number for line in self.lines))
+
+    def lookup_refs(self) -> tuple[str, ...]:
+        """Keys a carrier event can name this shipment by."""
+        refs = [f"sscc:{s}" for s in self.ssccs]
+        if self.tracking_number:
+            refs.append(f"tracking:{self.tracking_number}")
+        return tuple(refs)

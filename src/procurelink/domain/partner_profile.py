@@ -7,9 +7,9 @@ options with its own settings model when the profile is loaded.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from procurelink.domain.values import Dec
 
@@ -45,7 +45,7 @@ class ChannelSpec(BaseModel):
 
 
 class Channels(_Strict):
-    outbound: ChannelSpec
+    outbound: ChannelSpec | None = None  # carriers only send to procurelink
     inbound: ChannelSpec | None = None
 
 
@@ -55,16 +55,21 @@ class Tolerances(_Strict):
     date_shift_days: int = Field(default=0, ge=0, description="max days earlier or later")
     quantity_change_pct: Dec = Field(default=Decimal(0), ge=0)
     price_change_pct: Dec = Field(default=Decimal(0), ge=0)
+    over_delivery_pct: Dec = Field(
+        default=Decimal(0), ge=0, description="ship notices may exceed the open quantity by"
+    )
     auto_apply_rejections: bool = False
 
 
 class PartnerProfile(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str
-    odoo: OdooIdentity
+    # Carriers report milestones of suppliers' shipments; they have no Odoo vendor.
+    kind: Literal["supplier", "carrier"] = "supplier"
+    odoo: OdooIdentity = OdooIdentity()
     identifiers: Identifiers = Identifiers()
     codec: CodecSpec
-    channels: Channels
+    channels: Channels = Channels()
     tolerances: Tolerances = Tolerances()
     max_message_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     shared_secret: SecretStr | None = Field(
@@ -74,3 +79,9 @@ class PartnerProfile(_Strict):
         default_factory=dict, description="partner unit code -> normalised unit code"
     )
     active: bool = True
+
+    @model_validator(mode="after")
+    def _suppliers_can_be_reached(self) -> PartnerProfile:
+        if self.kind == "supplier" and self.channels.outbound is None:
+            raise ValueError("channels.outbound: a supplier needs a channel to receive orders")
+        return self

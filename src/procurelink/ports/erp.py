@@ -45,6 +45,15 @@ class AcknowledgmentWrite:
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class ShipNoticeWrite:
+    """A supplier's shipment announced to the ERP: when the receipt is now expected."""
+
+    order_odoo_id: int
+    expected_date: date
+    note: str
+
+
 class ErpGateway(Protocol):
     async def changed_orders(self, since: datetime | None) -> list[ErpChange]:
         """Purchase orders whose write_date is at or after ``since`` (all when None)."""
@@ -54,6 +63,10 @@ class ErpGateway(Protocol):
 
     async def apply_acknowledgment(self, write: AcknowledgmentWrite) -> None:
         """Write vendor reference, line dates and quantities, and a chatter note."""
+        ...
+
+    async def apply_ship_notice(self, write: ShipNoticeWrite) -> None:
+        """Move the open incoming receipts of the order to the expected date; chatter note."""
         ...
 
     async def close(self) -> None: ...

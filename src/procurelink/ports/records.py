@@ -7,7 +7,14 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
+from procurelink.domain.ledger import (
+    LedgerLine,
+    LedgerOrder,
+    LedgerShipment,
+    OrderState,
+    ShipmentLine,
+    ShipmentState,
+)
 
 __all__ = [
     "ApiKey",
@@ -20,10 +27,13 @@ __all__ = [
     "JobStatus",
     "LedgerLine",
     "LedgerOrder",
+    "LedgerShipment",
     "NewException",
     "NewJob",
     "OrderState",
     "RawMessage",
+    "ShipmentLine",
+    "ShipmentState",
     "StoredDocument",
 ]
 

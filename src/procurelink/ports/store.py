@@ -23,6 +23,7 @@ from procurelink.ports.records import (
     Job,
     JobStatus,
     LedgerOrder,
+    LedgerShipment,
     NewException,
     NewJob,
     OrderState,
@@ -158,6 +159,19 @@ class KeyValueRepository(Protocol):
         ...
 
 
+class ShipmentRepository(Protocol):
+    async def save(self, shipment: LedgerShipment) -> None:
+        """Insert or replace, with its lookup references (tracking number, SSCCs)."""
+        ...
+
+    async def get(self, partner_id: str, asn_number: str) -> LedgerShipment | None: ...
+    async def find_by_ref(self, ref: str) -> LedgerShipment | None:
+        """The shipment a carrier reference names: ``tracking:<no>`` or ``sscc:<18 digits>``."""
+        ...
+
+    async def list_by_correlation(self, correlation_id: str) -> list[LedgerShipment]: ...
+
+
 class ApiKeyRepository(Protocol):
     async def add(self, key: ApiKey) -> None: ...
     async def get(self, key_id: str) -> ApiKey | None: ...
@@ -177,6 +191,7 @@ class UnitOfWork(Protocol):
     ledger: LedgerRepository
     state: KeyValueRepository
     api_keys: ApiKeyRepository
+    shipments: ShipmentRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

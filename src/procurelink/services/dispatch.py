@@ -67,7 +67,7 @@ class DispatchService:
             id=deps.new_id(),
             direction=Direction.OUTBOUND,
             partner_id=profile.id,
-            channel=profile.channels.outbound.type,
+            channel=profile.channels.outbound.type if profile.channels.outbound else "none",
             body=encoded.body,
             sha256=hashlib.sha256(encoded.body).hexdigest(),
             received_at=now,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from typing import Any
 
+from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
 from procurelink.domain.events import DocumentReceived
 from procurelink.domain.response import OrderResponse
@@ -30,6 +32,7 @@ from procurelink.services.acknowledgments import AcknowledgmentService
 from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
 from procurelink.services.recording import exception_event, record_exception
+from procurelink.services.shipments import ShipmentService
 
 DECODE_JOB = "inbound.decode"
 
@@ -55,9 +58,12 @@ class IdempotencyConflict(DuplicateMessage):
 
 
 class IntakeService:
-    def __init__(self, deps: Deps, acknowledgments: AcknowledgmentService) -> None:
+    def __init__(
+        self, deps: Deps, acknowledgments: AcknowledgmentService, shipments: ShipmentService
+    ) -> None:
         self._deps = deps
         self._acks = acknowledgments
+        self._shipments = shipments
 
     async def capture(
         self,
@@ -207,9 +213,15 @@ class IntakeService:
                 )
                 await uow.commit()
                 return
-        if isinstance(document, OrderResponse):
+        handlers: dict[type[Document], Any] = {
+            OrderResponse: self._acks.receive,
+            DespatchAdvice: self._shipments.receive_despatch,
+            ShipmentEvent: self._shipments.track,
+        }
+        handler = handlers.get(type(document))
+        if handler is not None:
             try:
-                await self._acks.receive(message, document, key)
+                await handler(message, document, key)
             except DomainError as exc:
                 await self._refuse(message, exc, document)
             return

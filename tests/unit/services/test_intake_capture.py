@@ -43,7 +43,7 @@ async def intake(tmp_path: Path) -> AsyncIterator[tuple[IntakeService, SqlStore]
         erp=None,
         bus=InProcessBus(),
     )  # type: ignore[arg-type]
-    yield IntakeService(deps, None), store  # type: ignore[arg-type]
+    yield IntakeService(deps, None, None), store  # type: ignore[arg-type]
     await store.close()
 
 

@@ -18,7 +18,7 @@ from procurelink.adapters.odoo import mapping
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
-from procurelink.ports.erp import AcknowledgmentWrite, ErpChange, ErpOrder
+from procurelink.ports.erp import AcknowledgmentWrite, ErpChange, ErpOrder, ShipNoticeWrite
 
 ORDER_FIELDS = [
     "name",
@@ -184,6 +184,30 @@ class OdooGateway:
                 "message_type": "comment",
                 "subtype_xmlid": "mail.mt_note",
             },
+        )
+
+    async def apply_ship_notice(self, write: ShipNoticeWrite) -> None:
+        [order] = await self._read("purchase.order", [write.order_odoo_id], ["picking_ids"])
+        pickings = await self._read(
+            "stock.picking", order["picking_ids"], ["state", "picking_type_code"]
+        )
+        open_receipts = [
+            p["id"]
+            for p in pickings
+            if p["picking_type_code"] == "incoming" and p["state"] not in ("done", "cancel")
+        ]
+        if open_receipts:
+            # Odoo's inverse of scheduled_date moves the receipt's stock moves along with it.
+            await self.rpc.execute_kw(
+                "stock.picking",
+                "write",
+                [open_receipts, {"scheduled_date": _planned(write.expected_date)}],
+            )
+        await self.rpc.execute_kw(
+            "purchase.order",
+            "message_post",
+            [[write.order_odoo_id]],
+            {"body": write.note, "message_type": "comment", "subtype_xmlid": "mail.mt_note"},
         )
 
     async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:

@@ -97,7 +97,8 @@ def load_profiles(
             )
             continue
         seen[profile.id] = name
-        if profile.odoo.partner_id is None and profile.odoo.partner_ref is None:
+        has_vendor = profile.odoo.partner_id is not None or profile.odoo.partner_ref is not None
+        if profile.kind == "supplier" and not has_vendor:
             problems.append(ProfileProblem(name, "odoo: give partner_id or partner_ref"))
         if check is not None:
             problems.extend(ProfileProblem(name, msg) for msg in check(profile))

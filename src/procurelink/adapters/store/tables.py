@@ -206,3 +206,30 @@ api_keys = Table(
     Column("revoked_at", UtcDateTime),
     Index(None, "partner_id"),
 )
+
+ledger_shipments = Table(
+    "ledger_shipments",
+    metadata,
+    Column("partner_id", String, primary_key=True),
+    Column("asn_number", String, primary_key=True),
+    Column("correlation_id", String, nullable=False),
+    Column("state", String, nullable=False),
+    Column("ship_date", Date, nullable=False),
+    Column("expected_date", Date),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("tracking_number", String),
+    Column("carrier", String),
+    # Lines and SSCCs travel as JSON: they are read and written with their shipment only.
+    Column("lines", Json, nullable=False),
+    Column("ssccs", Json, nullable=False),
+    Index(None, "correlation_id"),
+)
+
+# How carriers name a shipment: "tracking:<number>" or "sscc:<18 digits>".
+shipment_refs = Table(
+    "shipment_refs",
+    metadata,
+    Column("ref", String, primary_key=True),
+    Column("partner_id", String, nullable=False),
+    Column("asn_number", String, nullable=False),
+)

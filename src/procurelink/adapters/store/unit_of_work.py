@@ -15,6 +15,7 @@ from procurelink.adapters.store.errors import TRANSLATABLE, translate
 from procurelink.adapters.store.jobs import SqlJobRepository
 from procurelink.adapters.store.ledger import SqlLedgerRepository
 from procurelink.adapters.store.messages import SqlDocumentRepository, SqlMessageRepository
+from procurelink.adapters.store.shipments import SqlShipmentRepository
 from procurelink.adapters.store.state import SqlKeyValueRepository
 from procurelink.adapters.store.tracking import (
     SqlAuditRepository,
@@ -31,6 +32,7 @@ from procurelink.ports.store import (
     KeyValueRepository,
     LedgerRepository,
     MessageRepository,
+    ShipmentRepository,
 )
 
 
@@ -52,6 +54,7 @@ class SqlUnitOfWork:
     ledger: LedgerRepository
     state: KeyValueRepository
     api_keys: ApiKeyRepository
+    shipments: ShipmentRepository
 
     def __init__(self, engine: AsyncEngine, url: URL, writer_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -84,6 +87,7 @@ class SqlUnitOfWork:
         self.ledger = SqlLedgerRepository(db)
         self.state = SqlKeyValueRepository(db)
         self.api_keys = SqlApiKeyRepository(db)
+        self.shipments = SqlShipmentRepository(db)
         return self
 
     async def __aexit__(

@@ -111,6 +111,10 @@ def supplier_router(runtime: Runtime) -> APIRouter:
         expected = DOCUMENT_PATHS.get(kind)
         if expected is None:
             raise HTTPException(404, f"unknown document kind {kind!r}")
+        profile = runtime.deps.partners.get(partner_id)
+        assert profile is not None  # authentication checked the profile is active
+        if profile.kind == "carrier" and expected != "shipment_event":
+            raise HTTPException(403, "carriers post shipment-events only")
         body = await request.body()
         item = InboundItem(
             partner_id=partner_id,
@@ -122,7 +126,9 @@ def supplier_router(runtime: Runtime) -> APIRouter:
             handle=idempotency_key or "",
             metadata={"path": kind},
         )
-        refusal = _check(body, expected)
+        # Canonical JSON is checked at the door; other formats (a carrier's own JSON) are
+        # captured and decoded by the partner's codec like any other channel.
+        refusal = _check(body, expected) if profile.codec.type == "json" else None
         try:
             result = await runtime.intake.capture(item, idempotency_key, refusal=refusal)
         except IdempotencyConflict as exc:

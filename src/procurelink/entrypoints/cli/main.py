@@ -163,7 +163,8 @@ def partners_check(
     for profile in profiles:
         out.print(
             f"[green]ok[/green] {profile.id}: {profile.name} "
-            f"({profile.codec.type} via {profile.channels.outbound.type})"
+            f"({profile.kind}, {profile.codec.type} via "
+            f"{profile.channels.outbound.type if profile.channels.outbound else 'API'})"
         )
     for problem in problems:
         err.print(f"[red]error[/red] {problem}")
