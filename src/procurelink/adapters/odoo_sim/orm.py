@@ -45,6 +45,7 @@ class Store:
     models: Mapping[str, ModelSpec]
     hooks: Mapping[str, Hooks]
     clock: SimClock
+    major: int = 17  # the Odoo version imitated on the wire (``versions``)
     tables: dict[str, dict[int, Record]] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)

@@ -19,4 +19,4 @@ METHODS: dict[str, dict[str, Method]] = {
     "stock.picking": {name: Method(fn) for name, fn in stock.METHODS.items()},
 }
 for _model in mail.THREAD_MODELS:
-    METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post)
+    METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post, returns_records=True)
