@@ -134,6 +134,11 @@ def name_search_19(
     return name_search(env, model, name, domain, operator, limit)
 
 
+def context_get(env: Env, model: str) -> dict[str, Any]:
+    """res.users: the caller's context; JSON-2 clients read their uid from it (D19)."""
+    return {"lang": "en_US", "tz": False, "uid": env.uid}
+
+
 def check_access_rights(env: Env, model: str, operation: str, raise_exception: bool = True) -> bool:
     return True
 
