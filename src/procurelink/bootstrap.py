@@ -349,8 +349,8 @@ async def replay_job(runtime: Runtime, job_id: int) -> bool:
     return await replay_dead_job(runtime.deps, job_id)
 
 
-async def serve_odoo_simulator(host: str, port: int) -> None:
-    await serve_simulator(host, port)
+async def serve_odoo_simulator(host: str, port: int, version: str = "17.0") -> None:
+    await serve_simulator(host, port, app=create_simulator_app(version=version))
 
 
 def odoo_simulator_app() -> Any:

@@ -1,8 +1,13 @@
-"""Run the Odoo contract suite against the simulator, or a real Odoo 17 when configured.
+"""Run the Odoo contract suite against the simulator, or a real Odoo when configured.
+
+Simulator targets: Odoo 16, 17, 18 and 19, each over every transport it has (XML-RPC and
+JSON-RPC everywhere, JSON-2 on 19); one simulator per version serves all its transports.
+A test marked ``@pytest.mark.transports("jsonrpc")`` runs on those transports only.
 
 Set ODOO_URL, ODOO_DB, ODOO_USER and ODOO_PASSWORD (a password or an API key) to target a
-real database: the tests then create their own vendor, products and orders with unique
-names and never rely on seed data. Without them a simulator is started on a free port.
+real database instead: its version is asked once and the suite runs over every transport
+it has (JSON-2 needs ODOO_API_KEY as well). The tests then create their own vendor,
+products and orders with unique names and never rely on seed data.
 """
 
 from __future__ import annotations
@@ -10,32 +15,121 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
 import pytest
 
+from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.gateway import OdooGateway
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
-from procurelink.adapters.odoo_sim.server import create_app, running
+from procurelink.adapters.odoo_sim.server import ADMIN_API_KEY, create_app, running
 
 REAL = all(os.environ.get(k) for k in ("ODOO_URL", "ODOO_DB", "ODOO_USER", "ODOO_PASSWORD"))
+SIM_VERSIONS = (16, 17, 18, 19)
+
+
+@dataclass(frozen=True)
+class Target:
+    major: int
+    protocol: str
+
+    @property
+    def id(self) -> str:
+        return f"{'odoo' if REAL else 'sim'}{self.major}-{self.protocol}"
+
+
+def _protocols(major: int) -> tuple[str, ...]:
+    return ("xmlrpc", "jsonrpc", "json2") if major >= 19 else ("xmlrpc", "jsonrpc")
+
+
+def _real_major() -> int:
+    payload = {"jsonrpc": "2.0", "method": "call", "id": 1}
+    payload["params"] = {"service": "common", "method": "version", "args": []}
+    answer = httpx.post(f"{os.environ['ODOO_URL'].rstrip('/')}/jsonrpc", json=payload, timeout=30)
+    return int(answer.json()["result"]["server_version_info"][0])
+
+
+def _targets() -> list[Target]:
+    if REAL:
+        major = _real_major()
+        wanted = _protocols(major)
+        if not os.environ.get("ODOO_API_KEY"):
+            wanted = tuple(p for p in wanted if p != "json2")
+        return [Target(major, p) for p in wanted]
+    return [Target(v, p) for v in SIM_VERSIONS for p in _protocols(v)]
+
+
+TARGETS = _targets()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "transports(*names): run only on these transports")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "target" not in metafunc.fixturenames:
+        return
+    marker = metafunc.definition.get_closest_marker("transports")
+    chosen = [t for t in TARGETS if marker is None or t.protocol in marker.args]
+    metafunc.parametrize(
+        "target", chosen, ids=[t.id for t in chosen], indirect=True, scope="session"
+    )
+
+
+@dataclass
+class Simulators:
+    """One simulator per Odoo version, started on first use, shared by its transports."""
+
+    stack: ExitStack
+    urls: dict[int, str] = field(default_factory=dict)
+
+    def url(self, major: int) -> str:
+        if major not in self.urls:
+            self.urls[major] = self.stack.enter_context(
+                running(create_app(seed=False, version=f"{major}.0"))
+            )
+        return self.urls[major]
 
 
 @pytest.fixture(scope="session")
-def odoo_settings() -> Iterator[OdooSettings]:
+def simulators() -> Iterator[Simulators]:
+    with ExitStack() as stack:
+        yield Simulators(stack)
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Target:
+    return request.param  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def odoo_settings(target: Target, simulators: Simulators) -> OdooSettings:
     if REAL:
-        yield OdooSettings(
+        return OdooSettings(
             url=os.environ["ODOO_URL"],
             db=os.environ["ODOO_DB"],
             user=os.environ["ODOO_USER"],
             password=os.environ["ODOO_PASSWORD"],
+            api_key=os.environ.get("ODOO_API_KEY") if target.protocol == "json2" else None,
             timeout=60,
+            protocol=target.protocol,  # type: ignore[arg-type]
         )
-        return
-    with running(create_app(seed=False)) as url:
-        yield OdooSettings(url=url, db="procurelink", user="admin", password="admin", timeout=10)
+    return OdooSettings(
+        url=simulators.url(target.major),
+        db="procurelink",
+        user="admin",
+        # A password where one works; JSON-2 takes only API keys.
+        password="admin",
+        api_key=ADMIN_API_KEY if target.protocol == "json2" else None,
+        timeout=10,
+        protocol=target.protocol,  # type: ignore[arg-type]
+        # The suite measures behaviour, not the limiter (tests/unit/adapters/odoo has that).
+        max_calls_per_second=10_000,
+    )
 
 
 @pytest.fixture
@@ -57,6 +151,7 @@ class Fixture:
     """Creates uniquely named vendors, products and orders through the API under test."""
 
     rpc: OdooRpc
+    dialect: Dialect
 
     async def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return await self.rpc.execute_kw(model, method, list(args), kwargs)
@@ -103,9 +198,7 @@ class Fixture:
             {
                 "name": f"procurelink test item {tag}",
                 "default_code": f"PLT-{tag}",
-                "detailed_type": "product",
-                "uom_id": uom_id,
-                "uom_po_id": uom_id,
+                **self.dialect.storable_product(uom_id),
                 "barcode": f"PLB{tag}",
             },
         )
@@ -147,5 +240,5 @@ class Fixture:
 
 
 @pytest.fixture
-def make(rpc: OdooRpc) -> Fixture:
-    return Fixture(rpc)
+async def make(rpc: OdooRpc) -> Fixture:
+    return Fixture(rpc, await rpc.dialect())

@@ -1,4 +1,7 @@
-"""``OdooGateway``: the ``ErpGateway`` port over Odoo's XML-RPC API (Odoo 17 field names).
+"""``OdooGateway``: the ``ErpGateway`` port over Odoo's external API (Odoo 16 to 19).
+
+The server's version is read once (``OdooRpc.dialect``) and decides the field names
+(``product_uom``/``product_uom_id``...) and how the order state reads (19's ``locked``).
 
 Reads are batched (one call per model, independent calls concurrently); an acknowledgment
 is one ``write`` plus one ``message_post`` (reference pitfalls 1-3), preceded by one ``read``
@@ -15,6 +18,7 @@ from typing import Any
 import httpx
 
 from procurelink.adapters.odoo import mapping
+from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
@@ -39,11 +43,10 @@ LINE_FIELDS = [
     "product_id",
     "name",
     "product_qty",
-    "product_uom",
     "price_unit",
     "date_planned",
     "display_type",
-]
+]  # + the unit field of the version
 PRODUCT_FIELDS = ["default_code", "barcode", "product_tmpl_id"]
 SUPPLIERINFO_FIELDS = ["product_id", "product_tmpl_id", "product_code"]
 PAGE = 500
@@ -87,12 +90,17 @@ class OdooGateway:
                 return changes
             offset += PAGE
 
+    async def dialect(self) -> Dialect:
+        return await self.rpc.dialect()
+
     async def read_order(self, odoo_id: int) -> ErpOrder:
-        order = await self._read_one("purchase.order", odoo_id, ORDER_FIELDS)
+        dialect = await self.dialect()
+        fields = [*ORDER_FIELDS, *dialect.order_fields()]
+        order = await self._read_one("purchase.order", odoo_id, fields)
         partner_id = mapping.m2o_id(order["partner_id"])
         type_id = mapping.m2o_id(order["picking_type_id"])
         lines, partner, picking_type = await asyncio.gather(
-            self._read("purchase.order.line", order["order_line"], LINE_FIELDS),
+            self._read("purchase.order.line", order["order_line"], self._line_fields(dialect)),
             self._read_one("res.partner", partner_id or 0, ["name", "ref"]),
             self._read("stock.picking.type", [type_id] if type_id else [], ["warehouse_id"]),
         )
@@ -128,10 +136,11 @@ class OdooGateway:
             products=products,
             vendor_codes=mapping.vendor_codes(supplierinfo, products),
             warehouse=warehouses[0] if warehouses else None,
+            dialect=dialect,
         )
         return ErpOrder(
             order=mapping.to_purchase_order(records),
-            state=order["state"],
+            state=dialect.order_state(order),
             write_date=order["write_date"],
             supplier_odoo_id=partner["id"],
         )
@@ -164,7 +173,7 @@ class OdooGateway:
         for line in write.lines:
             changed: dict[str, Any] = {}
             if line.product_qty is not None:
-                changed["product_qty"] = float(line.product_qty)  # XML-RPC has no decimal
+                changed["product_qty"] = float(line.product_qty)  # no wire format has a decimal
             if line.date_planned is not None:
                 changed["date_planned"] = _planned(line.date_planned)
             elif line.product_qty is not None and current.get(line.odoo_line_id):
@@ -218,6 +227,10 @@ class OdooGateway:
             "res.partner", "search_read", [[("ref", "in", list(refs))]], {"fields": ["ref"]}
         )
         return {r["ref"]: r["id"] for r in rows if r.get("ref")}
+
+    @staticmethod
+    def _line_fields(dialect: Dialect) -> list[str]:
+        return [*LINE_FIELDS, dialect.line_uom]
 
     async def close(self) -> None:
         await self.rpc.aclose()

@@ -1,5 +1,7 @@
 """Odoo purchase.order records -> the canonical ``PurchaseOrder`` (pure functions).
 
+Field names follow the server's version (``OrderRecords.dialect``).
+
 Identity of the document: ``partner_id`` and ``correlation_id`` belong to procurelink, not
 to Odoo. The mapper fills them with stable Odoo-derived placeholders
 (``odoo:res.partner:<id>`` and ``odoo:purchase.order:<id>``); the service that knows the
@@ -16,12 +18,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.domain.order import OrderLine, OrderPurpose, PurchaseOrder
 from procurelink.domain.parties import IdScheme, Item, Party, PartyRole
 from procurelink.domain.values import Money, Quantity
 from procurelink.errors import InvalidDocument
 
 Row = Mapping[str, Any]
+ODOO_17 = Dialect.of(17)
 
 # Odoo's default unit names (16-18, en_US) -> normalised codes (edi.md section 5.6).
 UOM_CODES = {
@@ -54,6 +58,7 @@ class OrderRecords:
     products: Mapping[int, Row]
     vendor_codes: Mapping[int, str]  # product.product id -> vendor product_code
     warehouse: Row | None
+    dialect: Dialect = ODOO_17
 
 
 def uom_code(name: str) -> str:
@@ -99,7 +104,11 @@ def to_purchase_order(rec: OrderRecords) -> PurchaseOrder:
             partner_id=f"odoo:res.partner:{partner['id']}",
             correlation_id=f"odoo:purchase.order:{order['id']}",
             order_number=order["name"],
-            purpose=OrderPurpose.CANCEL if order["state"] == "cancel" else OrderPurpose.ORIGINAL,
+            purpose=(
+                OrderPurpose.CANCEL
+                if rec.dialect.order_state(dict(order)) == "cancel"
+                else OrderPurpose.ORIGINAL
+            ),
             order_date=date.fromisoformat(str(order["date_order"])[:10]),
             currency=currency,
             parties=_parties(rec),
@@ -164,7 +173,7 @@ def _line(rec: OrderRecords, line: Row, line_no: str, currency: str) -> OrderLin
         ),
         quantity=Quantity(
             value=dec(line["product_qty"]),
-            uom=uom_code(m2o_name(line.get("product_uom")) or "Units"),
+            uom=uom_code(m2o_name(line.get(rec.dialect.line_uom)) or "Units"),
         ),
         unit_price=Money(amount=dec(line["price_unit"]), currency=currency),
         requested_date=day(line.get("date_planned")),

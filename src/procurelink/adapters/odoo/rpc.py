@@ -1,44 +1,52 @@
-"""An async XML-RPC client for Odoo's ``/xmlrpc/2`` endpoints, on httpx.
+"""``OdooRpc``: one Odoo database as one user, over the transport the server suits best.
 
-Bodies are built and parsed with the stdlib (``xmlrpc.client.dumps/loads``); the blocking
-``ServerProxy`` is never used. Foreign failures are translated here, at the boundary
-(reference sections 1.2 and 7):
+The transport is chosen once, on the first call (reference sections 1.1 and 6):
 
-* fault 3 (AccessDenied) -> ``AuthenticationError``
-* fault 2 (UserError, ValidationError, MissingError...) and 4 (AccessError) -> ``ErpError``
-* fault 1 "cannot marshal None": the call **succeeded** and committed -> returns ``None``
-* fault 1 from a serialization failure, lock or deadlock -> ``ErpUnavailable`` (retry)
-* other fault 1 (programming errors) -> ``ErpError``
-* connection errors, timeouts, HTTP 429/5xx, HTML or other non-XML-RPC bodies
-  -> ``ErpUnavailable``
+* ``protocol`` forced in the settings (``xmlrpc``, ``jsonrpc``, ``json2``): that one;
+* ``auto``: the server's version from ``common.version()`` over JSON-RPC (``/web/version``
+  when ``/jsonrpc`` is gone); 19 and later with an API key -> JSON-2, otherwise JSON-RPC,
+  which, unlike XML-RPC, has typed errors and no ``None`` marshalling pitfall.
+
+Every HTTP call passes the instance limits (``limits``) shared by all clients of the same
+URL and database. The httpx client is reused for all calls (keep-alive); TLS is verified
+unless the settings say otherwise.
 """
 
 from __future__ import annotations
 
-import xmlrpc.client
+from collections.abc import Callable, Mapping
 from typing import Any
-from xml.parsers.expat import ExpatError
 
 import httpx
 
+from procurelink.adapters.odoo.dialect import Dialect
+from procurelink.adapters.odoo.limits import shared_limits
 from procurelink.adapters.odoo.settings import OdooSettings
-from procurelink.errors import AuthenticationError, ErpError, ErpUnavailable
+from procurelink.adapters.odoo.transport import ServerVersion, Transport
+from procurelink.adapters.odoo.transport_json2 import Json2Transport
+from procurelink.adapters.odoo.transport_jsonrpc import JsonRpcTransport
+from procurelink.adapters.odoo.transport_xmlrpc import XmlRpcTransport
+from procurelink.errors import ErpError
 
-NONE_FAULT = "cannot marshal None unless allow_none is enabled"
-TRANSIENT_FAULTS = (
-    "SerializationFailure",
-    "could not serialize access",
-    "LockNotAvailable",
-    "could not obtain lock",
-    "DeadlockDetected",
-    "deadlock detected",
-)
+TRANSPORTS: dict[str, Callable[[OdooSettings, httpx.AsyncClient], Transport]] = {
+    "xmlrpc": XmlRpcTransport,
+    "jsonrpc": JsonRpcTransport,
+    "json2": Json2Transport,
+}
+JSON2_FROM = 19
 
 
 class OdooRpc:
-    """One Odoo database as one user; the uid is obtained lazily and kept."""
+    """``OdooRpc(settings)``; pass ``client`` to share an httpx client or test transport, or
+    ``transport`` to bypass the protocol choice (tests)."""
 
-    def __init__(self, settings: OdooSettings, *, client: httpx.AsyncClient | None = None):
+    def __init__(
+        self,
+        settings: OdooSettings,
+        *,
+        client: httpx.AsyncClient | None = None,
+        transport: Transport | None = None,
+    ):
         self.settings = settings
         self._client = client or httpx.AsyncClient(
             base_url=settings.url.rstrip("/"),
@@ -47,78 +55,67 @@ class OdooRpc:
             headers={"User-Agent": "procurelink"},
         )
         self._owns_client = client is None
-        self._uid: int | None = None
+        self._transport = transport
+        self._version: ServerVersion | None = None
+
+    @property
+    def protocol(self) -> str | None:
+        """The transport in use, once chosen."""
+        return self._transport.name if self._transport else None
+
+    async def transport(self) -> Transport:
+        if self._transport is None:
+            chosen = await self._choose()
+            self._transport = self._transport or chosen  # two first calls may race here
+        return self._transport
+
+    async def server_version(self) -> ServerVersion:
+        """Read once per client: the version decides transport and field names."""
+        if self._version is None:
+            self._version = ServerVersion.parse(await self.version())
+        return self._version
+
+    async def dialect(self) -> Dialect:
+        return Dialect.of((await self.server_version()).major)
 
     async def version(self) -> dict[str, Any]:
-        result = await self._call("common", "version", ())
-        return dict(result)
+        transport = await self.transport()
+        async with shared_limits(self.settings).call():
+            return await transport.version()
 
     async def authenticate(self) -> int:
-        """The uid; ``AuthenticationError`` when Odoo answers False (bad login or secret)."""
-        s = self.settings
-        uid = await self._call("common", "authenticate", (s.db, s.user, s.secret(), {}))
-        if not uid:
-            raise AuthenticationError("Odoo refused the login", url=s.url, db=s.db, user=s.user)
-        self._uid = int(uid)
-        return self._uid
+        transport = await self.transport()
+        async with shared_limits(self.settings).call():
+            return await transport.authenticate()
 
     async def execute_kw(
         self, model: str, method: str, args: list[Any], kwargs: dict[str, Any] | None = None
     ) -> Any:
-        uid = self._uid if self._uid is not None else await self.authenticate()
-        s = self.settings
-        params = (s.db, uid, s.secret(), model, method, args, kwargs or {})
-        return await self._call("object", "execute_kw", params, model=model, method=method)
+        transport = await self.transport()
+        async with shared_limits(self.settings).call():
+            result = await transport.execute_kw(model, method, args, dict(kwargs or {}))
+        if method == "create" and args and isinstance(args[0], Mapping):
+            # One dict in, one id out, whatever the transport's conversion of recordsets.
+            return result[0] if isinstance(result, list) else result
+        return result
 
     async def aclose(self) -> None:
         if self._owns_client:
             await self._client.aclose()
 
-    async def _call(self, service: str, name: str, params: tuple[Any, ...], **where: str) -> Any:
-        body = xmlrpc.client.dumps(params, name, allow_none=False)
-        try:
-            response = await self._client.post(
-                f"/xmlrpc/2/{service}",
-                content=body.encode(),
-                headers={"Content-Type": "text/xml"},
-            )
-        except httpx.TimeoutException as exc:
-            raise ErpUnavailable("Odoo did not answer in time", **where) from exc
-        except httpx.HTTPError as exc:
-            raise ErpUnavailable(f"Odoo is unreachable: {type(exc).__name__}", **where) from exc
-        return _result(response, where)
-
-
-def _result(response: httpx.Response, where: dict[str, str]) -> Any:
-    status = response.status_code
-    if status == 429 or status >= 500:
-        raise ErpUnavailable(f"Odoo answered HTTP {status}", status=status, **where)
-    if status >= 400:
-        raise ErpError(f"Odoo answered HTTP {status}", status=status, **where)
-    try:
-        (result,), _ = xmlrpc.client.loads(response.content)
-    except xmlrpc.client.Fault as fault:
-        return _fault(fault, where)
-    except (ExpatError, ValueError, xmlrpc.client.ResponseError) as exc:
-        # A proxy's or load balancer's HTML error page: the server is not itself right now.
-        raise ErpUnavailable(
-            "Odoo answered with something other than XML-RPC", status=status, **where
-        ) from exc
-    return result
-
-
-def _fault(fault: xmlrpc.client.Fault, where: dict[str, str]) -> Any:
-    code, text = fault.faultCode, str(fault.faultString)
-    if code == 3:
-        raise AuthenticationError(
-            "Odoo denied access (wrong uid, password or API key)", **where
-        ) from fault
-    if code in (2, 4):
-        kind = "AccessError" if code == 4 else "UserError"
-        raise ErpError(text, fault_code=code, odoo_error=kind, **where) from fault
-    if NONE_FAULT in text:
-        return None  # the method returned None after committing (reference pitfall 7)
-    last = text.strip().splitlines()[-1] if text.strip() else f"fault {code}"
-    if any(marker in text for marker in TRANSIENT_FAULTS):
-        raise ErpUnavailable(last, fault_code=code, **where) from fault
-    raise ErpError(last, fault_code=code, **where) from fault
+    async def _choose(self) -> Transport:
+        s = self.settings
+        if s.protocol != "auto":
+            return TRANSPORTS[s.protocol](s, self._client)
+        probe = JsonRpcTransport(s, self._client)
+        async with shared_limits(s).call():
+            try:
+                info = await probe.version()
+            except ErpError:  # /jsonrpc removed (announced for Odoo 22): 19+ has /web/version
+                if s.api_key is None:
+                    raise
+                info = await Json2Transport(s, self._client).version()
+        self._version = ServerVersion.parse(info)
+        if self._version.major >= JSON2_FROM and s.api_key is not None:
+            return Json2Transport(s, self._client)
+        return probe

@@ -1,13 +1,16 @@
-"""An in-memory Odoo 17 simulator speaking Odoo's real wire protocols.
+"""An in-memory Odoo simulator speaking Odoo's real wire protocols, as 16, 17, 18 or 19.
 
 Endpoints: ``POST /xmlrpc/2/common`` (version, login, authenticate), ``POST
-/xmlrpc/2/object`` (execute_kw, execute), ``POST /jsonrpc`` (services common, object, db).
-Odoo 17 has no ``/web/version`` (19 only), so neither does the simulator.
+/xmlrpc/2/object`` (execute_kw, execute), ``POST /jsonrpc`` (services common, object, db);
+imitating 19 also ``POST /json/2/<model>/<method>`` (JSON-2, bearer API key) and ``GET
+/web/version`` / ``/json/version`` (``json2.py``). The store keeps Odoo 17's field names;
+``versions.py`` and ``wire.py`` show each version's names, states and methods to clients.
 
 Entry points (``procurelink.adapters.odoo_sim.server``): ``create_app(seed=True,
-version="17.0", db="procurelink", users=DEFAULT_USERS, clock=None)`` -> Starlette app (the
-server object is ``app.state.odoo``); ``await serve(host, port, app=...)`` runs uvicorn in the
-caller's loop; ``with running(app) as url:`` serves on a free port in a thread (tests).
+version="17.0", db="procurelink", users=DEFAULT_USERS, clock=None)`` -> Starlette app
+(``version`` "16.0" to "19.0"; the server object is ``app.state.odoo``);
+``await serve(host, port, app=...)`` runs uvicorn in the caller's loop;
+``with running(app) as url:`` serves on a free port in a thread (tests).
 
 Credentials: database ``procurelink``, login ``admin``, password ``admin`` or the API key
 ``server.ADMIN_API_KEY``; uid 2 (uid 1 is the superuser, which cannot log in).

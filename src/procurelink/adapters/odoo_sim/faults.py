@@ -48,7 +48,61 @@ class RedirectWarning(Exception):
     xmlrpc_code = 2
 
 
+class LockError(UserError):
+    """A record locked by another transaction (19; XML-RPC fault 2)."""
+
+
+class HttpError(Exception):
+    """werkzeug's HTTP exceptions, which JSON-2 answers with their own status."""
+
+    __module__ = "werkzeug.exceptions"
+    status = 500
+
+
+class BadRequest(HttpError):
+    """The body is not JSON."""
+
+    __module__ = "werkzeug.exceptions"
+    status = 400
+
+
+class Unauthorized(HttpError):
+    """Missing, invalid or expired API key."""
+
+    __module__ = "werkzeug.exceptions"
+    status = 401
+
+
+class NotFound(HttpError):
+    """Unknown model, method or path."""
+
+    __module__ = "werkzeug.exceptions"
+    status = 404
+
+
+class UnprocessableEntity(HttpError):
+    """The arguments do not bind to the method's signature."""
+
+    __module__ = "werkzeug.exceptions"
+    status = 422
+
+
 ODOO_EXCEPTIONS = (UserError, RedirectWarning)
+
+
+def http_status(exc: BaseException) -> int:
+    """JSON-2's status per exception (the ``http_status`` attributes of Odoo 19)."""
+    if isinstance(exc, HttpError):
+        return exc.status
+    if isinstance(exc, AccessError | AccessDenied):
+        return 403
+    if isinstance(exc, MissingError):
+        return 404
+    if isinstance(exc, LockError):
+        return 409
+    if isinstance(exc, UserError):
+        return 422
+    return 500  # RedirectWarning (not a UserError), serialization failures, bugs
 
 
 def wire_name(exc: BaseException) -> str:

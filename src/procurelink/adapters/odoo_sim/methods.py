@@ -1,16 +1,20 @@
 """Remote-callable methods and ``call_kw`` (reference section 1.2, ``odoo.api.call_kw``).
 
 Model-level methods (``@api.model``) get ``args`` as they are; record methods take the id
-list from ``args[0]``. Business methods register per model in ``registry.py``.
+list from ``args[0]``; JSON-2 (``call_named``) passes ``ids`` and named arguments only.
+The generic ORM methods speak the client's version through ``wire``. Business methods
+register per model in ``registry.py``.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from procurelink.adapters.odoo_sim.faults import AccessError
+from procurelink.adapters.odoo_sim import wire
+from procurelink.adapters.odoo_sim.faults import AccessError, NotFound, UnprocessableEntity
 from procurelink.adapters.odoo_sim.orm import Env
 
 
@@ -19,6 +23,7 @@ class Method:
     fn: Callable[..., Any]
     model_level: bool = False
     writes: bool = True  # read-only methods skip the transaction snapshot
+    returns_records: bool = False  # JSON-2 answers a recordset as an id list
 
 
 def search(
@@ -29,11 +34,17 @@ def search(
     limit: int | None = None,
     order: str | None = None,
 ) -> list[int]:
-    return env.search(model, domain, offset, limit, order)
+    return env.search(
+        model, wire.domain(env, model, domain), offset, limit, _order(env, model, order)
+    )
+
+
+def _order(env: Env, model: str, order: str | None) -> str | None:
+    return wire.order(env, model, order)
 
 
 def search_count(env: Env, model: str, domain: Sequence[Any], limit: int | None = None) -> int:
-    return len(env.search(model, domain, 0, limit))
+    return len(env.search(model, wire.domain(env, model, domain), 0, limit))
 
 
 def search_read(
@@ -46,7 +57,10 @@ def search_read(
     order: str | None = None,
     load: str | None = "_classic_read",
 ) -> list[Any]:
-    return env.read(model, env.search(model, domain or [], offset, limit, order), fields, load)
+    ids = env.search(
+        model, wire.domain(env, model, domain), offset, limit, _order(env, model, order)
+    )
+    return wire.read(env, model, ids, fields, load)
 
 
 def read(
@@ -56,17 +70,17 @@ def read(
     fields: Sequence[str] | None = None,
     load: str | None = "_classic_read",
 ) -> list[dict[str, Any]]:
-    return env.read(model, ids, fields, load)
+    return wire.read(env, model, ids, fields, load)
 
 
 def create(env: Env, model: str, vals_list: Any) -> int | list[int]:
     if isinstance(vals_list, Mapping):
-        return env.create(model, vals_list)
-    return [env.create(model, vals) for vals in vals_list]
+        return env.create(model, wire.values(env, model, vals_list))
+    return [env.create(model, wire.values(env, model, vals)) for vals in vals_list]
 
 
 def write(env: Env, model: str, ids: list[int], vals: Mapping[str, Any]) -> bool:
-    env.write(model, ids, vals)
+    env.write(model, ids, wire.values(env, model, vals))
     return True
 
 
@@ -82,10 +96,9 @@ def fields_get(
     attributes: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     out = {}
-    for name, spec in env.fields(model).items():
+    for name, info in wire.describe(env, model).items():
         if allfields and name not in allfields:
             continue
-        info = spec.describe()
         out[name] = {k: v for k, v in info.items() if not attributes or k in attributes}
     return out
 
@@ -103,10 +116,27 @@ def name_search(
     operator: str = "ilike",
     limit: int = 100,
 ) -> list[list[Any]]:
-    domain = list(args or [])
+    domain = wire.domain(env, model, args)
     if name:
         domain.append((env.spec(model).rec_name, operator, name))
     return name_get(env, model, env.search(model, domain, 0, limit))
+
+
+def name_search_19(
+    env: Env,
+    model: str,
+    name: str = "",
+    domain: Sequence[Any] | None = None,
+    operator: str = "ilike",
+    limit: int = 100,
+) -> list[list[Any]]:
+    """19 renamed the ``args`` parameter to ``domain``."""
+    return name_search(env, model, name, domain, operator, limit)
+
+
+def context_get(env: Env, model: str) -> dict[str, Any]:
+    """res.users: the caller's context; JSON-2 clients read their uid from it (D19)."""
+    return {"lang": "en_US", "tz": False, "uid": env.uid}
 
 
 def check_access_rights(env: Env, model: str, operation: str, raise_exception: bool = True) -> bool:
@@ -118,7 +148,7 @@ GENERIC: dict[str, Method] = {
     "search_count": Method(search_count, model_level=True, writes=False),
     "search_read": Method(search_read, model_level=True, writes=False),
     "read": Method(read, writes=False),
-    "create": Method(create, model_level=True),
+    "create": Method(create, model_level=True, returns_records=True),
     "write": Method(write),
     "unlink": Method(unlink),
     "fields_get": Method(fields_get, model_level=True, writes=False),
@@ -129,11 +159,16 @@ GENERIC: dict[str, Method] = {
 
 
 def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
+    schema = wire.schema(env)
     if name.startswith("_"):
         raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
-    env.spec(model)  # UserError "Object X doesn't exist"
+    if model in schema.hidden_models:
+        env.spec("")  # UserError "Object X doesn't exist", as for any unknown model
+    env.spec(model)
     method = methods.get(model, {}).get(name) or GENERIC.get(name)
-    if method is None:
+    if schema.major >= 19 and name == "name_search":
+        method = Method(name_search_19, model_level=True, writes=False)
+    if method is None or schema.method_hidden(model, name):
         raise AttributeError(f"The method '{name}' does not exist on the model '{model}'")
     return method
 
@@ -148,3 +183,27 @@ def call(
     ids = args[0]
     ids = [ids] if isinstance(ids, int) else list(ids)
     return method.fn(env, model, ids, *args[1:], **kwargs)
+
+
+def call_named(
+    method: Method, env: Env, model: str, ids: list[int], kwargs: Mapping[str, Any]
+) -> Any:
+    """JSON-2: ids and named arguments bound to the Python signature (422 when they don't)."""
+    if method.model_level and ids:
+        raise UnprocessableEntity(f"cannot call {model}.{method.fn.__name__} with ids")
+    head: list[Any] = [env, model] if method.model_level else [env, model, ids]
+    try:
+        inspect.signature(method.fn).bind(*head, **kwargs)
+    except TypeError as exc:
+        raise UnprocessableEntity(str(exc)) from None
+    return method.fn(*head, **kwargs)
+
+
+def lookup(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
+    """JSON-2's resolution: an unknown model or method is HTTP 404."""
+    if model not in env.store.models or model in wire.schema(env).hidden_models:
+        raise NotFound(f"the model {model!r} does not exist")
+    try:
+        return resolve(methods, env, model, name)
+    except AttributeError as exc:
+        raise NotFound(str(exc)) from None

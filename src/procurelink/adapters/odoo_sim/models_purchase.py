@@ -207,6 +207,9 @@ MODELS = [
             "priority": Field(
                 "selection", "Priority", selection=(("0", "Normal"), ("1", "Urgent"))
             ),
+            # 19 only (hidden on the wire before): replaces state "done" and the two flags.
+            "locked": Field("boolean", "Locked", readonly=True),
+            "acknowledged": Field("boolean", "Acknowledged", readonly=True),
             "mail_reminder_confirmed": Field("boolean", "Reminder Confirmed", readonly=True),
             "mail_reception_confirmed": Field("boolean", "Reception Confirmed", readonly=True),
             "message_ids": computed(

@@ -45,15 +45,26 @@ class Store:
     models: Mapping[str, ModelSpec]
     hooks: Mapping[str, Hooks]
     clock: SimClock
+    major: int = 17  # the Odoo version imitated on the wire (``versions``)
     tables: dict[str, dict[int, Record]] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
     sequences: dict[str, int] = field(default_factory=dict)
 
     def snapshot(self) -> tuple[Any, ...]:
-        return copy.deepcopy((self.tables, self.next_ids, self.sequences))
+        # Records hold scalars and id lists only: copying two levels is enough, and far
+        # cheaper than deepcopy (which made every write call cost the whole database).
+        tables = {
+            model: {rid: _copy_record(rec) for rid, rec in rows.items()}
+            for model, rows in self.tables.items()
+        }
+        return tables, dict(self.next_ids), dict(self.sequences)
 
     def restore(self, state: tuple[Any, ...]) -> None:
         self.tables, self.next_ids, self.sequences = state
+
+
+def _copy_record(record: Record) -> Record:
+    return {k: copy.deepcopy(v) if isinstance(v, list | dict) else v for k, v in record.items()}
 
 
 class Env:

@@ -258,6 +258,8 @@ def button_cancel(env: Env, model: str, ids: list[int]) -> None:
     """Returns None on purpose: over XML-RPC that is fault 1 after the commit (pitfall 7)."""
     for order_id in ids:
         order = env.row(model, order_id)
+        if order.get("locked"):
+            raise UserError(f"Unable to cancel purchase order {order['name']} as it is locked.")
         moves = [m for ln in lines_of(env, order_id) for m in moves_of_line(env, ln["id"])]
         if any(m["state"] == "done" for m in moves):
             raise UserError(
@@ -282,6 +284,30 @@ def _set_state(state: str, *, result: Any, only_from: tuple[str, ...] = ()) -> A
     return method
 
 
+def _set_flag(name: str, value: bool) -> Any:
+    """19's ``button_lock``/``button_unlock``/``action_acknowledge``: None (XML-RPC pitfall)."""
+
+    def method(env: Env, model: str, ids: list[int]) -> None:
+        for order_id in ids:
+            env.row(model, order_id)[name] = value
+            env.touch(model, [order_id])
+
+    return method
+
+
+def button_unlock(env: Env, model: str, ids: list[int]) -> None:
+    """16-18: ``done`` -> ``purchase``; 19: ``locked`` off. None (XML-RPC pitfall)."""
+    for order_id in ids:
+        order = env.row(model, order_id)
+        if env.store.major >= 19:
+            order["locked"] = False
+        elif order["state"] == "done":
+            order["state"] = "purchase"
+        else:
+            continue
+        env.touch(model, [order_id])
+
+
 HOOKS = {
     "purchase.order": Hooks(prepare_create=_prepare_order, before_unlink=_check_order_unlink),
     "purchase.order.line": Hooks(
@@ -298,5 +324,7 @@ METHODS = {
     "button_cancel": button_cancel,
     "button_draft": _set_state("draft", result={}),
     "button_done": _set_state("done", result=None),
-    "button_unlock": _set_state("purchase", result=None, only_from=("done",)),
+    "button_unlock": button_unlock,
+    "button_lock": _set_flag("locked", True),
+    "action_acknowledge": _set_flag("acknowledged", True),
 }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from procurelink.adapters.odoo_sim import mail, products, purchase, stock
 from procurelink.adapters.odoo_sim.fields import ModelSpec
-from procurelink.adapters.odoo_sim.methods import Method
+from procurelink.adapters.odoo_sim.methods import Method, context_get
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
 from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MODELS
 from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
@@ -17,6 +17,7 @@ HOOKS: dict[str, Hooks] = {**products.HOOKS, **purchase.HOOKS, **stock.HOOKS}
 METHODS: dict[str, dict[str, Method]] = {
     "purchase.order": {name: Method(fn) for name, fn in purchase.METHODS.items()},
     "stock.picking": {name: Method(fn) for name, fn in stock.METHODS.items()},
+    "res.users": {"context_get": Method(context_get, model_level=True, writes=False)},
 }
 for _model in mail.THREAD_MODELS:
-    METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post)
+    METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post, returns_records=True)

@@ -17,6 +17,7 @@ from procurelink.adapters.odoo_sim.registry import HOOKS, MODELS
 from procurelink.adapters.odoo_sim.seed import seed_base, seed_demo
 from procurelink.adapters.odoo_sim.service import SimOdoo, SimUser
 from procurelink.adapters.odoo_sim.transports import ROUTES
+from procurelink.adapters.odoo_sim.versions import major_of
 
 DEFAULT_DB = "procurelink"
 ADMIN_API_KEY = "5f0c3b0e6a1d4c2b9e8f7a6b5c4d3e2f1a0b9c8d"
@@ -34,11 +35,13 @@ def create_app(
 ) -> Starlette:
     """A fresh simulator with its own in-memory database; ``app.state.odoo`` is the server.
 
+    ``version`` ("16.0" to "19.0") picks the field names, states, methods and routes the
+    simulator shows (``versions``; JSON-2 and ``/web/version`` from 19 on).
     Users get uids from 2 on (uid 1 is Odoo's superuser, which cannot log in remotely).
     Without ``seed`` only the records the ORM needs exist (company, currency, units, the
     plant and its receipt type, chatter subtypes, the users).
     """
-    store = Store(models=MODELS, hooks=HOOKS, clock=clock or SimClock())
+    store = Store(models=MODELS, hooks=HOOKS, clock=clock or SimClock(), major=major_of(version))
     env = Env(store, SUPERUSER_ID)
     seed_base(env)
     sim = SimOdoo(store=store, db=db, version=version)

@@ -7,12 +7,12 @@ transport then fails to serialise the result (the ``None`` pitfall).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from procurelink.adapters.odoo_sim.faults import AccessDenied
-from procurelink.adapters.odoo_sim.methods import call, resolve
+from procurelink.adapters.odoo_sim.faults import AccessDenied, Unauthorized
+from procurelink.adapters.odoo_sim.methods import Method, call, call_named, lookup, resolve
 from procurelink.adapters.odoo_sim.orm import Env, Store
 from procurelink.adapters.odoo_sim.registry import METHODS
 
@@ -55,6 +55,10 @@ class SimOdoo:
         if handler is None:
             raise Exception(f"No such service: {service}")
         return handler(method, list(params))
+
+    @property
+    def major(self) -> int:
+        return self.store.major
 
     def version_info(self) -> dict[str, Any]:
         major, _, minor = self.version.partition(".")
@@ -110,16 +114,39 @@ class SimOdoo:
         else:
             raise NameError(f"Method not available {method}")
         self._check(db, uid, secret)
+        env = self._begin(uid, kwargs.pop("context", None))
+        target = resolve(METHODS, env, model, name)
+        return self._transaction(target, lambda: call(target, env, model, args, kwargs))
+
+    def json2(self, token: str | None, model: str, name: str, body: dict[str, Any]) -> Any:
+        """``POST /json/2/<model>/<method>``: bearer API key (never a password), named args."""
+        uid = self._bearer(token)
+        ids = body.pop("ids", None) or []
+        env = self._begin(uid, body.pop("context", None))
+        target = lookup(METHODS, env, model, name)
+        result = self._transaction(target, lambda: call_named(target, env, model, ids, body))
+        if target.returns_records and isinstance(result, int) and not isinstance(result, bool):
+            return [result]  # recordsets become id lists (create, message_post)
+        return result
+
+    def _bearer(self, token: str | None) -> int:
+        for uid, user in self.users.items():
+            if token and token in user.api_keys:
+                return uid
+        raise Unauthorized("Invalid apikey")
+
+    def _begin(self, uid: int, context: Any) -> Env:
         self.calls += 1
         if self.injected:
             raise self.injected.pop(0)
-        env = Env(self.store, uid, kwargs.pop("context", None) or {})
-        target = resolve(METHODS, env, model, name)
+        return Env(self.store, uid, context or {})
+
+    def _transaction(self, target: Method, run: Callable[[], Any]) -> Any:
         if not target.writes:
-            return call(target, env, model, args, kwargs)
+            return run()
         saved = self.store.snapshot()
         try:
-            return call(target, env, model, args, kwargs)
+            return run()
         except BaseException:
             self.store.restore(saved)
             raise

@@ -33,14 +33,17 @@ def _new_picking(env: Env, order: Record, scheduled: str, backorder_of: int | No
     )
 
 
-def _move_vals(order: Record, line: Record, picking_id: int, qty: float) -> dict[str, Any]:
-    # Receipts from a supplier location are reserved at once: quantity pre-filled (17+).
+def _move_vals(
+    env: Env, order: Record, line: Record, picking_id: int, qty: float
+) -> dict[str, Any]:
+    # Receipts from a supplier location are reserved at once: quantity pre-filled in 17+;
+    # 16 reserves too, but its done quantity (``quantity_done``) starts at 0.
     return {
         "name": line["name"],
         "origin": order["name"],
         "product_id": line["product_id"],
         "product_uom_qty": qty,
-        "quantity": qty,
+        "quantity": 0.0 if env.store.major <= 16 else qty,
         "product_uom": line["product_uom"],
         "purchase_line_id": line["id"],
         "picking_id": picking_id,
@@ -56,7 +59,7 @@ def create_receipt(env: Env, order: Record, lines: list[Record]) -> int:
     scheduled = min(ln["date_planned"] for ln in lines)
     picking_id = _new_picking(env, order, scheduled)
     for line in lines:
-        env.create("stock.move", _move_vals(order, line, picking_id, line["product_qty"]))
+        env.create("stock.move", _move_vals(env, order, line, picking_id, line["product_qty"]))
     return picking_id
 
 
@@ -68,7 +71,7 @@ def add_receipt_move(env: Env, order: Record, line: Record, qty: float | None = 
         limit=1,
     )
     picking_id = open_ids[0] if open_ids else _new_picking(env, order, line["date_planned"])
-    env.create("stock.move", _move_vals(order, line, picking_id, qty or line["product_qty"]))
+    env.create("stock.move", _move_vals(env, order, line, picking_id, qty or line["product_qty"]))
 
 
 def button_validate(env: Env, model: str, ids: list[int]) -> Any:
@@ -76,6 +79,8 @@ def button_validate(env: Env, model: str, ids: list[int]) -> Any:
     moves = {p["id"]: _open_moves(env, p["id"]) for p in pickings}
     if any(not ms for ms in moves.values()):
         raise UserError("You cannot validate a transfer if no quantities are reserved nor done.")
+    if env.store.major <= 16 and not any(m["quantity"] for ms in moves.values() for m in ms):
+        return _immediate_transfer(env, ids)
     short = [
         p["id"]
         for p in pickings
@@ -98,6 +103,20 @@ def button_validate(env: Env, model: str, ids: list[int]) -> Any:
     for picking in pickings:
         _validate(env, picking, moves[picking["id"]], backorder=picking["id"] not in no_backorder)
     return True
+
+
+def _immediate_transfer(env: Env, ids: list[int]) -> Any:
+    """16: nothing done yet -> the immediate-transfer wizard, nothing validated (3.7)."""
+    if env.context.get("skip_immediate"):
+        raise UserError("You cannot validate a transfer if no quantities are reserved nor done.")
+    return {
+        "name": "Immediate Transfer?",
+        "type": "ir.actions.act_window",
+        "view_mode": "form",
+        "res_model": "stock.immediate.transfer",
+        "target": "new",
+        "context": {"button_validate_picking_ids": ids, "default_pick_ids": [[4, i] for i in ids]},
+    }
 
 
 def _open_moves(env: Env, picking_id: int) -> list[Record]:
@@ -142,7 +161,7 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
                     "picking_type_id": move["picking_type_id"] or False,
                     "picking_id": new_id,
                     "product_uom_qty": qty,
-                    "quantity": qty,
+                    "quantity": 0.0 if env.store.major <= 16 else qty,
                     "state": "assigned",
                 },
             )

@@ -23,6 +23,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from procurelink.adapters.odoo_sim import json2
 from procurelink.adapters.odoo_sim.faults import wire_name, xmlrpc_code
 from procurelink.adapters.odoo_sim.service import SimOdoo
 
@@ -38,7 +39,8 @@ async def xmlrpc_endpoint(request: Request) -> Response:
     sim: SimOdoo = request.app.state.odoo
     body = await request.body()
     try:
-        params, method = xmlrpc.client.loads(body)  # 17: no use_datetime, strings only
+        # 17 parses without use_datetime, 18 and 19 with it (clients send strings anyway).
+        params, method = xmlrpc.client.loads(body, use_datetime=sim.major >= 18)
         result = sim.dispatch(request.path_params["service"], method or "", params)
         payload = xmlrpc.client.dumps((result,), methodresponse=True, allow_none=False)
     except Exception as exc:  # every failure becomes a fault, as in Odoo's handler
@@ -49,7 +51,7 @@ async def xmlrpc_endpoint(request: Request) -> Response:
 def _error(sim: SimOdoo, exc: BaseException) -> dict[str, Any]:
     return {
         # 19 changed the generic code to 0; clients must key on data.name.
-        "code": 0 if sim.version.startswith("19") else 200,
+        "code": 0 if sim.major >= 19 else 200,
         "message": "Odoo Server Error",
         "data": {  # odoo.http.serialize_exception: name, debug, message, arguments, context
             "name": wire_name(exc),
@@ -92,4 +94,5 @@ async def jsonrpc_endpoint(request: Request) -> Response:
 ROUTES = [
     Route("/xmlrpc/2/{service}", xmlrpc_endpoint, methods=["POST"]),
     Route("/jsonrpc", jsonrpc_endpoint, methods=["POST"]),
+    *json2.ROUTES,
 ]

@@ -145,10 +145,15 @@ def migrate() -> None:
 def odoo_sim(
     port: Annotated[int, typer.Option(help="port to listen on")] = 8069,
     host: Annotated[str, typer.Option(help="interface to bind")] = "127.0.0.1",
+    odoo_version: Annotated[
+        int, typer.Option(min=16, max=19, help="Odoo version to imitate: 16, 17, 18 or 19")
+    ] = 17,
 ) -> None:
     """Run the built-in Odoo simulator (seeded with demo data)."""
-    out.print(f"Odoo simulator on http://{host}:{port} (db procurelink, admin/admin)")
-    _run(bootstrap.serve_odoo_simulator(host, port))
+    out.print(
+        f"Odoo {odoo_version} simulator on http://{host}:{port} (db procurelink, admin/admin)"
+    )
+    _run(bootstrap.serve_odoo_simulator(host, port, f"{odoo_version}.0"))
 
 
 @partners_app.command("check")

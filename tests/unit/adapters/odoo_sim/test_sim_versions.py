@@ -1,0 +1,111 @@
+"""The simulator's imitation of Odoo 16, 18 and 19 (17 is what the rest of the suite uses)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from procurelink.adapters.odoo.gateway import OdooGateway
+from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.adapters.odoo.settings import OdooSettings
+from procurelink.adapters.odoo_sim.server import ADMIN_API_KEY, create_app
+from procurelink.errors import ErpError
+
+
+def _rpc(major: int, protocol: str = "jsonrpc") -> OdooRpc:
+    app = create_app(version=f"{major}.0")
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sim")
+    key = ADMIN_API_KEY if protocol == "json2" else None
+    settings = OdooSettings(
+        url="http://sim",
+        db="procurelink",
+        user="admin",
+        password="admin",
+        api_key=key,
+        protocol=protocol,  # type: ignore[arg-type]
+        max_calls_per_second=10_000,
+    )
+    return OdooRpc(settings, client=client)
+
+
+async def _fields(rpc: OdooRpc, model: str) -> dict[str, Any]:
+    return dict(await rpc.execute_kw(model, "fields_get", [], {"attributes": ["type"]}))
+
+
+async def test_16_names_done_quantities_and_asks_for_an_immediate_transfer() -> None:
+    rpc = _rpc(16)
+    moves = await _fields(rpc, "stock.move")
+    assert {"quantity_done", "reserved_availability"} <= moves.keys()
+    assert "picked" not in moves
+    assert "discount" not in await _fields(rpc, "purchase.order.line")
+    [picking] = await rpc.execute_kw("stock.picking", "search", [[("origin", "=", "P00002")]])
+    [move] = await rpc.execute_kw(
+        "stock.move",
+        "search_read",
+        [[("picking_id", "=", picking)]],
+        {"fields": ["quantity_done", "reserved_availability", "__last_update"]},
+    )
+    assert (move["quantity_done"], move["reserved_availability"]) == (0.0, 250.0)
+    assert move["__last_update"]
+    wizard = await rpc.execute_kw("stock.picking", "button_validate", [[picking]])
+    assert wizard["res_model"] == "stock.immediate.transfer"
+    with pytest.raises(ErpError, match="Invalid field"):
+        await rpc.execute_kw("stock.move", "write", [[move["id"]], {"quantity": 1}])
+
+
+async def test_18_products_are_goods_with_a_storable_flag() -> None:
+    rpc = _rpc(18)
+    fields = await _fields(rpc, "product.product")
+    assert {"type", "is_storable"} <= fields.keys()
+    assert "detailed_type" not in fields
+    pid = await rpc.execute_kw(
+        "product.product", "create", [{"name": "X", "type": "consu", "is_storable": True}]
+    )
+    [row] = await rpc.execute_kw(
+        "product.product", "read", [[pid]], {"fields": ["type", "is_storable"]}
+    )
+    assert (row["type"], row["is_storable"]) == ("consu", True)
+    storable = await rpc.execute_kw("product.product", "search", [[("is_storable", "=", True)]])
+    assert pid in storable
+    with pytest.raises(ErpError, match="does not exist"):
+        await rpc.execute_kw("res.partner", "name_get", [[1]])
+
+
+@pytest.mark.parametrize("protocol", ["xmlrpc", "jsonrpc", "json2"])
+async def test_19_names_and_locking(protocol: str) -> None:
+    rpc = _rpc(19, protocol)
+    lines = await _fields(rpc, "purchase.order.line")
+    assert {"product_uom_id", "tax_ids"} <= lines.keys()
+    assert not {"product_uom", "taxes_id"} & lines.keys()
+    order = await _fields(rpc, "purchase.order")
+    assert {"note", "locked", "acknowledged"} <= order.keys()
+    assert "notes" not in order
+    assert "uom_po_id" not in await _fields(rpc, "product.template")
+    states = await rpc.execute_kw(
+        "purchase.order", "fields_get", [["state"]], {"attributes": ["selection"]}
+    )
+    assert "done" not in [key for key, _ in states["state"]["selection"]]
+    [kg] = await rpc.execute_kw(
+        "uom.uom",
+        "search_read",
+        [[("name", "=", "g")]],
+        {"fields": ["factor", "relative_factor", "relative_uom_id"]},
+    )
+    assert kg["factor"] == pytest.approx(0.001)  # inverted: reference units in one gram
+    assert kg["relative_uom_id"][1] == "kg"
+    with pytest.raises(ErpError):
+        await rpc.execute_kw("uom.category", "search", [[]])
+    with pytest.raises(ErpError):
+        await rpc.execute_kw("purchase.order", "button_done", [[2]])
+    gateway = OdooGateway(rpc.settings, client=rpc._client)
+    assert (await gateway.read_order(2)).state == "purchase"
+    assert await rpc.execute_kw("purchase.order", "button_lock", [[2]]) is None
+    [row] = await rpc.execute_kw("purchase.order", "read", [[2]], {"fields": ["state", "locked"]})
+    assert (row["state"], row["locked"]) == ("purchase", True)
+    found = await gateway.read_order(2)
+    assert found.state == "done"  # what 16-18 call a locked order
+    assert found.order.lines[0].quantity.uom == "kg"  # read through product_uom_id
+    with pytest.raises(ErpError, match="locked"):
+        await rpc.execute_kw("purchase.order", "button_cancel", [[2]])
