@@ -10,6 +10,7 @@ import os
 import socket
 from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr, ValidationError
 from pydantic_settings import (
@@ -37,6 +38,12 @@ class Settings(BaseSettings):
     odoo_api_key: SecretStr | None = None
     odoo_timeout_seconds: float = 30.0
     odoo_verify_tls: bool = True
+    # auto: JSON-2 on Odoo 19+ with an API key, JSON-RPC otherwise; or force one.
+    odoo_protocol: Literal["auto", "xmlrpc", "jsonrpc", "json2"] = "auto"
+    # Shared by every connection to the same Odoo, so a flood of supplier messages
+    # never floods Odoo.
+    odoo_max_calls_per_second: float = 10.0
+    odoo_max_concurrency: int = 4
     # Orders confirmed before this instant are not released on the first poll (None: all).
     odoo_sync_since: datetime | None = None
     odoo_poll_overlap_seconds: float = 60.0
@@ -79,6 +86,9 @@ class Settings(BaseSettings):
                 api_key=self.odoo_api_key,
                 timeout=self.odoo_timeout_seconds,
                 verify_tls=self.odoo_verify_tls,
+                protocol=self.odoo_protocol,
+                max_calls_per_second=self.odoo_max_calls_per_second,
+                max_concurrency=self.odoo_max_concurrency,
             )
         except ValidationError as exc:
             problems = "; ".join(str(e["msg"]) for e in exc.errors())
