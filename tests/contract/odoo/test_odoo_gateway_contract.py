@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import Fixture
+from odoo_contract import Fixture
 
 from procurelink.adapters.odoo.gateway import OdooGateway
 from procurelink.domain.parties import PartyRole

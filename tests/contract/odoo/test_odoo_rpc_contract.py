@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Fixture, Target
+from odoo_contract import Fixture, Target
 from pydantic import SecretStr
 
 from procurelink.adapters.odoo.rpc import OdooRpc

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from conftest import decode_ctx, encode_ctx, sample
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import order_responses, purchase_orders
+from x12_support import decode_ctx, encode_ctx, sample
 
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.codecs.x12 import X12Codec

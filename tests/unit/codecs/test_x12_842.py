@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from conftest import decode_ctx, sample
+from x12_support import decode_ctx, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.receipt import QualityResult, QualityVerdict

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from conftest import decode_ctx, sample
+from x12_support import decode_ctx, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.response import LineStatus, OrderResponse

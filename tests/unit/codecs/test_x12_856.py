@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from canonical_view import compare, despatch_view
-from conftest import decode_ctx, expected, sample
+from x12_support import decode_ctx, expected, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.despatch import DespatchAdvice

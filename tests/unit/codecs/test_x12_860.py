@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from canonical_view import change_view, compare
-from conftest import ACME_TO_STEELWORKS, decode_ctx, encode_ctx, expected, sample
+from x12_support import ACME_TO_STEELWORKS, decode_ctx, encode_ctx, expected, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.order import ChangeAction, OrderChange

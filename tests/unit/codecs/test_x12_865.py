@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from canonical_view import change_response_view, compare
-from conftest import STEELWORKS_TO_ACME, decode_ctx, encode_ctx, expected, sample
+from x12_support import STEELWORKS_TO_ACME, decode_ctx, encode_ctx, expected, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.response import OrderResponse, ResponseStatus

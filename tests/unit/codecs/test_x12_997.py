@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from canonical_view import compare, functional_ack_view
-from conftest import STEELWORKS_TO_ACME, decode_ctx, encode_ctx, expected, sample
+from x12_support import STEELWORKS_TO_ACME, decode_ctx, encode_ctx, expected, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.acknowledgment import AckStatus, FunctionalAck

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from conftest import ACME_TO_STEELWORKS, decode_ctx, encode_ctx, sample
+from x12_support import ACME_TO_STEELWORKS, decode_ctx, encode_ctx, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.order import PurchaseOrder

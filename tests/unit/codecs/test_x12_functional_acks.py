@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from conftest import decode_ctx, encode_ctx, sample
+from x12_support import decode_ctx, encode_ctx, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.codecs.x12.functional_acks import functional_acks, generate_functional_acks

@@ -5,9 +5,9 @@ from __future__ import annotations
 import contextlib
 from datetime import datetime
 
-from conftest import FIXTURES, decode_ctx, encode_ctx, sample
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from x12_support import FIXTURES, decode_ctx, encode_ctx, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.codecs.x12.validation import validate

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 from canonical_view import compare, order_view, response_view
-from conftest import (
+from x12_support import (
     ACME_TO_STEELWORKS,
     STEELWORKS_TO_ACME,
     decode_ctx,

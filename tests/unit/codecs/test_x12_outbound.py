@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from conftest import ACME_TO_STEELWORKS, decode_ctx, encode_ctx
+from x12_support import ACME_TO_STEELWORKS, decode_ctx, encode_ctx
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.parties import Item, Party, PartyRole

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from conftest import ACME_TO_STEELWORKS, decode_ctx, encode_ctx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import (
@@ -16,6 +15,7 @@ from strategies import (
     purchase_orders,
     x12_functional_acks,
 )
+from x12_support import ACME_TO_STEELWORKS, decode_ctx, encode_ctx
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.document import Document

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import FIXTURES, sample
+from x12_support import FIXTURES, sample
 
 from procurelink.codecs.x12 import X12Codec
 from procurelink.codecs.x12.rules import Level, Rule

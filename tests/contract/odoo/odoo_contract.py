@@ -1,0 +1,116 @@
+"""Shared types of the Odoo contract suite (named uniquely: test modules import them)."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from procurelink.adapters.odoo.dialect import Dialect
+from procurelink.adapters.odoo.rpc import OdooRpc
+
+REAL = all(os.environ.get(k) for k in ("ODOO_URL", "ODOO_DB", "ODOO_USER", "ODOO_PASSWORD"))
+
+
+@dataclass(frozen=True)
+class Target:
+    major: int
+    protocol: str
+
+    @property
+    def id(self) -> str:
+        return f"{'odoo' if REAL else 'sim'}{self.major}-{self.protocol}"
+
+
+@dataclass
+class Fixture:
+    """Creates uniquely named vendors, products and orders through the API under test."""
+
+    rpc: OdooRpc
+    dialect: Dialect
+
+    async def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
+        return await self.rpc.execute_kw(model, method, list(args), kwargs)
+
+    async def uom(self, name: str) -> int:
+        ids = await self.call("uom.uom", "search", [("name", "=", name)], limit=1)
+        assert ids, f"unit {name!r} not found"
+        return int(ids[0])
+
+    async def incoming_type(self) -> dict[str, Any]:
+        rows = await self.call(
+            "stock.picking.type",
+            "search_read",
+            [("code", "=", "incoming"), ("warehouse_id", "!=", False)],
+            fields=["warehouse_id"],
+            limit=1,
+            order="id",
+        )
+        return dict(rows[0])
+
+    async def vendor(self) -> tuple[int, str]:
+        tag = uuid.uuid4().hex[:8].upper()
+        ref = f"PL-V-{tag}"
+        vid = await self.call(
+            "res.partner",
+            "create",
+            {
+                "name": f"procurelink test vendor {tag}",
+                "ref": ref,
+                "is_company": True,
+                "supplier_rank": 1,
+            },
+        )
+        return int(vid), ref
+
+    async def product(
+        self, vendor_id: int, uom: str = "Units", *, vendor_code: str | None, price: float = 2.5
+    ) -> tuple[int, str]:
+        tag = uuid.uuid4().hex[:8].upper()
+        uom_id = await self.uom(uom)
+        pid = await self.call(
+            "product.product",
+            "create",
+            {
+                "name": f"procurelink test item {tag}",
+                "default_code": f"PLT-{tag}",
+                **self.dialect.storable_product(uom_id),
+                "barcode": f"PLB{tag}",
+            },
+        )
+        if vendor_code:
+            tmpl = await self.call("product.product", "read", [pid], fields=["product_tmpl_id"])
+            await self.call(
+                "product.supplierinfo",
+                "create",
+                {
+                    "partner_id": vendor_id,
+                    "product_tmpl_id": tmpl[0]["product_tmpl_id"][0],
+                    "product_code": vendor_code,
+                    "price": price,
+                    "delay": 3,
+                },
+            )
+        return int(pid), f"PLT-{tag}"
+
+    async def order(self, vendor_id: int, lines: list[tuple[int, float, str]]) -> int:
+        ptype = await self.incoming_type()
+        oid = await self.call(
+            "purchase.order",
+            "create",
+            {
+                "partner_id": vendor_id,
+                "picking_type_id": ptype["id"],
+                "date_order": "2025-04-01 08:00:00",
+                "order_line": [
+                    [
+                        0,
+                        0,
+                        {"product_id": p, "product_qty": q, "date_planned": d, "price_unit": 2.5},
+                    ]
+                    for p, q, d in lines
+                ],
+            },
+        )
+        return int(oid)
