@@ -173,3 +173,10 @@ async def ensure_master_data(rpc: OdooRpc) -> None:
                     }
                 ],
             )
+
+
+def request_for(received: list[Any], order_number: str) -> Any:
+    """The webhook request that carried ``order_number`` (a real Odoo may release others)."""
+    matching = [r for r in received if f'"order_number":"{order_number}"' in r.content.decode()]
+    assert len(matching) == 1, [r.content[:200] for r in received]
+    return matching[0]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_world import POLYMER_SECRET, World
+from e2e_world import POLYMER_SECRET, World, request_for
 from playwright.async_api import Browser, async_playwright
 
 from procurelink.codecs.json_api import JsonCodec
@@ -52,7 +52,9 @@ async def test_buyer_approves_an_exception_in_the_console(
     world, received, api = http_world
     po, name = await world.confirm_order("PP-V-20451", [("ACME-30210", 40)])
     await world.runtime.run_once()
-    [order] = JsonCodec().decode(received[0].content, DecodeContext("polymer", "x", "m"))
+    [order] = JsonCodec().decode(
+        request_for(received, name).content, DecodeContext("polymer", "x", "m")
+    )
     assert isinstance(order, PurchaseOrder)
     body = (
         JsonCodec()

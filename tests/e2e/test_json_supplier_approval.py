@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from e2e_world import POLYMER_SECRET, World
+from e2e_world import POLYMER_SECRET, World, request_for
 
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.domain.order import PurchaseOrder
@@ -23,7 +23,7 @@ async def test_signed_webhook_out_exception_in_and_approval(
     po, name = await world.confirm_order("PP-V-20451", [("ACME-30210", 40), ("ACME-30211", 60)])
     await world.runtime.run_once()
 
-    [request] = received
+    request = request_for(received, name)
     assert request.headers["Idempotency-Key"] == request.headers["webhook-id"]
     [order] = JsonCodec().decode(request.content, DecodeContext("polymer", "x", "m"))
     assert isinstance(order, PurchaseOrder)
