@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 
+from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.document import Document
 from procurelink.domain.events import DocumentReceived
 from procurelink.domain.response import OrderResponse
@@ -29,6 +30,7 @@ from procurelink.ports.records import Direction, Job, NewJob, RawMessage
 from procurelink.services.acknowledgments import AcknowledgmentService
 from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
+from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.recording import exception_event, record_exception
 
 DECODE_JOB = "inbound.decode"
@@ -55,9 +57,15 @@ class IdempotencyConflict(DuplicateMessage):
 
 
 class IntakeService:
-    def __init__(self, deps: Deps, acknowledgments: AcknowledgmentService) -> None:
+    def __init__(
+        self,
+        deps: Deps,
+        acknowledgments: AcknowledgmentService,
+        functional_acks: FunctionalAckService | None = None,
+    ) -> None:
         self._deps = deps
         self._acks = acknowledgments
+        self._functional = functional_acks or FunctionalAckService(deps)
 
     async def capture(
         self,
@@ -178,10 +186,15 @@ class IntakeService:
                 "received_on": message.received_at.date().isoformat(),
             },
         )
+        documents: list[Document] = []
+        error: ProcurelinkError | None = None
         try:
             documents = codec.decode(message.body, ctx)
         except ProcurelinkError as exc:
-            await self._refuse(message, exc)
+            error = exc
+        # The outcome, a duplicate-interchange check and the functional acks, in one unit of
+        # work: a decode error or a duplicate is refused there, and nothing is routed.
+        if not await self._functional.settle(message, codec, ctx, documents, error):
             return
         for document in documents:
             await self._route(message, document)
@@ -207,6 +220,12 @@ class IntakeService:
                 )
                 await uow.commit()
                 return
+        if isinstance(document, FunctionalAck):
+            try:
+                await self._functional.receive(message, document, key)
+            except DomainError as exc:
+                await self._refuse(message, exc, document)
+            return
         if isinstance(document, OrderResponse):
             try:
                 await self._acks.receive(message, document, key)
