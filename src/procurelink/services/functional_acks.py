@@ -106,9 +106,7 @@ class FunctionalAckService:
                 return first == "decoded"
             if acking is not None and error is None:
                 envelopes = acking.envelopes(message.body, ctx.options)
-                error = await _claim_interchanges(
-                    uow, profile.id, acking.syntax, envelopes, message
-                )
+                error = await _claim_interchanges(uow, profile.id, acking, envelopes, message)
                 if error is not None:
                     # A duplicate is not answered: its first copy was.
                     await uow.state.put(f"decoded:{message.id}", "duplicate")
