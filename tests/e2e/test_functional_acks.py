@@ -78,7 +78,8 @@ async def test_an_855_gets_a_997_and_a_broken_file_a_negative_one(world: World) 
     # The 997 sits on the order's thread, next to the 855 it answers.
     assert any(e.title.startswith("outbound 997_") for e in view.timeline)
 
-    bad = re.sub(rb"\*067\*\d{8}", b"*067*20240231", render_855(order_response(order), 902))
+    answer = acknowledge(order, "1", 0, "SO-2", "855-bad")
+    bad = re.sub(rb"\*067\*\d{8}", b"*067*20240231", render_855(answer, 902))
     drop(world, "855_bad.x12", bad)
     await world.runtime.run_once()
     negative = [(t, a) for t, a in acks_in_pickup(world) if a.group_ref == "902"]
@@ -91,10 +92,6 @@ async def test_an_855_gets_a_997_and_a_broken_file_a_negative_one(world: World) 
     assert any(e.bad_value == "20240231" for e in detail.errors)
     codes = [x.reason_code for x in await world.runtime.queries.exceptions()]
     assert codes == ["invalid_date"]
-
-
-def order_response(order: PurchaseOrder) -> object:
-    return acknowledge(order, "1", 0, "SO-2", "855-bad")
 
 
 async def test_997s_for_our_850_are_reconciled(world: World) -> None:
