@@ -65,6 +65,7 @@ from procurelink.services.approvals import ApprovalService
 from procurelink.services.context import Deps
 from procurelink.services.dispatch import DELIVER_JOB, DispatchService
 from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
+from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
 from procurelink.services.queries import Queries
@@ -216,6 +217,7 @@ class Router:
 @dataclass
 class PollReport:
     snapshots: int = 0
+    overdue_acks: int = 0
     captured: list[CaptureResult] = field(default_factory=list)
     errors: dict[str, ProcurelinkError] = field(default_factory=dict)
 
@@ -230,6 +232,7 @@ class Runtime:
     intake: IntakeService
     acknowledgments: AcknowledgmentService
     dispatch: DispatchService
+    functional_acks: FunctionalAckService
     erp_sync: ErpSyncService
     approvals: ApprovalService
     queries: Queries
@@ -257,6 +260,8 @@ class Runtime:
                 report.captured.extend(await pull(self.intake, channel))
             except ProcurelinkError as exc:
                 report.errors[profile.id] = exc
+        # Sent interchanges whose 997/CONTRL window closed: one exception each.
+        report.overdue_acks = await self.functional_acks.check_overdue()
         for source, error in report.errors.items():
             log.warning("polling %s failed: [%s] %s", source, error.code, error.message)
         return report
@@ -302,7 +307,8 @@ async def build_runtime(
     acks = AcknowledgmentService(deps)
     dispatch = DispatchService(deps)
     shipments = ShipmentService(deps)
-    intake = IntakeService(deps, acks, shipments)
+    functional_acks = FunctionalAckService(deps)
+    intake = IntakeService(deps, acks, shipments, functional_acks)
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -328,6 +334,7 @@ async def build_runtime(
         intake=intake,
         acknowledgments=acks,
         dispatch=dispatch,
+        functional_acks=functional_acks,
         erp_sync=erp_sync,
         approvals=ApprovalService(deps),
         queries=Queries(deps),

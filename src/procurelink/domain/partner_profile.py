@@ -61,6 +61,21 @@ class Tolerances(_Strict):
     auto_apply_rejections: bool = False
 
 
+class FunctionalAckSettings(_Strict):
+    """Functional acknowledgments (997/999/CONTRL) both ways (edi.md sections 5.5 and 6).
+
+    ``auto`` follows the usual agreement: every inbound X12 group gets a 997, an EDIFACT
+    interchange gets a CONTRL when its UNB 0031 asks; likewise we expect a 997 for every
+    X12 interchange we send and a CONTRL only when our UNB asked for one.
+    """
+
+    send: Literal["auto", "always", "never"] = "auto"
+    expect: Literal["auto", "always", "never"] = "auto"
+    expect_within_hours: int = Field(
+        default=24, gt=0, description="alert when the ack is later than this after delivery"
+    )
+
+
 class PartnerProfile(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str
@@ -71,6 +86,7 @@ class PartnerProfile(_Strict):
     codec: CodecSpec
     channels: Channels = Channels()
     tolerances: Tolerances = Tolerances()
+    functional_acks: FunctionalAckSettings = FunctionalAckSettings()
     max_message_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     shared_secret: SecretStr | None = Field(
         default=None, description="HMAC secret for signed HTTP traffic; use ${ENV_VAR} in YAML"

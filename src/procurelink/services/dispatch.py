@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from procurelink.domain.document import Document
@@ -11,10 +12,11 @@ from procurelink.domain.ledger import OrderState
 from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.errors import InvalidDocument
 from procurelink.ports.channel import OutboundPayload
-from procurelink.ports.codec import EncodeContext
+from procurelink.ports.codec import EncodeContext, Encoded
 from procurelink.ports.records import AuditEntry, Direction, Effect, Job, NewJob, RawMessage
 from procurelink.ports.store import UnitOfWork
 from procurelink.services.context import Deps
+from procurelink.services.edi_tracking import expect_functional_ack, track_sent
 from procurelink.workflow.lifecycle import Actor, sources_for
 
 DELIVER_JOB = "outbound.deliver"
@@ -34,6 +36,48 @@ def codec_options(profile: PartnerProfile) -> dict[str, Any]:
         options.setdefault("recipient_id", profile.identifiers.gln)
     options["uom_map"] = dict(profile.uom_map)
     return options
+
+
+async def queue_encoded(
+    deps: Deps,
+    uow: UnitOfWork,
+    profile: PartnerProfile,
+    encoded: Encoded,
+    correlation_id: str | None,
+    partition: str | None,
+    metadata: dict[str, Any],
+    track: Callable[[RawMessage], Awaitable[RawMessage]] | None = None,
+) -> str:
+    """Store rendered bytes as an outbound message and queue their delivery, in ``uow``."""
+    now = deps.clock.now()
+    message = RawMessage(
+        id=deps.new_id(),
+        direction=Direction.OUTBOUND,
+        partner_id=profile.id,
+        channel=profile.channels.outbound.type if profile.channels.outbound else "none",
+        body=encoded.body,
+        sha256=hashlib.sha256(encoded.body).hexdigest(),
+        received_at=now,
+        correlation_id=correlation_id,
+        filename=encoded.filename,
+        content_type=encoded.content_type,
+        metadata=metadata,
+    )
+    if track is not None:
+        message = await track(message)
+    await uow.messages.add(message)
+    await uow.jobs.enqueue(
+        NewJob(
+            kind=DELIVER_JOB,
+            payload={"message_id": message.id},
+            correlation_id=correlation_id,
+            partner_id=profile.id,
+            partition_key=partition,
+            dedupe_key=f"{DELIVER_JOB}:{message.id}",
+        ),
+        now,
+    )
+    return message.id
 
 
 class DispatchService:
@@ -63,36 +107,22 @@ class DispatchService:
             options=codec_options(profile),
         )
         encoded = codec.encode(document, ctx)
-        message = RawMessage(
-            id=deps.new_id(),
-            direction=Direction.OUTBOUND,
-            partner_id=profile.id,
-            channel=profile.channels.outbound.type if profile.channels.outbound else "none",
-            body=encoded.body,
-            sha256=hashlib.sha256(encoded.body).hexdigest(),
-            received_at=now,
-            correlation_id=document.correlation_id,
-            filename=encoded.filename,
-            content_type=encoded.content_type,
+        return await queue_encoded(
+            deps,
+            uow,
+            profile,
+            encoded,
+            document.correlation_id,
+            partition,
             metadata={
                 "document_id": document.document_id,
                 "document_type": document.document_type,
                 "interchange_control_number": str(ctx.interchange_control_number),
             },
+            # What a 997/CONTRL will refer to is recorded with the message, so the ack can
+            # be matched and a missing one noticed (services.functional_acks).
+            track=lambda message: track_sent(uow, profile, codec, message, document),
         )
-        await uow.messages.add(message)
-        await uow.jobs.enqueue(
-            NewJob(
-                kind=DELIVER_JOB,
-                payload={"message_id": message.id},
-                correlation_id=document.correlation_id,
-                partner_id=profile.id,
-                partition_key=partition,
-                dedupe_key=f"{DELIVER_JOB}:{message.id}",
-            ),
-            now,
-        )
-        return message.id
 
     async def deliver_job(self, job: Job) -> None:
         deps = self._deps
@@ -152,6 +182,8 @@ class DispatchService:
                     after={"message_id": message.id, "sha256": message.sha256},
                 )
             )
+            # The ack window starts when the bytes left, not when they were rendered.
+            await expect_functional_ack(uow, profile, message, now)
             await uow.commit()
         await deps.bus.publish(
             DocumentSent(

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import Any
 
+from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
 from procurelink.domain.events import DocumentReceived
@@ -31,6 +32,7 @@ from procurelink.ports.records import Direction, Job, NewJob, RawMessage
 from procurelink.services.acknowledgments import AcknowledgmentService
 from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
+from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.recording import exception_event, record_exception
 from procurelink.services.shipments import ShipmentService
 
@@ -59,11 +61,16 @@ class IdempotencyConflict(DuplicateMessage):
 
 class IntakeService:
     def __init__(
-        self, deps: Deps, acknowledgments: AcknowledgmentService, shipments: ShipmentService
+        self,
+        deps: Deps,
+        acknowledgments: AcknowledgmentService,
+        shipments: ShipmentService,
+        functional_acks: FunctionalAckService | None = None,
     ) -> None:
         self._deps = deps
         self._acks = acknowledgments
         self._shipments = shipments
+        self._functional = functional_acks or FunctionalAckService(deps)
 
     async def capture(
         self,
@@ -184,10 +191,15 @@ class IntakeService:
                 "received_on": message.received_at.date().isoformat(),
             },
         )
+        documents: list[Document] = []
+        error: ProcurelinkError | None = None
         try:
             documents = codec.decode(message.body, ctx)
         except ProcurelinkError as exc:
-            await self._refuse(message, exc)
+            error = exc
+        # The outcome, a duplicate-interchange check and the functional acks, in one unit of
+        # work: a decode error or a duplicate is refused there, and nothing is routed.
+        if not await self._functional.settle(message, codec, ctx, documents, error):
             return
         for document in documents:
             await self._route(message, document)
@@ -217,6 +229,7 @@ class IntakeService:
             OrderResponse: self._acks.receive,
             DespatchAdvice: self._shipments.receive_despatch,
             ShipmentEvent: self._shipments.track,
+            FunctionalAck: self._functional.receive,
         }
         handler = handlers.get(type(document))
         if handler is not None:

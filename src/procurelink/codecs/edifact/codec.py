@@ -17,7 +17,7 @@ from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.edifact.writer import EnvelopeSettings, write_interchange
 from procurelink.domain.document import Document
 from procurelink.errors import InvalidDocument
-from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded
+from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded, Envelope
 
 T = TypeVar("T")
 CONTENT_TYPE = "application/edifact"
@@ -28,6 +28,7 @@ class EdifactCodec:
     """UN/EDIFACT procurement messages; see the package docstring for options."""
 
     name = "edifact"
+    syntax = "edifact"  # SyntaxAcknowledging: control numbers live in the EDIFACT namespace
     encodes = frozenset(messages.ENCODERS)
     decodes = frozenset(messages.DECODED_TYPES)
 
@@ -60,6 +61,21 @@ class EdifactCodec:
             for message in interchange.messages:
                 documents.append(decode_message(interchange, message, ctx.partner_id, ctx))
         return documents
+
+    def envelopes(self, data: bytes, options: Mapping[str, Any]) -> list[Envelope]:
+        """SyntaxAcknowledging: the interchanges of ``data`` (see ``syntax_acks``)."""
+        # Imported here: the adapter builds on ``validation``, which imports this module.
+        from procurelink.codecs.edifact import syntax_acks
+
+        return syntax_acks.envelopes(data, options)
+
+    def functional_ack_files(
+        self, data: bytes, ctx: EncodeContext, always: bool = False
+    ) -> list[Encoded]:
+        """SyntaxAcknowledging: the CONTRLs ``data`` deserves (see ``syntax_acks``)."""
+        from procurelink.codecs.edifact import syntax_acks
+
+        return syntax_acks.functional_ack_files(data, ctx, always)
 
 
 def decode_message(

@@ -20,6 +20,7 @@ from procurelink.codecs.x12 import (
     poack855,
     receiving861,
     schedule830,
+    syntax_acks,
 )
 from procurelink.codecs.x12.functional_acks import functional_acks, generate_functional_acks
 from procurelink.codecs.x12.reading import decode_set, read_sets
@@ -34,7 +35,7 @@ from procurelink.domain.receipt import GoodsReceipt
 from procurelink.domain.response import OrderResponse
 from procurelink.domain.schedule import DeliverySchedule, ScheduleKind
 from procurelink.errors import InvalidDocument
-from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded
+from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded, Envelope
 
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 CONTENT_TYPE = "application/edi-x12"
@@ -83,6 +84,7 @@ class X12Codec:
     """ANSI X12 procurement transaction sets; see the package docstring for the options."""
 
     name = "x12-004010"
+    syntax = "x12"  # SyntaxAcknowledging: control numbers live in the X12 namespace
     encodes = frozenset(
         {
             "purchase_order",
@@ -145,3 +147,14 @@ class X12Codec:
     def generate_functional_acks(self, data: bytes, ctx: EncodeContext) -> list[bytes]:
         """The same acks rendered, one interchange each (see ``functional_acks``)."""
         return generate_functional_acks(data, ctx)
+
+    def envelopes(self, data: bytes, options: Mapping[str, Any]) -> list[Envelope]:
+        """SyntaxAcknowledging: the interchanges of ``data`` (see ``syntax_acks``)."""
+        return syntax_acks.envelopes(data, options)
+
+    def functional_ack_files(
+        self, data: bytes, ctx: EncodeContext, always: bool = False
+    ) -> list[Encoded]:
+        """SyntaxAcknowledging: rendered acks; X12 acknowledges every group, so ``always``
+        changes nothing (see ``syntax_acks``)."""
+        return syntax_acks.functional_ack_files(data, ctx)
