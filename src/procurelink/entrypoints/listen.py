@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
@@ -22,6 +23,16 @@ def next_free_port(host: str, start: int, tries: int = 100) -> int:
     raise OSError(f"no free port in {start}..{start + tries - 1} on {host}")
 
 
+class _QuietServer(uvicorn.Server):
+    """A uvicorn server that leaves signals alone: the worker owns SIGINT/SIGTERM and stops
+    every server itself. Uvicorn's own handlers would restore the default SIGINT handler
+    when one server stops and turn Ctrl-C into a KeyboardInterrupt mid-transaction."""
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        yield
+
+
 class BackgroundServer:
     """An ASGI app served by uvicorn inside the running event loop."""
 
@@ -30,7 +41,7 @@ class BackgroundServer:
         self.host = host
         self.port = port
         config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-        self._server = uvicorn.Server(config)
+        self._server = _QuietServer(config)
         self._task: asyncio.Task[None] | None = None
 
     @property

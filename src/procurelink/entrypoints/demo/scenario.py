@@ -270,6 +270,9 @@ async def summary(world: DemoWorld, console: Console) -> bool:
 
 
 async def run_demo(workdir: Path, once: bool, console: Console) -> int:
+    # Ctrl-C ends the current round cleanly (no KeyboardInterrupt inside a transaction).
+    stop = asyncio.Event()
+    install_stop_signals(stop)
     world = await start_world(workdir, lambda text: console.print(text, markup=False))
     world.runtime.bus.subscribe(event_printer(console))
     console.print(f"Odoo simulator  {world.odoo.url}  (db {ODOO_DB}, admin/admin)")
@@ -283,14 +286,12 @@ async def run_demo(workdir: Path, once: bool, console: Console) -> int:
         async with httpx.AsyncClient() as client:
             for _ in range(20):
                 await one_round(world, client)
-                if await settled(world):
+                if stop.is_set() or await settled(world):
                     break
             ok = await summary(world, console)
-            if once:
+            if once or stop.is_set():
                 return 0 if ok else 1
             console.print("running; Ctrl-C to stop")
-            stop = asyncio.Event()
-            install_stop_signals(stop)
             while not stop.is_set():
                 await one_round(world, client)
                 with contextlib.suppress(TimeoutError):
