@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from procurelink.adapters.odoo import mapping
+from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.receipts import ReceiptWriter
 from procurelink.adapters.odoo.rpc import OdooRpc
@@ -25,6 +26,7 @@ from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
 from procurelink.ports.erp import (
     AcknowledgmentWrite,
+    BillWrite,
     ErpChange,
     ErpOrder,
     ReceiptWrite,
@@ -228,6 +230,9 @@ class OdooGateway:
 
     async def apply_receipt(self, write: ReceiptWrite) -> None:
         await ReceiptWriter(self.rpc).apply(write)
+
+    async def create_draft_bill(self, write: BillWrite) -> int:
+        return await BillWriter(self.rpc).create_draft(write)
 
     async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:
         """Vendor ids for the ``ref`` values partner profiles name (one search_read)."""

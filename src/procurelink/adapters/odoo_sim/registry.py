@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from procurelink.adapters.odoo_sim import backorder, mail, products, purchase, stock
+from procurelink.adapters.odoo_sim import backorder, mail, models_account, products, purchase, stock
 from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method, context_get
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
@@ -17,10 +17,17 @@ MODELS: dict[str, ModelSpec] = {
         *PURCHASE_MODELS,
         *STOCK_MODELS,
         *backorder.MODELS,
+        *models_account.MODELS,
     )
 }
 
-HOOKS: dict[str, Hooks] = {**products.HOOKS, **purchase.HOOKS, **stock.HOOKS, **backorder.HOOKS}
+HOOKS: dict[str, Hooks] = {
+    **products.HOOKS,
+    **purchase.HOOKS,
+    **stock.HOOKS,
+    **backorder.HOOKS,
+    **models_account.HOOKS,
+}
 
 METHODS: dict[str, dict[str, Method]] = {
     "purchase.order": {name: Method(fn) for name, fn in purchase.METHODS.items()},
