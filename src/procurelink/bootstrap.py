@@ -69,6 +69,7 @@ from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
 from procurelink.services.queries import Queries
+from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
 from procurelink.services.shipments import SHIP_NOTICE_JOB, ShipmentService
 from procurelink.services.supplier_access import SupplierAccess
 from procurelink.settings import Settings
@@ -138,6 +139,9 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {
     DELIVER_JOB: RetryPolicy(max_attempts=12),
     APPLY_JOB: RetryPolicy(max_attempts=10),
     SHIP_NOTICE_JOB: RetryPolicy(max_attempts=10),
+    # Not idempotent in Odoo: a retry after a lost answer would validate the backorder
+    # too (receive twice). One attempt; a failed job is buried for an operator to check.
+    RECEIPT_JOB: RetryPolicy(max_attempts=1),
 }
 
 
@@ -308,7 +312,8 @@ async def build_runtime(
     dispatch = DispatchService(deps)
     shipments = ShipmentService(deps)
     functional_acks = FunctionalAckService(deps)
-    intake = IntakeService(deps, acks, shipments, functional_acks)
+    receipts = ReceiptService(deps)
+    intake = IntakeService(deps, acks, shipments, functional_acks, receipts)
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -323,6 +328,7 @@ async def build_runtime(
             DELIVER_JOB: dispatch.deliver_job,
             APPLY_JOB: acks.apply_job,
             SHIP_NOTICE_JOB: shipments.apply_job,
+            RECEIPT_JOB: receipts.apply_job,
         },
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,

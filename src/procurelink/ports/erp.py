@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Protocol
+from typing import Literal, Protocol
 
 from procurelink.domain.order import PurchaseOrder
 
@@ -54,6 +54,60 @@ class ShipNoticeWrite:
     note: str
 
 
+@dataclass(frozen=True, slots=True)
+class ReceivedLot:
+    """Part of a received quantity that carries one lot (or serial) number."""
+
+    name: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedLine:
+    """What arrived for one purchase order line, in the line's unit."""
+
+    odoo_line_id: int
+    quantity: Decimal
+    lots: tuple[ReceivedLot, ...] = ()  # empty: untracked; else quantities sum to ``quantity``
+
+
+BackorderPolicy = Literal["create", "cancel"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptWrite:
+    """A goods receipt applied to the order's open incoming receipt(s).
+
+    Lines of the order absent here received nothing. What was not received goes to a
+    backorder picking (``"create"``) or is cancelled (``"cancel"``).
+    """
+
+    order_odoo_id: int
+    lines: tuple[ReceivedLine, ...]
+    backorder: BackorderPolicy = "create"
+
+
+@dataclass(frozen=True, slots=True)
+class BillLine:
+    """One vendor bill line, linked to the purchase order line it bills."""
+
+    odoo_line_id: int  # purchase.order.line
+    quantity: Decimal
+    price_unit: Decimal
+    description: str | None = None  # default: the order line's description
+
+
+@dataclass(frozen=True, slots=True)
+class BillWrite:
+    """A supplier invoice recorded as a draft vendor bill (never posted here)."""
+
+    vendor_odoo_id: int
+    vendor_ref: str  # the supplier's invoice number: account.move ``ref``
+    invoice_date: date
+    currency: str  # ISO 4217 code
+    lines: tuple[BillLine, ...]
+
+
 class ErpGateway(Protocol):
     async def changed_orders(self, since: datetime | None) -> list[ErpChange]:
         """Purchase orders whose write_date is at or after ``since`` (all when None)."""
@@ -67,6 +121,14 @@ class ErpGateway(Protocol):
 
     async def apply_ship_notice(self, write: ShipNoticeWrite) -> None:
         """Move the open incoming receipts of the order to the expected date; chatter note."""
+        ...
+
+    async def apply_receipt(self, write: ReceiptWrite) -> None:
+        """Validate the order's open incoming receipt for the received quantities."""
+        ...
+
+    async def create_draft_bill(self, write: BillWrite) -> int:
+        """Create a draft vendor bill linked line by line to the order lines; its id."""
         ...
 
     async def close(self) -> None: ...

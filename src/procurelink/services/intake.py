@@ -10,6 +10,7 @@ from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
 from procurelink.domain.events import DocumentReceived
+from procurelink.domain.receipt import GoodsReceipt
 from procurelink.domain.response import OrderResponse
 from procurelink.errors import (
     DomainError,
@@ -33,6 +34,7 @@ from procurelink.services.acknowledgments import AcknowledgmentService
 from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
 from procurelink.services.functional_acks import FunctionalAckService
+from procurelink.services.receipts import ReceiptService
 from procurelink.services.recording import exception_event, record_exception
 from procurelink.services.shipments import ShipmentService
 
@@ -66,11 +68,13 @@ class IntakeService:
         acknowledgments: AcknowledgmentService,
         shipments: ShipmentService,
         functional_acks: FunctionalAckService | None = None,
+        receipts: ReceiptService | None = None,
     ) -> None:
         self._deps = deps
         self._acks = acknowledgments
         self._shipments = shipments
         self._functional = functional_acks or FunctionalAckService(deps)
+        self._receipts = receipts or ReceiptService(deps)
 
     async def capture(
         self,
@@ -230,6 +234,7 @@ class IntakeService:
             DespatchAdvice: self._shipments.receive_despatch,
             ShipmentEvent: self._shipments.track,
             FunctionalAck: self._functional.receive,
+            GoodsReceipt: self._receipts.receive,
         }
         handler = handlers.get(type(document))
         if handler is not None:

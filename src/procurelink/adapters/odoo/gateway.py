@@ -18,11 +18,20 @@ from typing import Any
 import httpx
 
 from procurelink.adapters.odoo import mapping
+from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
+from procurelink.adapters.odoo.receipts import ReceiptWriter
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
-from procurelink.ports.erp import AcknowledgmentWrite, ErpChange, ErpOrder, ShipNoticeWrite
+from procurelink.ports.erp import (
+    AcknowledgmentWrite,
+    BillWrite,
+    ErpChange,
+    ErpOrder,
+    ReceiptWrite,
+    ShipNoticeWrite,
+)
 
 ORDER_FIELDS = [
     "name",
@@ -218,6 +227,12 @@ class OdooGateway:
             [[write.order_odoo_id]],
             {"body": write.note, "message_type": "comment", "subtype_xmlid": "mail.mt_note"},
         )
+
+    async def apply_receipt(self, write: ReceiptWrite) -> None:
+        await ReceiptWriter(self.rpc).apply(write)
+
+    async def create_draft_bill(self, write: BillWrite) -> int:
+        return await BillWriter(self.rpc).create_draft(write)
 
     async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:
         """Vendor ids for the ``ref`` values partner profiles name (one search_read)."""

@@ -146,9 +146,44 @@ def _order_field(name: str) -> Any:
     return compute
 
 
+def qty_invoiced(env: Env, rec: Record) -> float:
+    """Σ bill line quantities of non-cancelled bills, drafts included, refunds subtracted."""
+    total = 0.0
+    for line_id in env.search("account.move.line", [("purchase_line_id", "=", rec["id"])]):
+        line = env.row("account.move.line", line_id)
+        move = env.table("account.move").get(line.get("move_id") or 0)
+        if not move or move.get("state") == "cancel":
+            continue
+        sign = -1.0 if move.get("move_type") == "in_refund" else 1.0
+        total += sign * float(line.get("quantity") or 0.0)
+    return total
+
+
 def _to_invoice(env: Env, rec: Record) -> float:
+    # purchase_method "receive" (Odoo's default): bill what was received, less billed.
     order = env.table("purchase.order").get(rec.get("order_id") or 0)
-    return qty_received(env, rec) if order and order.get("state") in ("purchase", "done") else 0.0
+    if not order or order.get("state") not in ("purchase", "done"):
+        return 0.0
+    return qty_received(env, rec) - qty_invoiced(env, rec)
+
+
+def _invoice_ids(env: Env, rec: Record) -> list[int]:
+    moves = {
+        env.row("account.move.line", i)["move_id"]
+        for ln in lines_of(env, rec["id"])
+        for i in env.search("account.move.line", [("purchase_line_id", "=", ln["id"])])
+    }
+    return sorted(moves)
+
+
+def _invoice_status(env: Env, rec: Record) -> str:
+    """Odoo's ``_get_invoiced``: anything left to bill, else billed if any bill exists."""
+    if rec.get("state") not in ("purchase", "done"):
+        return "no"
+    lines = [ln for ln in lines_of(env, rec["id"]) if not ln.get("display_type")]
+    if any(abs(_to_invoice(env, ln)) >= 0.005 for ln in lines):
+        return "to invoice"
+    return "invoiced" if _invoice_ids(env, rec) else "no"
 
 
 MONEY = "monetary"
@@ -194,10 +229,11 @@ MODELS = [
                     ("full", "Fully Received"),
                 ),
             ),
+            "invoice_ids": computed("many2many", "Bills", _invoice_ids, relation="account.move"),
             "invoice_status": computed(
                 "selection",
                 "Billing Status",
-                lambda env, rec: "no",
+                _invoice_status,
                 selection=(
                     ("no", "Nothing to Bill"),
                     ("to invoice", "Waiting Bills"),
@@ -244,7 +280,8 @@ MODELS = [
                 ),
                 selection=(("manual", "Manual"), ("stock_moves", "Stock Moves")),
             ),
-            "qty_invoiced": computed("float", "Billed Qty", lambda env, rec: 0.0),
+            "qty_invoiced": computed("float", "Billed Qty", qty_invoiced),
+            "invoice_lines": o2m("account.move.line", "purchase_line_id", "Bill Lines"),
             "qty_to_invoice": computed("float", "To Invoice Quantity", _to_invoice),
             "taxes_id": Field("many2many", "Taxes", relation="account.tax"),
             "price_subtotal": computed(MONEY, "Subtotal", line_subtotal),

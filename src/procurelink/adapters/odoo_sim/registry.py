@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from procurelink.adapters.odoo_sim import mail, products, purchase, stock
+from procurelink.adapters.odoo_sim import backorder, mail, models_account, products, purchase, stock
 from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method, context_get
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
@@ -10,13 +10,29 @@ from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MOD
 from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
 from procurelink.adapters.odoo_sim.orm import Hooks
 
-MODELS: dict[str, ModelSpec] = {m.name: m for m in (*BASE_MODELS, *PURCHASE_MODELS, *STOCK_MODELS)}
+MODELS: dict[str, ModelSpec] = {
+    m.name: m
+    for m in (
+        *BASE_MODELS,
+        *PURCHASE_MODELS,
+        *STOCK_MODELS,
+        *backorder.MODELS,
+        *models_account.MODELS,
+    )
+}
 
-HOOKS: dict[str, Hooks] = {**products.HOOKS, **purchase.HOOKS, **stock.HOOKS}
+HOOKS: dict[str, Hooks] = {
+    **products.HOOKS,
+    **purchase.HOOKS,
+    **stock.HOOKS,
+    **backorder.HOOKS,
+    **models_account.HOOKS,
+}
 
 METHODS: dict[str, dict[str, Method]] = {
     "purchase.order": {name: Method(fn) for name, fn in purchase.METHODS.items()},
     "stock.picking": {name: Method(fn) for name, fn in stock.METHODS.items()},
+    backorder.WIZARD: {name: Method(fn) for name, fn in backorder.METHODS.items()},
     "res.users": {"context_get": Method(context_get, model_level=True, writes=False)},
 }
 for _model in mail.THREAD_MODELS:

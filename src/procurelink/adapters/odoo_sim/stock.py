@@ -81,10 +81,13 @@ def button_validate(env: Env, model: str, ids: list[int]) -> Any:
         raise UserError("You cannot validate a transfer if no quantities are reserved nor done.")
     if env.store.major <= 16 and not any(m["quantity"] for ms in moves.values() for m in ms):
         return _immediate_transfer(env, ids)
+    for picking in pickings:
+        _default_picked(env, moves[picking["id"]])
     short = [
         p["id"]
         for p in pickings
-        if any(m["quantity"] < m["product_uom_qty"] for m in moves[p["id"]])
+        if _backorder_setting(env, p) == "ask"
+        and any(received(env, m) < m["product_uom_qty"] for m in moves[p["id"]])
     ]
     if short and not env.context.get("skip_backorder"):
         # Nothing validated yet: the client must answer the backorder question (section 3.7).
@@ -94,12 +97,17 @@ def button_validate(env: Env, model: str, ids: list[int]) -> Any:
             "view_mode": "form",
             "res_model": "stock.backorder.confirmation",
             "target": "new",
+            # Odoo passes the caller's context along: the wizard needs it back (3.7 step 4).
             "context": {
+                **env.context,
                 "button_validate_picking_ids": ids,
+                "default_show_transfers": False,
                 "default_pick_ids": [[4, i] for i in short],
             },
         }
     no_backorder = set(env.context.get("picking_ids_not_to_backorder") or [])
+    no_backorder |= {p["id"] for p in pickings if _backorder_setting(env, p) == "never"}
+    no_backorder -= {p["id"] for p in pickings if _backorder_setting(env, p) == "always"}
     for picking in pickings:
         _validate(env, picking, moves[picking["id"]], backorder=picking["id"] not in no_backorder)
     return True
@@ -119,22 +127,44 @@ def _immediate_transfer(env: Env, ids: list[int]) -> Any:
     }
 
 
+def received(env: Env, move: Record) -> float:
+    """What validation takes of a move: 17+ processes picked moves only (3.8)."""
+    if env.store.major >= 17 and not move.get("picked"):
+        return 0.0
+    return float(move.get("quantity") or 0.0)
+
+
+def _default_picked(env: Env, moves: list[Record]) -> None:
+    # 17+: when nothing is picked but quantities exist, validation picks everything.
+    if env.store.major >= 17 and not any(m.get("picked") for m in moves):
+        for move in moves:
+            move["picked"] = bool(move.get("quantity"))
+
+
+def _backorder_setting(env: Env, picking: Record) -> str:
+    """The operation type's ``create_backorder``: ask, always or never (3.7 step 5)."""
+    ptype = env.table("stock.picking.type").get(picking.get("picking_type_id") or 0)
+    return str(ptype.get("create_backorder") or "ask") if ptype else "ask"
+
+
 def _open_moves(env: Env, picking_id: int) -> list[Record]:
     ids = env.search("stock.move", [("picking_id", "=", picking_id), ("state", "in", list(OPEN))])
     return [env.row("stock.move", i) for i in ids]
 
 
 def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool) -> None:
+    done = {m["id"]: received(env, m) for m in moves}
     rest = [
-        (m, m["product_uom_qty"] - m["quantity"])
+        (m, m["product_uom_qty"] - done[m["id"]])
         for m in moves
-        if m["quantity"] < m["product_uom_qty"]
+        if done[m["id"]] < m["product_uom_qty"]
     ]
     for move in moves:
-        if move["quantity"] > 0:
-            move.update(state="done", product_uom_qty=move["quantity"], picked=True, date=env.now)
+        qty = done[move["id"]]
+        if qty > 0:
+            move.update(state="done", product_uom_qty=qty, quantity=qty, picked=True, date=env.now)
         else:
-            move["state"] = "cancel"
+            move.update(state="cancel", quantity=0.0, picked=False)
     picking["date_done"] = env.now
     env.touch("stock.picking", [picking["id"]])
     if rest and backorder:

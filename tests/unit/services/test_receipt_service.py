@@ -1,0 +1,147 @@
+"""Goods receipts: ledger checks at intake, one Odoo write per receipt, ledger counts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from procurelink.adapters.bus.memory import InProcessBus
+from procurelink.adapters.clock import SystemClock
+from procurelink.adapters.partners.yaml_directory import PartnerRegistry
+from procurelink.adapters.store import SqlStore, create_store, migrate
+from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
+from procurelink.domain.partner_profile import PartnerProfile
+from procurelink.domain.receipt import GoodsReceipt, ReceiptLine
+from procurelink.domain.values import Quantity
+from procurelink.errors import PolicyViolation, UnknownOrder, UnknownOrderLine
+from procurelink.ports.erp import ReceiptWrite, ReceivedLine
+from procurelink.ports.records import Direction, JobStatus, RawMessage
+from procurelink.services.context import Deps
+from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
+
+SUPPLIER = PartnerProfile.model_validate(
+    {
+        "id": "sw",
+        "name": "SW",
+        "odoo": {"partner_id": 1},
+        "codec": {"type": "json"},
+        "channels": {"outbound": {"type": "directory"}},
+        "tolerances": {"over_delivery_pct": "10"},
+    }
+)
+NOW = datetime(2025, 4, 20, 8, tzinfo=UTC)
+
+
+class RecordingErp:
+    def __init__(self) -> None:
+        self.receipts: list[ReceiptWrite] = []
+
+    async def apply_receipt(self, write: ReceiptWrite) -> None:
+        self.receipts.append(write)
+
+
+def _line(no: str, qty: int, odoo_id: int) -> LedgerLine:
+    q = Decimal(qty)
+    return LedgerLine(no, q, "unit", None, q, None, odoo_line_id=odoo_id)
+
+
+ORDER = LedgerOrder(
+    order_number="P00042",
+    partner_id="sw",
+    correlation_id="corr-42",
+    state=OrderState.CONFIRMED,
+    revision=1,
+    currency="EUR",
+    updated_at=NOW,
+    lines=(_line("1", 10, 501), _line("2", 4, 502)),
+    odoo_id=42,
+)
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[tuple[ReceiptService, SqlStore, RecordingErp]]:
+    url = f"sqlite:///{tmp_path / 'r.db'}"
+    await migrate(url)
+    store = create_store(url)
+    erp = RecordingErp()
+    deps = Deps(
+        store=store,
+        clock=SystemClock(),
+        partners=PartnerRegistry([SUPPLIER]),
+        router=None,
+        erp=erp,
+        bus=InProcessBus(),
+    )  # type: ignore[arg-type]
+    async with store.unit_of_work() as uow:
+        await uow.ledger.save(ORDER)
+        await uow.commit()
+    yield ReceiptService(deps), store, erp
+    await store.close()
+
+
+def _receipt(*lines: tuple[str, int], order: str = "P00042") -> GoodsReceipt:
+    return GoodsReceipt(
+        document_id="gr-1",
+        partner_id="plant1",
+        correlation_id="gr-1",
+        receipt_number="GR-1",
+        order_number=order,
+        received_at=NOW,
+        lines=tuple(
+            ReceiptLine(order_line_no=no, quantity=Quantity(value=Decimal(q))) for no, q in lines
+        ),
+    )
+
+
+MESSAGE = RawMessage("m1", Direction.INBOUND, "plant1", "api", b"{}", "0" * 64, NOW)
+
+
+async def test_receipt_is_applied_once_and_counted(
+    world: tuple[ReceiptService, SqlStore, RecordingErp],
+) -> None:
+    service, store, erp = world
+    await service.receive(MESSAGE, _receipt(("1", 6), ("1", 1)), "k")
+    async with store.unit_of_work() as uow:
+        [job] = await uow.jobs.list(status=JobStatus.QUEUED)
+    assert job.kind == RECEIPT_JOB
+    await service.apply_job(job)
+    await service.apply_job(job)  # a replay: the effect key stops it
+    assert erp.receipts == [ReceiptWrite(42, (ReceivedLine(501, Decimal(7)),), "create")]
+    async with store.unit_of_work() as uow:
+        order = await uow.ledger.get("P00042")
+    assert order is not None
+    assert [ln.received_quantity for ln in order.lines] == [7, 0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "order", "error"),
+    [
+        ((("1", 12),), "P00042", PolicyViolation),  # 10 open + 10 % = 11
+        ((("9", 1),), "P00042", UnknownOrderLine),
+        ((("1", 1),), "P99999", UnknownOrder),
+    ],
+)
+async def test_receipts_not_fitting_the_ledger_are_refused(
+    world: tuple[ReceiptService, SqlStore, RecordingErp],
+    lines: tuple[tuple[str, int], ...],
+    order: str,
+    error: type[Exception],
+) -> None:
+    service, store, _ = world
+    with pytest.raises(error):
+        await service.receive(MESSAGE, _receipt(*lines, order=order), "k")
+    async with store.unit_of_work() as uow:
+        assert await uow.jobs.list(status=JobStatus.QUEUED) == []
+
+
+async def test_tolerance_allows_a_small_over_delivery(
+    world: tuple[ReceiptService, SqlStore, RecordingErp],
+) -> None:
+    service, store, _ = world
+    await service.receive(MESSAGE, _receipt(("1", 11)), "k")
+    async with store.unit_of_work() as uow:
+        assert len(await uow.jobs.list(status=JobStatus.QUEUED)) == 1
