@@ -49,9 +49,13 @@ class Segment(NamedTuple):
 
     def get(self, index: int) -> str:
         """Element ``index`` (1-based) without trailing spaces, ``""`` when absent."""
-        if 1 <= index <= len(self.elements):
+        # Called for nearly every value a mapper reads; an absent element is the rare case.
+        if index < 1:
+            return ""
+        try:
             return self.elements[index - 1].rstrip(" ")
-        return ""
+        except IndexError:
+            return ""
 
 
 Report = Callable[[InvalidDocument], None]
