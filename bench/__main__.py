@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
-from bench import pipeline
+from bench import edi_decode, pipeline
 
 
 def main() -> None:
+    # `python -m bench.edi_decode MEASURE FILE SYNTAX REPEATS` is one measurement's child
+    # process; `python -m bench` runs them all.
+    edi_decode.main()
+    sys.stdout.flush()
     asyncio.run(pipeline.main())
 
 

@@ -104,10 +104,13 @@ class Segment:
         """Component ``component`` of element ``element`` (both 1-based), ``""`` when absent."""
         if element < 1 or element > len(self.elements):
             return ""
-        if not self.escaped and component == 1:
+        if not self.escaped:  # the common case, inlined: mappers call this for every value
             raw = self.elements[element - 1]
-            cut = raw.find(self.service.component)
-            return raw if cut < 0 else raw[:cut]
+            if component == 1:
+                cut = raw.find(self.service.component)
+                return raw if cut < 0 else raw[:cut]
+            parts = raw.split(self.service.component)
+            return parts[component - 1] if 1 <= component <= len(parts) else ""
         parts = self.components(element)
         return parts[component - 1] if 1 <= component <= len(parts) else ""
 

@@ -110,6 +110,46 @@ class _Segments:
         self._back = segment
 
 
+class SeenControls:
+    """The ST02 values of a group so far, for the uniqueness check, in little memory.
+
+    A streamed group of a million sets would keep a million strings in a plain set (over
+    100 MB); senders number sets consecutively, so numeric controls are kept as runs of
+    consecutive numbers of one width ("0001".."9999"), the rest in a set.
+    """
+
+    __slots__ = ("_others", "_runs")
+    # Past this many runs (numbering that jumps around), numbers go to the set instead, so
+    # the scan of the runs stays short.
+    MAX_RUNS = 256
+
+    def __init__(self) -> None:
+        self._runs: list[list[int]] = []  # [width, first, last]; the last run grows
+        self._others: set[str] = set()
+
+    def add(self, control: str) -> bool:
+        """Record ``control``; False when the group had it already."""
+        if control in self._others:
+            return False
+        if not (control.isascii() and control.isdigit()):
+            self._others.add(control)
+            return True
+        width, number = len(control), int(control)
+        runs = self._runs
+        if runs and runs[-1][0] == width and runs[-1][2] + 1 == number:
+            if any(w == width and a <= number <= b for w, a, b in runs[:-1]):
+                return False
+            runs[-1][2] = number
+            return True
+        if any(w == width and a <= number <= b for w, a, b in runs):
+            return False
+        if len(runs) < self.MAX_RUNS:
+            runs.append([width, number, number])
+        else:
+            self._others.add(control)
+        return True
+
+
 def attempt(report: Report, read: Callable[[], T]) -> T | None:
     """Run a check that raises; in a validating walk, record its error and go on."""
     try:
@@ -196,7 +236,7 @@ def _group(
         interchange, functional_id, control, gs.get(8), group_date, gs.get(2), gs.get(3)
     )
     yield group
-    controls: set[str] = set()
+    controls = SeenControls()
     count = 0
     while True:
         segment = segments.next()
@@ -236,7 +276,7 @@ def _group(
             continue
         transaction = _transaction(segments, segment, group, report)
         count += 1
-        if transaction.control in controls:
+        if not controls.add(transaction.control):
             bad(
                 report,
                 transaction.place,
@@ -245,7 +285,6 @@ def _group(
                 2,
                 rule=Rule.ST_DUPLICATE,
             )
-        controls.add(transaction.control)
         yield transaction
 
 

@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TypeVar
+import codecs
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, BinaryIO, TypeVar
 
 from pydantic import ValidationError
 
@@ -32,7 +33,7 @@ from procurelink.codecs.x12.envelope import (
     read_interchange,
 )
 from procurelink.codecs.x12.rules import Rule
-from procurelink.codecs.x12.syntax import Report, tokenize
+from procurelink.codecs.x12.syntax import Report, tokenize_chunks
 from procurelink.codecs.x12.units import UnitMap
 from procurelink.domain.document import Document
 from procurelink.errors import ConfigurationError, EmptyMessage, InvalidDocument, MalformedMessage
@@ -69,28 +70,74 @@ _DECODERS: dict[str, Decoder] = {
 
 def read_sets(data: bytes, options: Mapping[str, Any], report: Report) -> Iterator[TransactionSet]:
     """Every transaction set of the bytes, envelopes checked through ``report``."""
-    for item in walk(data, options, report):
+    return sets_of(walk(data, options, report))
+
+
+def sets_of(items: Iterable[Item]) -> Iterator[TransactionSet]:
+    for item in items:
         if isinstance(item, TransactionSet):
             yield item
 
 
 def walk(data: bytes, options: Mapping[str, Any], report: Report) -> Iterator[Item]:
     """Interchange headers, group headers, sets and group ends in file order, lazily."""
-    text = decode_text(data, options)
-    if not text.strip():
-        raise EmptyMessage()
-    for raw in tokenize(text, report):
+    yield from walk_chunks((decode_text(data, options),), options, report)
+
+
+def walk_chunks(
+    chunks: Iterable[str], options: Mapping[str, Any], report: Report
+) -> Iterator[Item]:
+    """``walk`` over text arriving in chunks (see ``text_chunks``)."""
+    empty = True
+    for raw in tokenize_chunks(chunks, report):
+        empty = False
         for item in read_interchange(raw, report):
             if isinstance(item, InterchangeHeader):
                 _check_usage(item, options, report)
             yield item
+    if empty:  # only white space: the tokenizer found no interchange at all
+        raise EmptyMessage()
+
+
+def text_chunks(stream: BinaryIO, options: Mapping[str, Any], size: int = 1 << 20) -> Iterator[str]:
+    """The text of a binary stream read ``size`` bytes at a time, decoded as ``decode_text``
+    decodes whole bytes, so that a file of any size is read in constant memory."""
+    charset = _charset(options)
+    try:
+        decoder = codecs.getincrementaldecoder(charset)()
+    except LookupError as exc:
+        raise ConfigurationError("unknown charset option", charset=charset) from exc
+    consumed = 0
+    first = True
+    while True:
+        data = stream.read(size)
+        pending = len(decoder.getstate()[0])
+        try:
+            text = decoder.decode(data, final=not data)
+        except UnicodeDecodeError as exc:
+            raise MalformedMessage(
+                "message is not valid text in the partner's charset",
+                charset=charset,
+                offset=consumed - pending + exc.start,
+                rule=Rule.ISA_SYNTAX,
+            ) from None
+        consumed += len(data)
+        if first and text:
+            text, first = text.removeprefix("\ufeff"), False
+        if text:
+            yield text
+        if not data:
+            return
+
+
+def _charset(options: Mapping[str, Any]) -> str:
+    charset = str(options.get("charset", "utf-8"))
+    # Non-ASCII still decodes; the sender's characters are kept, not refused on input.
+    return "utf-8" if charset.lower() == "ascii" else charset
 
 
 def decode_text(data: bytes, options: Mapping[str, Any]) -> str:
-    charset = str(options.get("charset", "utf-8"))
-    if charset.lower() == "ascii":
-        # Non-ASCII still decodes; the sender's characters are kept, not refused on input.
-        charset = "utf-8"
+    charset = _charset(options)
     try:
         text = data.decode(charset)
     except UnicodeDecodeError as exc:

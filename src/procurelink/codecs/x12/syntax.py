@@ -6,8 +6,12 @@ segments and checks counts, the set mappers read the values.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import count, repeat
+from operator import itemgetter, methodcaller
+from typing import NamedTuple, NoReturn
 
 from procurelink.errors import InvalidDocument, MalformedMessage
 
@@ -32,9 +36,12 @@ class Delimiters:
         return (*chars, self.repetition) if self.repetition else chars
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """One segment; ``number`` is its 1-based position inside its interchange (ISA = 1)."""
+class Segment(NamedTuple):
+    """One segment; ``number`` is its 1-based position inside its interchange (ISA = 1).
+
+    A named tuple rather than a dataclass: the tokenizer builds segments with
+    ``tuple.__new__`` from C-level iterators, which is most of its speed (see ``_block``).
+    """
 
     tag: str
     elements: tuple[str, ...]
@@ -42,9 +49,13 @@ class Segment:
 
     def get(self, index: int) -> str:
         """Element ``index`` (1-based) without trailing spaces, ``""`` when absent."""
-        if 1 <= index <= len(self.elements):
+        # Called for nearly every value a mapper reads; an absent element is the rare case.
+        if index < 1:
+            return ""
+        try:
             return self.elements[index - 1].rstrip(" ")
-        return ""
+        except IndexError:
+            return ""
 
 
 Report = Callable[[InvalidDocument], None]
@@ -70,9 +81,58 @@ class RawInterchange:
     segments: Iterator[Segment]
 
 
-@dataclass
-class _Cursor:
-    pos: int
+# Text is cut at a segment terminator into blocks of about this many characters; a block is
+# split and turned into segments by C-level str methods and iterators, so Python code runs
+# once per block rather than once per segment (the speed goal in bench/edi_decode.py).
+BLOCK = 1 << 16
+# Text made available before an ISA is read: 106 characters when the fixed widths are kept,
+# more tolerated (``read_delimiters`` walks the separators).
+ISA_WINDOW = 4096
+# Segment ids seen valid once need no second look; bounded so hostile input cannot grow it.
+_VALID_TAGS: set[str] = set()
+_MAX_VALID_TAGS = 1024
+_strip = methodcaller("strip", _WHITESPACE)
+_tail = itemgetter(slice(1, None))
+_tag = itemgetter(0)
+
+
+class _Text:
+    """The unread input: a whole string, or a window refilled from the chunks of a stream."""
+
+    __slots__ = ("base", "buf", "chunks", "pos")
+
+    def __init__(self, chunks: Iterator[str]) -> None:
+        self.chunks = chunks
+        self.buf = ""
+        self.pos = 0
+        self.base = 0  # offset of buf[0] in the whole input, for error offsets
+
+    def more(self) -> bool:
+        """Append the next non-empty chunk, dropping what was read; False at end of input."""
+        for chunk in self.chunks:
+            if chunk:
+                self.base += self.pos
+                self.buf = self.buf[self.pos :] + chunk
+                self.pos = 0
+                return True
+        return False
+
+    def fill(self, size: int) -> None:
+        """Make ``size`` unread characters available, unless the input ends first."""
+        while len(self.buf) - self.pos < size and self.more():
+            pass
+
+    def skip_whitespace(self) -> bool:
+        """Move past white space; False when only white space was left."""
+        while True:
+            buf, pos = self.buf, self.pos
+            while pos < len(buf) and buf[pos] in _WHITESPACE:
+                pos += 1
+            self.pos = pos
+            if pos < len(buf):
+                return True
+            if not self.more():
+                return False
 
 
 def tokenize(text: str, report: Report = raise_error) -> Iterator[RawInterchange]:
@@ -81,30 +141,37 @@ def tokenize(text: str, report: Report = raise_error) -> Iterator[RawInterchange
     A segment with an invalid id is reported and still handed on (when ``report`` returns),
     so that a validator can go on; a missing terminator or IEA ends the input.
     """
-    pos = _skip_whitespace(text, 0)
-    while pos < len(text):
+    return tokenize_chunks((text,), report)
+
+
+def tokenize_chunks(
+    chunks: Iterable[str], report: Report = raise_error
+) -> Iterator[RawInterchange]:
+    """``tokenize`` over text arriving in chunks (a file read piece by piece).
+
+    Memory holds one chunk and one block of segments, however large the interchange; the
+    whole string passed by ``tokenize`` is a single chunk and is never copied.
+    """
+    source = _Text(iter(chunks))
+    while source.skip_whitespace():
+        source.fill(ISA_WINDOW)
+        text, pos = source.buf, source.pos
         if not text.startswith("ISA", pos):
             raise MalformedMessage(
                 "expected an ISA segment",
-                offset=pos,
+                offset=source.base + pos,
                 segment_id=text[pos : pos + 3],
                 expected="ISA",
                 rule="isa_syntax",
             )
         delimiters, terminator_at = read_delimiters(text, pos)
         isa = Segment("ISA", tuple(text[pos:terminator_at].split(delimiters.element)[1:]), 1)
-        cursor = _Cursor(terminator_at + 1)
-        raw = RawInterchange(delimiters, isa, pos, _segments(text, cursor, delimiters, isa, report))
+        source.pos = terminator_at + 1
+        segments = _segments(source, delimiters, isa, report)
+        raw = RawInterchange(delimiters, isa, source.base + pos, segments)
         yield raw
         for _ in raw.segments:
             pass
-        pos = _skip_whitespace(text, cursor.pos)
-
-
-def _skip_whitespace(text: str, pos: int) -> int:
-    while pos < len(text) and text[pos] in _WHITESPACE:
-        pos += 1
-    return pos
 
 
 def read_delimiters(text: str, start: int) -> tuple[Delimiters, int]:
@@ -160,37 +227,94 @@ def _check_delimiters(delimiters: Delimiters, offset: int) -> None:
 
 
 def _segments(
-    text: str, cursor: _Cursor, delimiters: Delimiters, isa: Segment, report: Report
+    source: _Text, delimiters: Delimiters, isa: Segment, report: Report
 ) -> Iterator[Segment]:
+    """The segments after the ISA up to and including the IEA, a block at a time."""
+    terminator = delimiters.segment
     number = 1
     while True:
-        pos = cursor.pos
-        end = text.find(delimiters.segment, pos)
+        text, pos = source.buf, source.pos
+        end = text.rfind(terminator, pos, pos + BLOCK)
+        if end < 0:  # no terminator in this block: a very long segment, or more to read
+            end = text.find(terminator, pos + BLOCK)
         if end < 0:
-            if text[pos:].strip(_WHITESPACE):
-                raise MalformedMessage(
-                    "segment without terminator at end of input",
-                    offset=pos,
-                    interchange=_control(isa),
-                    segment_index=number + 1,
-                    rule="iea_missing",
-                )
-            raise MalformedMessage(
-                "interchange ends without IEA",
-                offset=pos,
-                interchange=_control(isa),
-                expected="IEA",
-                rule="iea_missing",
-            )
-        body = text[pos:end].strip(_WHITESPACE)
-        cursor.pos = end + 1
-        if not body:
+            if source.more():
+                continue
+            _end_of_input(source, isa, number)
+        fast = _block(text[pos:end], delimiters, number)
+        if fast is not None:
+            source.pos = end + 1
+            number += len(fast)
+            yield from fast
             continue
-        number += 1
-        segment = _segment(body, delimiters, number, pos, isa, report)
-        yield segment
-        if segment.tag == "IEA":
-            return
+        # A block with the IEA or an unusual segment id: segment by segment, reporting each
+        # problem just before its segment is handed on, in file order.
+        at = pos
+        for piece in text[pos:end].split(terminator):
+            start = at
+            at += len(piece) + 1
+            body = piece.strip(_WHITESPACE)
+            if not body:
+                continue
+            number += 1
+            segment = _segment(body, delimiters, number, source.base + start, isa, report)
+            if segment.tag == "IEA":
+                source.pos = at
+                yield segment
+                return
+            yield segment
+        source.pos = end + 1
+
+
+def _block(text: str, delimiters: Delimiters, number: int) -> list[Segment] | None:
+    """The segments of ``text`` (whole segments, the last terminator cut off), built without
+    a Python loop; None when a segment id needs a closer look or the IEA is among them."""
+    # Thousands of small lists and tuples at once would start the cyclic garbage collector
+    # again and again (a third of the time); segments hold no cycles, so it is paused.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        bodies = filter(None, map(_strip, text.split(delimiters.segment)))
+        parts = list(map(methodcaller("split", delimiters.element), bodies))
+        tags = list(map(_tag, parts))
+        if not _VALID_TAGS.issuperset(tags) and not all(
+            map(_valid_tag, set(tags).difference(_VALID_TAGS))
+        ):
+            return None
+        if "IEA" in tags:
+            return None
+        rows = zip(tags, map(tuple, map(_tail, parts)), count(number + 1))
+        # tuple.__new__ builds each named tuple in C, skipping its Python-level __new__.
+        return list(map(tuple.__new__, repeat(Segment), rows))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _valid_tag(tag: str) -> bool:
+    valid = 2 <= len(tag) <= 3 and tag.isascii() and tag.isalnum() and tag == tag.upper()
+    if valid and len(_VALID_TAGS) < _MAX_VALID_TAGS:
+        _VALID_TAGS.add(tag)
+    return valid
+
+
+def _end_of_input(source: _Text, isa: Segment, number: int) -> NoReturn:
+    pos = source.pos
+    if source.buf[pos:].strip(_WHITESPACE):
+        raise MalformedMessage(
+            "segment without terminator at end of input",
+            offset=source.base + pos,
+            interchange=_control(isa),
+            segment_index=number + 1,
+            rule="iea_missing",
+        )
+    raise MalformedMessage(
+        "interchange ends without IEA",
+        offset=source.base + pos,
+        interchange=_control(isa),
+        expected="IEA",
+        rule="iea_missing",
+    )
 
 
 def _control(isa: Segment) -> str:
@@ -202,7 +326,7 @@ def _segment(
 ) -> Segment:
     parts = body.split(delimiters.element)
     tag = parts[0]
-    if not (2 <= len(tag) <= 3 and tag.isascii() and tag.isalnum() and tag == tag.upper()):
+    if tag not in _VALID_TAGS and not _valid_tag(tag):
         report(
             MalformedMessage(
                 "invalid segment id",

@@ -1,0 +1,423 @@
+"""EDI decoding speed against the peers, on the same generated files, in one run.
+
+Files (generated deterministically from the sample 850 and ORDERS, 50,000+ segments each):
+many sets/messages in one interchange, and one giant set/message; with ``BENCH_HUGE=1`` also
+a 1 GB X12 interchange decoded as a stream. EDIFACT data carries released characters
+(``?+``), so every tokenizer has to honour the release character.
+
+Measured on each file: procurelink's tokenizer, procurelink's full decode to canonical
+documents, the peers' bare parse (pydifact for EDIFACT; ansi-x12 and pyx12 for X12), and the
+naive two-level ``str.split`` (segments, then elements) as the pure-Python floor. Each
+measurement runs in its own subprocess so that its peak RSS (``ru_maxrss`` of that process)
+is its own (VmHWM); time is the best of five runs, input already in memory (str for tokenizers,
+bytes for decoders, as each API takes it).
+
+Targets (the issue's): EDIFACT tokenize >= 10x pydifact; X12 tokenize >= 70% of the naive
+split; full decode >= 5x pydifact's parse (EDIFACT) and >= 2x ansi-x12's parse (X12); the
+1 GB interchange decoded in under 150 MB RSS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "edi"
+REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
+HUGE_BYTES = int(os.environ.get("BENCH_HUGE_BYTES", str(1 << 30)))
+RSS_LIMIT_MB = 150
+
+# --- deterministic files ----------------------------------------------------------------
+
+
+def _x12_lines() -> list[str]:
+    text = (FIXTURES / "x12" / "850_PO00042.x12").read_text()
+    return [line for line in text.splitlines() if line]
+
+
+def _x12_envelope(body: Iterator[str], sets: int) -> Iterator[str]:
+    lines = _x12_lines()
+    yield lines[0] + "\n" + lines[1] + "\n"  # ISA, GS
+    yield from body
+    yield f"GE*{sets}*1001~\nIEA*1*000000101~\n"
+
+
+def _x12_set(control: str, header: list[str], lines: list[str]) -> str:
+    body = [*header, *lines]
+    return "".join(
+        [f"ST*850*{control}~\n", *(s + "\n" for s in body), f"SE*{len(body) + 2}*{control}~\n"]
+    )
+
+
+def x12_many(sets: int) -> Iterator[str]:
+    """``sets`` copies of the sample 850, each with its own ST02."""
+    inner = _x12_lines()[3:-3]  # between ST and SE
+    return _x12_envelope((_x12_set(f"{i:07d}", inner, []) for i in range(1, sets + 1)), sets)
+
+
+def x12_giant(lines: int) -> Iterator[str]:
+    """One 850 with ``lines`` item lines (three segments each)."""
+    inner = _x12_lines()[3:-3]
+    header = inner[: next(i for i, s in enumerate(inner) if s.startswith("PO1"))]
+    items = []
+    for n in range(1, lines + 1):
+        items += [
+            f"PO1*{n}*5000*EA*0.12*PE*BP*ACME-{n}*VP*SW-{n}~",
+            "PID*F****Hex bolt M10x40 DIN 933 8.8 zinc plated~",
+            "DTM*002*20240322~",
+        ]
+    trailer = [f"CTT*{lines}*{5000 * lines}~", f"AMT*TT*{600 * lines}~"]
+    return _x12_envelope(iter([_x12_set("0001", header, [*items, *trailer])]), 1)
+
+
+def _edifact_parts() -> tuple[str, list[str], list[str], list[str]]:
+    text = (FIXTURES / "edifact" / "ORDERS_PO00042.edi").read_text()
+    segments = [s for s in text.splitlines() if s]
+    una_unb = segments[0] + "\n" + segments[1].replace("++1'", "'") + "\n"
+    body = segments[3:-2]  # between UNH and UNT
+    first_lin = next(i for i, s in enumerate(body) if s.startswith("LIN"))
+    uns = next(i for i, s in enumerate(body) if s.startswith("UNS"))
+    return una_unb, body[:first_lin], body[first_lin : first_lin + 6], body[uns:]
+
+
+def edifact_many(messages: int) -> Iterator[str]:
+    """``messages`` copies of the sample ORDERS in one interchange."""
+    una_unb = _edifact_parts()[0]
+    text = (FIXTURES / "edifact" / "ORDERS_PO00042.edi").read_text()
+    body = [s for s in text.splitlines() if s][3:-2]
+    yield una_unb
+    for ref in range(1, messages + 1):
+        yield "".join(
+            [
+                f"UNH+{ref}+ORDERS:D:96A:UN'\n",
+                *(s + "\n" for s in body),
+                f"UNT+{len(body) + 2}+{ref}'\n",
+            ]
+        )
+    yield f"UNZ+{messages}+101'\n"
+
+
+def edifact_giant(lines: int) -> Iterator[str]:
+    """One ORDERS with ``lines`` item lines (six segments each)."""
+    una_unb, header, line, _ = _edifact_parts()
+    items = []
+    for n in range(1, lines + 1):
+        items += [f"LIN+{n}++9520002{n:06d}:EN'", *line[1:]]
+    summary = ["UNS+S'", f"MOA+79:{600 * lines}.00'", f"CNT+2:{lines}'"]
+    body = [*header, *items, *summary]
+    yield una_unb + "UNH+1+ORDERS:D:96A:UN'\n"
+    yield "".join(s + "\n" for s in body)
+    yield f"UNT+{len(body) + 2}+1'\nUNZ+1+101'\n"
+
+
+def x12_huge(target_bytes: int) -> Iterator[str]:
+    """One interchange of about ``target_bytes``: one group of sample 850s."""
+    inner = _x12_lines()[3:-3]
+    one = len(_x12_set("0000001", inner, []))
+    return x12_many(max(1, target_bytes // one))
+
+
+def write(path: Path, pieces: Iterator[str]) -> Path:
+    with path.open("w", encoding="ascii") as out:
+        for piece in pieces:
+            out.write(piece)
+    return path
+
+
+# --- measurements (each runs in a child process) ----------------------------------------
+
+
+def _ctx() -> Any:
+    from procurelink.ports.codec import DecodeContext
+
+    return DecodeContext("bench", "bench", "bench", {"currency": "EUR"})
+
+
+def _text(path: Path) -> str:
+    return path.read_text(encoding="latin-1")
+
+
+def m_naive(path: Path, syntax: str) -> Callable[[], int]:
+    text = _text(path)
+    terminator, element = ("~", "*") if syntax == "x12" else ("'", "+")
+
+    def run() -> int:
+        return len([segment.split(element) for segment in text.split(terminator)])
+
+    return run
+
+
+def m_tokenize(path: Path, syntax: str) -> Callable[[], int]:
+    text = _text(path)
+    if syntax == "x12":
+        from procurelink.codecs.x12.syntax import tokenize
+
+        def run_x12() -> int:
+            count = 0
+            for raw in tokenize(text):
+                for _ in raw.segments:
+                    count += 1
+            return count
+
+        return run_x12
+    from procurelink.codecs.edifact.syntax import interchanges
+
+    def run_edifact() -> int:
+        return sum(len(raw.segments) for raw in interchanges(text))
+
+    return run_edifact
+
+
+def m_decode(path: Path, syntax: str) -> Callable[[], int]:
+    data = path.read_bytes()
+    ctx = _ctx()
+    if syntax == "x12":
+        from procurelink.codecs.x12 import X12Codec
+
+        return lambda: len(X12Codec().decode(data, ctx))
+    from procurelink.codecs.edifact import EdifactCodec
+
+    return lambda: len(EdifactCodec().decode(data, ctx))
+
+
+def m_stream(path: Path, syntax: str) -> Callable[[], int]:
+    """X12 decoded as a stream, one set at a time, every document built and dropped."""
+    from procurelink.codecs.x12.streaming import decode_stream
+
+    ctx = _ctx()
+
+    def run() -> int:
+        with path.open("rb") as stream:
+            return sum(1 for _ in decode_stream(stream, ctx))
+
+    return run
+
+
+def m_pydifact(path: Path, syntax: str) -> Callable[[], int]:
+    from pydifact.parser import Parser
+
+    text = _text(path)
+    return lambda: sum(1 for _ in Parser().parse(text))
+
+
+def m_ansi_x12(path: Path, syntax: str) -> Callable[[], int]:
+    from x12 import parse_x12_interchange, tokenize_x12
+
+    data = path.read_bytes()
+
+    def run() -> int:
+        document = tokenize_x12(data)
+        parse_x12_interchange(document)
+        return len(document.segments)
+
+    return run
+
+
+def m_pyx12(path: Path, syntax: str) -> Callable[[], int]:
+    import io
+
+    from pyx12.x12file import X12Reader
+
+    text = _text(path)
+    return lambda: sum(1 for _ in X12Reader(io.StringIO(text)))
+
+
+MEASURES: dict[str, Callable[[Path, str], Callable[[], int]]] = {
+    "naive split": m_naive,
+    "procurelink tokenize": m_tokenize,
+    "procurelink decode": m_decode,
+    "procurelink stream decode": m_stream,
+    "pydifact parse": m_pydifact,
+    "ansi-x12 parse": m_ansi_x12,
+    "pyx12 read": m_pyx12,
+}
+
+
+def _peak_rss_kb() -> int:
+    """This process's peak RSS. VmHWM belongs to the memory map made at exec; ru_maxrss
+    (self or children) also counts the parent's pages copied at fork, which made every
+    measurement report the parent's size."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def _child(measure: str, path: Path, syntax: str, repeats: int) -> None:
+    """Run one measurement and print its figures as JSON (the parent reads them)."""
+    base_rss = _peak_rss_kb()
+    run = MEASURES[measure](path, syntax)
+    best = float("inf")
+    result = 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - started)
+    peak = _peak_rss_kb()
+    print(json.dumps({"seconds": best, "result": result, "rss_kb": peak, "base_kb": base_rss}))
+
+
+@dataclass
+class Figure:
+    measure: str
+    seconds: float
+    rss_mb: float
+    error: str = ""
+
+
+def measure(name: str, path: Path, syntax: str, repeats: int = REPEATS) -> Figure:
+    command = [sys.executable, "-m", "bench.edi_decode", name, str(path), syntax, str(repeats)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1]
+    )
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["failed"])[-1]
+        return Figure(name, float("nan"), float("nan"), reason[:100])
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    return Figure(name, figures["seconds"], figures["rss_kb"] / 1024)
+
+
+# --- report -----------------------------------------------------------------------------
+
+
+def _segments(path: Path, syntax: str) -> int:
+    with path.open("rb") as data:
+        terminator = b"~" if syntax == "x12" else b"'"
+        count = 0
+        while block := data.read(1 << 24):
+            count += block.count(terminator)
+    if syntax == "edifact":  # UNA's own terminator is no segment; ?' is a released one
+        count -= 1 + path.read_bytes().count(b"?'")
+    return count
+
+
+def _report(title: str, path: Path, syntax: str, names: list[str]) -> dict[str, Figure]:
+    size_mb = path.stat().st_size / 1e6
+    segments = _segments(path, syntax)
+    print(f"\n{title}: {size_mb:.1f} MB, {segments:,} segments")
+    print(f"  {'measurement':<28}{'time s':>9}{'MB/s':>9}{'segments/s':>13}{'peak RSS MB':>13}")
+    figures = {}
+    for name in names:
+        figure = measure(name, path, syntax)
+        figures[name] = figure
+        if figure.error:
+            print(f"  {name:<28}  failed: {figure.error}")
+            continue
+        print(
+            f"  {name:<28}{figure.seconds:>9.3f}{size_mb / figure.seconds:>9.1f}"
+            f"{segments / figure.seconds:>13,.0f}{figure.rss_mb:>13.1f}"
+        )
+    return figures
+
+
+def _ratio(figures: dict[str, Figure], fast: str, slow: str) -> float:
+    return figures[slow].seconds / figures[fast].seconds
+
+
+def _verdict(label: str, value: float, target: float, unit: str = "x") -> bool:
+    met = value >= target
+    status = "met" if met else "NOT met"
+    print(f"  {label:<58}{value:>7.2f}{unit}  (target >= {target}{unit}: {status})")
+    return met
+
+
+def main() -> None:
+    x12_names = [
+        "naive split",
+        "procurelink tokenize",
+        "procurelink decode",
+        "ansi-x12 parse",
+        "pyx12 read",
+    ]
+    edifact_names = ["naive split", "procurelink tokenize", "procurelink decode", "pydifact parse"]
+    with tempfile.TemporaryDirectory(prefix="bench-edi-") as tmp:
+        folder = Path(tmp)
+        files = [
+            ("X12, 2,100 850s in one interchange", write(folder / "many.x12", x12_many(2100))),
+            ("X12, one 850 of 17,000 lines", write(folder / "giant.x12", x12_giant(17000))),
+        ]
+        results: list[tuple[str, dict[str, Figure]]] = []
+        for title, path in files:
+            results.append(("x12", _report(title, path, "x12", x12_names)))
+        edifact_files = [
+            ("EDIFACT, 1,500 ORDERS in one interchange", edifact_many(1500)),
+            ("EDIFACT, one ORDERS of 9,000 lines", edifact_giant(9000)),
+        ]
+        for index, (title, pieces) in enumerate(edifact_files):
+            path = write(folder / f"edifact{index}.edi", pieces)
+            results.append(("edifact", _report(title, path, "edifact", edifact_names)))
+        print("\nTargets")
+        for (syntax, figures), (title, _) in zip(
+            results, files + [(t, None) for t, _ in edifact_files], strict=True
+        ):
+            print(f" {title}")
+            if syntax == "x12":
+                _verdict(
+                    "tokenize speed / naive split speed",
+                    _ratio(figures, "procurelink tokenize", "naive split") * 100,
+                    70,
+                    "%",
+                )
+                _verdict(
+                    "full decode vs ansi-x12 bare parse (speed ratio)",
+                    _ratio(figures, "procurelink decode", "ansi-x12 parse"),
+                    2,
+                )
+                print(
+                    "  tokenize vs pyx12 read (speed ratio)"
+                    f"{_ratio(figures, 'procurelink tokenize', 'pyx12 read'):>29.2f}x"
+                )
+            else:
+                _verdict(
+                    "tokenize vs pydifact parse (speed ratio)",
+                    _ratio(figures, "procurelink tokenize", "pydifact parse"),
+                    10,
+                )
+                _verdict(
+                    "full decode vs pydifact parse (speed ratio)",
+                    _ratio(figures, "procurelink decode", "pydifact parse"),
+                    5,
+                )
+        if os.environ.get("BENCH_HUGE") == "1":
+            _huge(folder)
+        else:
+            print("\n(1 GB streaming run skipped: set BENCH_HUGE=1)")
+
+
+def _huge(folder: Path) -> None:
+    started = time.perf_counter()
+    path = write(folder / "huge.x12", x12_huge(HUGE_BYTES))
+    print(f"\nX12 huge file written in {time.perf_counter() - started:.0f} s")
+    rss = _report_once(path)
+    met = "met" if rss < RSS_LIMIT_MB else "NOT met"
+    print(f"  stream decode peak RSS {rss:.1f} MB (target < {RSS_LIMIT_MB} MB: {met})")
+
+
+def _report_once(path: Path) -> float:
+    size_mb = path.stat().st_size / 1e6
+    print(f"X12, one interchange of {size_mb:,.0f} MB, decoded as a stream")
+    figure = measure("procurelink stream decode", path, "x12", repeats=1)
+    if figure.error:
+        print(f"  failed: {figure.error}")
+        return float("-inf")
+    print(
+        f"  procurelink stream decode  {figure.seconds:8.1f} s {size_mb / figure.seconds:8.1f} MB/s"
+        f"  peak RSS {figure.rss_mb:.1f} MB"
+    )
+    return figure.rss_mb
+
+
+if __name__ == "__main__":
+    _child(sys.argv[1], Path(sys.argv[2]), sys.argv[3], int(sys.argv[4]))
