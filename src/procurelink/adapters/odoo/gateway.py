@@ -11,18 +11,25 @@ of the lines whose quantity changes without a new date (see ``apply_acknowledgme
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 
 from procurelink.adapters.odoo import mapping
+from procurelink.adapters.odoo.automation import ChangeHookProvisioner
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
-from procurelink.ports.erp import AcknowledgmentWrite, ErpChange, ErpOrder, ShipNoticeWrite
+from procurelink.ports.erp import (
+    AcknowledgmentWrite,
+    ErpChange,
+    ErpOrder,
+    HookInfo,
+    ShipNoticeWrite,
+)
 
 ORDER_FIELDS = [
     "name",
@@ -68,6 +75,13 @@ class OdooGateway:
 
     def __init__(self, settings: OdooSettings, *, client: httpx.AsyncClient | None = None):
         self.rpc = OdooRpc(settings, client=client)
+        self._hooks = ChangeHookProvisioner(self.rpc)
+
+    async def ensure_change_hooks(
+        self, base_url: str, secrets: Mapping[str, str]
+    ) -> list[HookInfo]:
+        """Automation rules posting change hints to ``base_url`` (17+; [] on 16)."""
+        return await self._hooks.ensure(base_url, secrets)
 
     async def changed_orders(self, since: datetime | None) -> list[ErpChange]:
         domain: list[Any] = [] if since is None else [("write_date", ">=", odoo_datetime(since))]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from procurelink.adapters.odoo_sim import mail, products, purchase, stock
+from procurelink.adapters.odoo_sim import automation, mail, products, purchase, stock
 from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method, context_get
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
@@ -10,7 +10,9 @@ from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MOD
 from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
 from procurelink.adapters.odoo_sim.orm import Hooks
 
-MODELS: dict[str, ModelSpec] = {m.name: m for m in (*BASE_MODELS, *PURCHASE_MODELS, *STOCK_MODELS)}
+MODELS: dict[str, ModelSpec] = {
+    m.name: m for m in (*BASE_MODELS, *PURCHASE_MODELS, *STOCK_MODELS, *automation.MODELS)
+}
 
 HOOKS: dict[str, Hooks] = {**products.HOOKS, **purchase.HOOKS, **stock.HOOKS}
 
