@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
-from bench import pipeline
+from bench import odoo_apply, pipeline
 
 
 def main() -> None:
     asyncio.run(pipeline.main())
+    asyncio.run(odoo_apply.main())
 
 
 if __name__ == "__main__":
