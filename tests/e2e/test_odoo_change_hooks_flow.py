@@ -80,7 +80,7 @@ async def _hint_jobs(world: World) -> list[int]:
 
 
 async def test_a_confirmed_order_is_released_on_the_hint(hooked: tuple[World, str]) -> None:
-    world, api_url = hooked
+    world, _ = hooked
     hooks = await world.runtime.provision_odoo_hooks()
     assert "purchase-order" in [h.key for h in hooks]
     po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 100)])
@@ -109,7 +109,13 @@ async def test_bad_secret_unknown_rule_and_junk_are_refused_or_ignored(
             await client.post(good, json={"_id": 7, "write_date": "2025-01-01 10:00:00"})
             for _ in range(2)
         ]
+        receipt = await client.post(
+            f"/odoo/hooks/receipt?secret={secrets['receipt']}", json={"_id": 3}
+        )
     assert bad.status_code == unknown.status_code == 401
+    # Not an order: the hint runs the write_date poll (which finds the order it touched).
+    assert receipt.status_code == 200 and receipt.json()["polling"] is True
+    await world.runtime.erp_hooks.wait_idle()
     assert junk.status_code == 200 and junk.json()["queued"] is False
     assert all(r.status_code == 200 and r.json()["queued"] for r in twice)
     assert (await _hint_jobs(world)).count(7) == 1  # same id + write_date: one job
