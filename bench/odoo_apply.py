@@ -17,6 +17,11 @@ lifted for both: it is a deliberate throttle, not what is measured here.
 
 Against the simulator always; against a real Odoo too when ODOO_URL, ODOO_DB, ODOO_USER and
 ODOO_PASSWORD are set. Sizes: BENCH_APPLY_ORDERS, BENCH_APPLY_LINES, BENCH_APPLY_ACK_LINES.
+
+Measured 2026-11-30 (local Odoo 17 CE, 20 orders x 40 lines, 200 acks x 4 lines): naive 1000
+calls / 407 s, batched 40 calls / 263 s: 25x fewer calls but only 1.5x less wall time. Odoo's
+own work per changed line of a confirmed order (stock moves follow quantity and date)
+dominates, not the RPC round trips; the wall-time target of 4x is not reached this way.
 """
 
 from __future__ import annotations
