@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 
-from bench import edi_decode, pipeline
+from bench import edi_decode, odoo_apply, pipeline
 
 
 def main() -> None:
@@ -14,6 +14,7 @@ def main() -> None:
     edi_decode.main()
     sys.stdout.flush()
     asyncio.run(pipeline.main())
+    asyncio.run(odoo_apply.main())
 
 
 if __name__ == "__main__":

@@ -58,12 +58,13 @@ from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
 from procurelink.errors import ConfigurationError, ProcurelinkError
 from procurelink.ports.channel import InboundChannel, OutboundChannel
 from procurelink.ports.codec import Codec
-from procurelink.ports.erp import ErpGateway
+from procurelink.ports.erp import ErpGateway, HookInfo
 from procurelink.ports.store import MessageStore
 from procurelink.services.acknowledgments import APPLY_JOB, AcknowledgmentService
 from procurelink.services.approvals import ApprovalService
 from procurelink.services.context import Deps
 from procurelink.services.dispatch import DELIVER_JOB, DispatchService
+from procurelink.services.erp_hooks import ErpHookService
 from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
 from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
@@ -243,6 +244,7 @@ class Runtime:
     supplier_access: SupplierAccess
     runner: JobRunner
     http: httpx.AsyncClient
+    erp_hooks: ErpHookService
     closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def poll_sources(self) -> PollReport:
@@ -269,6 +271,27 @@ class Runtime:
         for source, error in report.errors.items():
             log.warning("polling %s failed: [%s] %s", source, error.code, error.message)
         return report
+
+    async def provision_odoo_hooks(self) -> list[HookInfo]:
+        """Odoo automation rules that push change hints to this process's API.
+
+        Off without ``odoo_hooks_base_url`` (Odoo must reach that URL). A failure is logged
+        and not fatal: the write_date poller alone still sees every change, only later.
+        """
+        base_url = self.settings.odoo_hooks_base_url
+        if not base_url:
+            return []
+        try:
+            hooks = await self.erp_hooks.provision(base_url)
+        except ProcurelinkError as exc:
+            log.warning("Odoo change hooks not provisioned: [%s] %s", exc.code, exc.message)
+            return []
+        for hook in hooks:
+            state = "created" if hook.created else "updated" if hook.updated else "unchanged"
+            log.info(
+                "Odoo change hook %s on %s: rule %s %s", hook.key, hook.model, hook.rule_id, state
+            )
+        return hooks
 
     async def run_once(self) -> list[RunResult]:
         """`worker --once`: poll every source once, then drain all due jobs."""
@@ -320,6 +343,9 @@ async def build_runtime(
         overlap=timedelta(seconds=settings.odoo_poll_overlap_seconds),
         initial_since=settings.odoo_sync_since,
     )
+    erp_hooks = ErpHookService(
+        deps, erp_sync.poll, hint_delay=timedelta(seconds=settings.odoo_hook_delay_seconds)
+    )
     runner = JobRunner(
         deps,
         handlers={
@@ -346,6 +372,7 @@ async def build_runtime(
         queries=Queries(deps),
         runner=runner,
         http=http,
+        erp_hooks=erp_hooks,
         supplier_access=SupplierAccess(deps, signing_key),
     )
 

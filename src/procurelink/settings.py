@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     # Orders confirmed before this instant are not released on the first poll (None: all).
     odoo_sync_since: datetime | None = None
     odoo_poll_overlap_seconds: float = 60.0
+    # Where Odoo reaches this process's API (e.g. http://procurelink:8080); set, `serve`
+    # provisions automation rules posting change hints there (17+). None: polling only.
+    odoo_hooks_base_url: str | None = None
+    # Odoo posts hints before its commit: the snapshot they queue waits this long.
+    odoo_hook_delay_seconds: float = 2.0
     partners_dir: Path = Path("partners")
     poll_interval_seconds: float = 5.0
     api_host: str = "127.0.0.1"

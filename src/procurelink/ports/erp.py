@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -106,6 +107,31 @@ class BillWrite:
     invoice_date: date
     currency: str  # ISO 4217 code
     lines: tuple[BillLine, ...]
+
+
+# The change hooks an ERP may notify procurelink of (each its URL path segment and secret).
+CHANGE_HOOK_KEYS: tuple[str, ...] = ("purchase-order", "receipt", "vendor-bill")
+
+
+@dataclass(frozen=True, slots=True)
+class HookInfo:
+    """One change hook as provisioned in the ERP."""
+
+    key: str
+    model: str
+    rule_id: int
+    created: bool
+    updated: bool
+
+
+class ChangeHooks(Protocol):
+    """Optional: an ERP that can push change hints (Odoo 17+ automation webhooks)."""
+
+    async def ensure_change_hooks(
+        self, base_url: str, secrets: Mapping[str, str]
+    ) -> list[HookInfo]:
+        """Create or update one hook per key of ``secrets`` (none where unsupported)."""
+        ...
 
 
 class ErpGateway(Protocol):

@@ -11,13 +11,14 @@ of the lines whose quantity changes without a new date (see ``apply_acknowledgme
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
 
 import httpx
 
 from procurelink.adapters.odoo import mapping
+from procurelink.adapters.odoo.automation import ChangeHookProvisioner
 from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.receipts import ReceiptWriter
@@ -29,6 +30,7 @@ from procurelink.ports.erp import (
     BillWrite,
     ErpChange,
     ErpOrder,
+    HookInfo,
     ReceiptWrite,
     ShipNoticeWrite,
 )
@@ -77,6 +79,13 @@ class OdooGateway:
 
     def __init__(self, settings: OdooSettings, *, client: httpx.AsyncClient | None = None):
         self.rpc = OdooRpc(settings, client=client)
+        self._hooks = ChangeHookProvisioner(self.rpc)
+
+    async def ensure_change_hooks(
+        self, base_url: str, secrets: Mapping[str, str]
+    ) -> list[HookInfo]:
+        """Automation rules posting change hints to ``base_url`` (17+; [] on 16)."""
+        return await self._hooks.ensure(base_url, secrets)
 
     async def changed_orders(self, since: datetime | None) -> list[ErpChange]:
         domain: list[Any] = [] if since is None else [("write_date", ">=", odoo_datetime(since))]

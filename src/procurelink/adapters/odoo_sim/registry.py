@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from procurelink.adapters.odoo_sim import backorder, mail, models_account, products, purchase, stock
+from procurelink.adapters.odoo_sim import (
+    automation,
+    backorder,
+    mail,
+    models_account,
+    products,
+    purchase,
+    stock,
+)
 from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method, context_get
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
@@ -18,6 +26,7 @@ MODELS: dict[str, ModelSpec] = {
         *STOCK_MODELS,
         *backorder.MODELS,
         *models_account.MODELS,
+        *automation.MODELS,
     )
 }
 

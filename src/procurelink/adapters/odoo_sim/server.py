@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 
+from procurelink.adapters.odoo_sim.automation import seed_ir_models
 from procurelink.adapters.odoo_sim.clock import SimClock
 from procurelink.adapters.odoo_sim.orm import Env, Store
 from procurelink.adapters.odoo_sim.registry import HOOKS, MODELS
@@ -44,6 +45,7 @@ def create_app(
     store = Store(models=MODELS, hooks=HOOKS, clock=clock or SimClock(), major=major_of(version))
     env = Env(store, SUPERUSER_ID)
     seed_base(env)
+    seed_ir_models(env)
     sim = SimOdoo(store=store, db=db, version=version)
     for user in users:
         name = user.name or user.login

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from procurelink.adapters.odoo_sim import automation
 from procurelink.adapters.odoo_sim.faults import AccessDenied, Unauthorized
 from procurelink.adapters.odoo_sim.methods import Method, call, call_named, lookup, resolve
 from procurelink.adapters.odoo_sim.orm import Env, Store
@@ -145,8 +146,14 @@ class SimOdoo:
         if not target.writes:
             return run()
         saved = self.store.snapshot()
+        env = Env(self.store, 1)
+        watched = automation.watch(env)
         try:
-            return run()
+            result = run()
         except BaseException:
             self.store.restore(saved)
             raise
+        # 17/18 post webhooks inside the transaction, before the RPC answer: a receiver
+        # reading back at once may race the caller; the thread never delays the answer.
+        automation.fire(automation.due(env, watched))
+        return result

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from procurelink.bootstrap import Runtime, as2_receiver_app
+from procurelink.entrypoints.api.odoo_hooks import odoo_hooks_router
 from procurelink.entrypoints.api.supplier_api import supplier_router
 from procurelink.errors import IllegalTransition, ProcurelinkError
 from procurelink.ports.channel import InboundItem
@@ -145,6 +146,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         )
 
     app.include_router(supplier_router(runtime))
+    app.include_router(odoo_hooks_router(runtime.erp_hooks))
     as2 = as2_receiver_app(runtime)
     if as2 is not None:
         app.mount("/as2", as2)  # partners post to /as2/, async MDNs arrive at /as2/mdn

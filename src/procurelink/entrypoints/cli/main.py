@@ -95,6 +95,10 @@ def serve() -> None:
         server = BackgroundServer(create_app(runtime), s.api_host, s.api_port)
         await server.start()
         out.print(f"console on {server.url}/console")
+        # After the API is up: Odoo may post a hint as soon as the rule exists.
+        hooks = await runtime.provision_odoo_hooks()
+        if hooks:
+            out.print(f"Odoo change hooks: {', '.join(h.key for h in hooks)}")
         sftp = bootstrap.embedded_sftp_server(runtime)
         if sftp is not None:
             await sftp.start()
