@@ -55,13 +55,21 @@ TARGETS = _targets()
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "transports(*names): run only on these transports")
+    config.addinivalue_line("markers", "versions(*majors): run only on these Odoo versions")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "target" not in metafunc.fixturenames:
         return
     marker = metafunc.definition.get_closest_marker("transports")
-    chosen = [t for t in TARGETS if marker is None or t.protocol in marker.args]
+    versions = metafunc.definition.get_closest_marker("versions")
+    # Cases that do not apply to a target are not generated at all (never skipped).
+    chosen = [
+        t
+        for t in TARGETS
+        if (marker is None or t.protocol in marker.args)
+        and (versions is None or t.major in versions.args)
+    ]
     metafunc.parametrize(
         "target", chosen, ids=[t.id for t in chosen], indirect=True, scope="session"
     )
