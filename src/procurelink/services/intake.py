@@ -9,7 +9,6 @@ from typing import Any
 from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
-from procurelink.domain.events import DocumentReceived
 from procurelink.domain.receipt import GoodsReceipt
 from procurelink.domain.response import OrderResponse
 from procurelink.errors import (
@@ -281,17 +280,6 @@ class IntakeService:
                 order_number=order_number,
             )
         )
-
-
-def received_event(deps: Deps, document: Document, order_number: str) -> DocumentReceived:
-    return DocumentReceived(
-        event_id=deps.new_id(),
-        occurred_at=deps.clock.now(),
-        correlation_id=document.correlation_id,
-        partner_id=document.partner_id,
-        order_number=order_number,
-        data={"document_id": document.document_id, "document_type": document.document_type},
-    )
 
 
 def _channel_refusal(item: InboundItem) -> ProcurelinkError | None:
