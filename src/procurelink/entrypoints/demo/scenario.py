@@ -98,7 +98,7 @@ codec:
     decimal_separator: ","
     date_format: "%d.%m.%Y"
     columns: {{order_number: Bestellung, line_no: Pos, status: Status, confirmed_qty: Menge,
-               promised_date: Termin}}
+               uom: ME, promised_date: Termin}}
     status_map: {{OK: accepted}}
     order_columns: {{order_number: Bestellung, line_no: Pos, supplier_item: Artikel,
                      description: Text, quantity: Menge, uom: ME, requested_date: Termin}}

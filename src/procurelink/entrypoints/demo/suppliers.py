@@ -247,7 +247,10 @@ class SftpCsvSupplier:
         rows = list(csv.DictReader(io.StringIO(order_csv), delimiter=";"))
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(["Bestellung", "Pos", "Status", "Menge", "Termin"])
+        # The unit is echoed: a quantity without one would be read as pieces.
+        writer.writerow(["Bestellung", "Pos", "Status", "Menge", "ME", "Termin"])
         for row in rows:
-            writer.writerow([row["Bestellung"], row["Pos"], "OK", row["Menge"], row["Termin"]])
+            writer.writerow(
+                [row["Bestellung"], row["Pos"], "OK", row["Menge"], row["ME"], row["Termin"]]
+            )
         return out.getvalue()
