@@ -98,15 +98,42 @@ class BillLine:
     description: str | None = None  # default: the order line's description
 
 
+BillType = Literal["in_invoice", "in_refund"]
+
+
 @dataclass(frozen=True, slots=True)
 class BillWrite:
-    """A supplier invoice recorded as a draft vendor bill (never posted here)."""
+    """A supplier invoice (or credit note) recorded as a draft vendor bill (refund)."""
 
     vendor_odoo_id: int
     vendor_ref: str  # the supplier's invoice number: account.move ``ref``
     invoice_date: date
     currency: str  # ISO 4217 code
     lines: tuple[BillLine, ...]
+    move_type: BillType = "in_invoice"
+    origin: str | None = None  # the order name(s): account.move ``invoice_origin``
+
+
+@dataclass(frozen=True, slots=True)
+class ErpBill:
+    """A vendor bill as the ERP holds it."""
+
+    odoo_id: int
+    name: str  # "/" until posted, then its sequence number
+    state: str  # draft, posted, cancel
+    move_type: str
+    ref: str | None
+    payment_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErpLineBilling:
+    """One order line's three-way facts in the ERP: ordered, received and billed so far."""
+
+    odoo_line_id: int
+    ordered: Decimal
+    received: Decimal
+    invoiced: Decimal  # drafts included, refunds subtracted (Odoo's qty_invoiced)
 
 
 # The change hooks an ERP may notify procurelink of (each its URL path segment and secret).
@@ -155,6 +182,18 @@ class ErpGateway(Protocol):
 
     async def create_draft_bill(self, write: BillWrite) -> int:
         """Create a draft vendor bill linked line by line to the order lines; its id."""
+        ...
+
+    async def find_bills(self, vendor_odoo_id: int, ref: str, move_type: BillType) -> list[ErpBill]:
+        """The vendor's bills (of that type, not cancelled) carrying reference ``ref``."""
+        ...
+
+    async def post_bill(self, bill_odoo_id: int) -> ErpBill:
+        """Post a draft bill; the bill as it stands afterwards."""
+        ...
+
+    async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        """Ordered, received and billed quantities of the order's lines."""
         ...
 
     async def close(self) -> None: ...

@@ -27,8 +27,11 @@ from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
 from procurelink.ports.erp import (
     AcknowledgmentWrite,
+    BillType,
     BillWrite,
+    ErpBill,
     ErpChange,
+    ErpLineBilling,
     ErpOrder,
     HookInfo,
     ReceiptWrite,
@@ -242,6 +245,15 @@ class OdooGateway:
 
     async def create_draft_bill(self, write: BillWrite) -> int:
         return await BillWriter(self.rpc).create_draft(write)
+
+    async def find_bills(self, vendor_odoo_id: int, ref: str, move_type: BillType) -> list[ErpBill]:
+        return await BillWriter(self.rpc).find(vendor_odoo_id, ref, move_type)
+
+    async def post_bill(self, bill_odoo_id: int) -> ErpBill:
+        return await BillWriter(self.rpc).post(bill_odoo_id)
+
+    async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        return await BillWriter(self.rpc).billing(order_odoo_id)
 
     async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:
         """Vendor ids for the ``ref`` values partner profiles name (one search_read)."""
