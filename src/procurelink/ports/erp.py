@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
 from procurelink.domain.order import PurchaseOrder
+from procurelink.workflow.rfq_grouping import SourcingFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +137,30 @@ class ErpLineBilling:
     invoiced: Decimal  # drafts included, refunds subtracted (Odoo's qty_invoiced)
 
 
+@dataclass(frozen=True, slots=True)
+class RfqLine:
+    product_odoo_id: int
+    quantity: Decimal  # in the product's purchase unit
+    date_planned: date
+
+
+@dataclass(frozen=True, slots=True)
+class RfqWrite:
+    """A draft request for quotation (purchase.order in state draft) for one vendor and plant."""
+
+    vendor_odoo_id: int
+    picking_type_id: int | None  # the plant's receipt type; None: the ERP's default
+    origin: str  # source document: the planning batch, also the key to find it again
+    lines: tuple[RfqLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErpRfq:
+    odoo_id: int
+    name: str
+    created: bool  # False: an RFQ of the same origin, vendor and plant was already there
+
+
 # The change hooks an ERP may notify procurelink of (each its URL path segment and secret).
 CHANGE_HOOK_KEYS: tuple[str, ...] = ("purchase-order", "receipt", "vendor-bill")
 
@@ -194,6 +219,16 @@ class ErpGateway(Protocol):
 
     async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
         """Ordered, received and billed quantities of the order's lines."""
+        ...
+
+    async def sourcing(
+        self, product_codes: Sequence[str], plants: Sequence[str], vendor_refs: Sequence[str]
+    ) -> SourcingFacts:
+        """Products, their vendor price lists, plants' receipt types and named vendors."""
+        ...
+
+    async def create_rfq(self, write: RfqWrite) -> ErpRfq:
+        """A draft RFQ, or the one already created for the same origin, vendor and plant."""
         ...
 
     async def close(self) -> None: ...
