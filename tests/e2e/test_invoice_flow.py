@@ -19,7 +19,11 @@ UNITS = {"ACME-10042": "EA", "ACME-20117": "KG"}
 
 
 def render_810(
-    order_number: str, invoice_number: str, lines: list[tuple[str, int, str]], control: int
+    order_number: str,
+    invoice_number: str,
+    lines: list[tuple[str, int, str]],
+    control: int,
+    currency: str,
 ) -> bytes:
     """An 810 as Steelworks sends it (the shared sample's shape): lines (item, qty, price)."""
     amounts = [Decimal(q) * Decimal(p) for _, q, p in lines]
@@ -32,7 +36,7 @@ def render_810(
     body = [
         "ST*810*0001~",
         f"BIG*20250421*{invoice_number}*20250401*{order_number}***DI*00~",
-        "CUR*SE*EUR~",
+        f"CUR*SE*{currency}~",
         "N1*SU*Steelworks GmbH*UL*9520002000019~",
         "N1*BY*ACME Manufacturing*UL*9520001000010~",
         *items,
@@ -57,8 +61,11 @@ def drop(world: World, name: str, body: bytes) -> None:
     (world.inbox / name).write_bytes(body)
 
 
-async def confirmed_and_received(world: World, qty: tuple[int, int]) -> tuple[int, str, list[int]]:
-    """An order of bolts and steel, released to Steelworks and fully received in Odoo."""
+async def confirmed_and_received(
+    world: World, qty: tuple[int, int]
+) -> tuple[int, str, list[int], str]:
+    """An order of bolts and steel, released to Steelworks and fully received in Odoo;
+    its id, name, line ids and currency (the company's: EUR in the simulator)."""
     po, name = await world.confirm_order(
         "SW-V-88120", [("ACME-10042", qty[0]), ("ACME-20117", qty[1])]
     )
@@ -66,7 +73,10 @@ async def confirmed_and_received(world: World, qty: tuple[int, int]) -> tuple[in
     lines = [ln["id"] for ln in await world.odoo_lines(po)]
     received = tuple(ReceivedLine(i, Decimal(q)) for i, q in zip(lines, qty, strict=True))
     await world.runtime.deps.erp.apply_receipt(ReceiptWrite(po, received))
-    return po, name, lines
+    [order] = await world.rpc.execute_kw(
+        "purchase.order", "read", [[po]], {"fields": ["currency_id"]}
+    )
+    return po, name, lines, order["currency_id"][1]
 
 
 async def bills(world: World, ref: str) -> list[dict[str, Any]]:
@@ -94,9 +104,11 @@ async def bill_lines(world: World, bill: dict[str, Any]) -> dict[int, tuple[floa
 
 
 async def test_received_order_and_matching_810_become_a_draft_bill(world: World) -> None:
-    po, name, (bolts, steel) = await confirmed_and_received(world, (100, 40))
+    po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
     number = f"SW-INV-{uuid.uuid4().hex[:6]}"
-    invoice = render_810(name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 811)
+    invoice = render_810(
+        name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 811, cur
+    )
     drop(world, "810_match.x12", invoice)
     await world.runtime.run_once()
 
@@ -117,7 +129,7 @@ async def test_received_order_and_matching_810_become_a_draft_bill(world: World)
     drop(
         world,
         "810_again.x12",
-        render_810(name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 812),
+        render_810(name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 812, cur),
     )
     await world.runtime.run_once()
     assert len(await bills(world, number)) == 1
@@ -126,15 +138,17 @@ async def test_received_order_and_matching_810_become_a_draft_bill(world: World)
 
 
 async def test_price_off_invoice_needs_approval_before_it_becomes_a_bill(world: World) -> None:
-    _po, name, (bolts, steel) = await confirmed_and_received(world, (100, 40))
+    _po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
     number = f"SW-INV-{uuid.uuid4().hex[:6]}"
-    invoice = render_810(name, number, [("ACME-10042", 100, "1.8"), ("ACME-20117", 40, "1.5")], 821)
+    invoice = render_810(
+        name, number, [("ACME-10042", 100, "1.8"), ("ACME-20117", 40, "1.5")], 821, cur
+    )
     drop(world, "810_price.x12", invoice)
     await world.runtime.run_once()
 
     assert await bills(world, number) == []
     [exc] = await world.runtime.queries.exceptions()
-    assert exc.reason_code == "invoice_mismatch"
+    assert exc.reason_code == "invoice_mismatch", exc.message
     assert exc.approvable
     assert "line 1: unit price 1.8, ordered at 1.5" in exc.message
     assert [d["kind"] for d in exc.payload["discrepancies"]] == ["price_variance"]
