@@ -82,10 +82,11 @@ class InvoiceService:
         raised: tuple[int, ProcurelinkError] | None = None
         async with deps.store.unit_of_work() as uow:
             order = await uow.ledger.get(invoice.order_number) if invoice.order_number else None
-            correlation = order.correlation_id if order else message.correlation_id
-            if correlation:
-                invoice = invoice.model_copy(update={"correlation_id": correlation})
-                await uow.messages.link_correlation(message.id, correlation)
+            # Another supplier's order is not this message's thread: it stays unlinked.
+            own = order if order is not None and order.partner_id == profile.id else None
+            if own is not None:
+                invoice = invoice.model_copy(update={"correlation_id": own.correlation_id})
+                await uow.messages.link_correlation(message.id, own.correlation_id)
             await uow.documents.add(stored_document(deps, invoice, message.id, key))
             earlier = await uow.state.put_if_absent(number_key(invoice), invoice.document_id)
             await uow.audit.append(
@@ -101,13 +102,18 @@ class InvoiceService:
                 )
             )
             duplicate_of = earlier if earlier not in (None, invoice.document_id) else None
-            if duplicate_of is not None or order is None:
-                result = match_invoice(
+            if duplicate_of is not None or own is None:
+                # Refused without asking Odoo: a repeated number, an unknown or foreign order.
+                header = match_invoice(
                     invoice, MatchInput(profile.id, order, {}, duplicate_of=duplicate_of)
                 )
-                raised = await self._refuse(uow, invoice, order, message.id, result)
+                # Line checks need Odoo's received quantities: only the header's verdict.
+                blocking = tuple(d for d in header.discrepancies if d.blocking)
+                raised = await self._refuse(
+                    uow, invoice, own, message.id, MatchResult((), blocking)
+                )
             else:
-                await enqueue_invoice(deps, uow, order, {"document_id": invoice.document_id})
+                await enqueue_invoice(deps, uow, own, {"document_id": invoice.document_id})
             await uow.commit()
         if raised is not None:
             await self._publish(raised, invoice)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -289,3 +289,20 @@ async def test_credit_note_becomes_a_refund_of_what_was_billed(world: World) -> 
     await world.run(service)
     [exc] = await world.exceptions()
     assert exc.payload["discrepancies"][0]["kind"] == "credit_over_invoiced"
+
+
+async def test_invoice_for_another_suppliers_order_is_refused_and_not_linked(world: World) -> None:
+    async with world.store.unit_of_work() as uow:
+        await uow.ledger.save(
+            replace(
+                ledger_order(), order_number="PO77", partner_id="polymer", correlation_id="corr-77"
+            )
+        )
+        await uow.commit()
+    service = world.service()
+    await service.receive(MESSAGE, _inv(order_number="PO77"), "k1")
+    assert await world.run(service) == 0
+    [exc] = await world.exceptions()
+    assert exc.reason_code == "invoice_refused"
+    assert [d["kind"] for d in exc.payload["discrepancies"]] == ["wrong_supplier"]
+    assert exc.correlation_id != "corr-77"
