@@ -34,8 +34,8 @@ from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
 from procurelink.services.recording import exception_event, record_exception
+from procurelink.workflow.discrepancies import DiscrepancyKind
 from procurelink.workflow.invoice_match import (
-    DiscrepancyKind,
     LineBilling,
     MatchedLine,
     MatchInput,

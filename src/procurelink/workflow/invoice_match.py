@@ -12,65 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from procurelink.domain.invoice import Invoice, InvoiceKind, InvoiceLine
 from procurelink.domain.ledger import LedgerLine, LedgerOrder
 from procurelink.domain.tolerances import MatchTolerances, within
-
-
-class DiscrepancyKind(StrEnum):
-    DUPLICATE_INVOICE = "duplicate_invoice"
-    UNKNOWN_ORDER = "unknown_order"
-    WRONG_SUPPLIER = "wrong_supplier"
-    CURRENCY_MISMATCH = "currency_mismatch"
-    UNKNOWN_LINE = "unknown_line"
-    UNIT_MISMATCH = "unit_mismatch"
-    QUANTITY_OVER_RECEIVED = "quantity_over_received"
-    CREDIT_OVER_INVOICED = "credit_over_invoiced"
-    PRICE_VARIANCE = "price_variance"
-    LINE_AMOUNT = "line_amount"
-    TOTALS = "totals"
-    TAXES = "taxes"
-    UNORDERED_CHARGES = "unordered_charges"
-
-
-# No approval turns these into a correct bill: there is no order line to link, or the
-# money, the sender or the document itself is wrong.
-BLOCKING: frozenset[DiscrepancyKind] = frozenset(
-    {
-        DiscrepancyKind.DUPLICATE_INVOICE,
-        DiscrepancyKind.UNKNOWN_ORDER,
-        DiscrepancyKind.WRONG_SUPPLIER,
-        DiscrepancyKind.CURRENCY_MISMATCH,
-        DiscrepancyKind.UNKNOWN_LINE,
-        DiscrepancyKind.UNIT_MISMATCH,
-    }
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Discrepancy:
-    kind: DiscrepancyKind
-    message: str
-    line_no: str | None = None  # the invoice line; None: the whole invoice
-    expected: str | None = None
-    actual: str | None = None
-
-    @property
-    def blocking(self) -> bool:
-        return self.kind in BLOCKING
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": str(self.kind),
-            "line_no": self.line_no,
-            "message": self.message,
-            "expected": self.expected,
-            "actual": self.actual,
-            "blocking": self.blocking,
-        }
+from procurelink.workflow.discrepancies import Discrepancy, DiscrepancyKind, fmt, limits_text
+from procurelink.workflow.invoice_arithmetic import arithmetic_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +163,7 @@ def match_invoice(invoice: Invoice, given: MatchInput) -> MatchResult:
             )
         )
     found.extend(_quantity_checks(invoice, order, planned, given))
-    found.extend(_totals_checks(invoice, given.tolerances))
+    found.extend(arithmetic_checks(invoice, given.tolerances))
     return MatchResult(tuple(planned), tuple(found))
 
 
@@ -263,11 +211,11 @@ def _line_checks(
             out.append(
                 Discrepancy(
                     DiscrepancyKind.PRICE_VARIANCE,
-                    f"{where}: unit price {_f(price)}, ordered at {_f(lline.unit_price)} "
-                    f"({_limits(tol.price_pct, tol.price_abs)})",
+                    f"{where}: unit price {fmt(price)}, ordered at {fmt(lline.unit_price)} "
+                    f"({limits_text(tol.price_pct, tol.price_abs)})",
                     line_no=iline.line_no,
-                    expected=_f(lline.unit_price),
-                    actual=_f(price),
+                    expected=fmt(lline.unit_price),
+                    actual=fmt(price),
                 )
             )
     computed = abs(iline.quantity.value) * price
@@ -275,10 +223,11 @@ def _line_checks(
         out.append(
             Discrepancy(
                 DiscrepancyKind.LINE_AMOUNT,
-                f"{where}: amount {_f(iline.line_amount)} is not quantity x price ({_f(computed)})",
+                f"{where}: amount {fmt(iline.line_amount)} is not "
+                f"quantity x price ({fmt(computed)})",
                 line_no=iline.line_no,
-                expected=_f(computed),
-                actual=_f(iline.line_amount),
+                expected=fmt(computed),
+                actual=fmt(iline.line_amount),
             )
         )
     return out
@@ -306,11 +255,11 @@ def _quantity_checks(
                 out.append(
                     Discrepancy(
                         DiscrepancyKind.CREDIT_OVER_INVOICED,
-                        f"line {first}: credits {_f(qty)} {lline.uom} of order line "
-                        f"{order_line_no}, only {_f(billing.invoiced)} billed",
+                        f"line {first}: credits {fmt(qty)} {lline.uom} of order line "
+                        f"{order_line_no}, only {fmt(billing.invoiced)} billed",
                         line_no=first,
-                        expected=_f(billing.invoiced),
-                        actual=_f(qty),
+                        expected=fmt(billing.invoiced),
+                        actual=fmt(qty),
                     )
                 )
             continue
@@ -321,77 +270,13 @@ def _quantity_checks(
             out.append(
                 Discrepancy(
                     DiscrepancyKind.QUANTITY_OVER_RECEIVED,
-                    f"line {first}: bills {_f(qty)} {lline.uom} of order line {order_line_no} "
-                    f"(ordered {_f(lline.quantity)}, received {_f(billing.received)}, "
-                    f"billed before {_f(billing.invoiced)}; "
-                    f"{_limits(tol.quantity_pct, tol.quantity_abs)})",
+                    f"line {first}: bills {fmt(qty)} {lline.uom} of order line {order_line_no} "
+                    f"(ordered {fmt(lline.quantity)}, received {fmt(billing.received)}, "
+                    f"billed before {fmt(billing.invoiced)}; "
+                    f"{limits_text(tol.quantity_pct, tol.quantity_abs)})",
                     line_no=first,
-                    expected=_f(billing.received - billing.invoiced),
-                    actual=_f(qty),
+                    expected=fmt(billing.received - billing.invoiced),
+                    actual=fmt(qty),
                 )
             )
     return out
-
-
-def _totals_checks(invoice: Invoice, tol: MatchTolerances) -> list[Discrepancy]:
-    """The invoice's own arithmetic: lines, charges, taxes and total agree."""
-    out: list[Discrepancy] = []
-    totals = invoice.totals
-    slack = tol.rounding + Decimal("0.005") * len(invoice.lines)
-
-    def check(kind: DiscrepancyKind, what: str, stated: Decimal, computed: Decimal) -> None:
-        if abs(abs(stated) - abs(computed)) > slack:
-            out.append(
-                Discrepancy(
-                    kind,
-                    f"{what}: stated {_f(stated)}, computed {_f(computed)}",
-                    expected=_f(computed),
-                    actual=_f(stated),
-                )
-            )
-
-    lines = sum((abs(ln.line_amount) for ln in invoice.lines), Decimal(0))
-    check(DiscrepancyKind.TOTALS, "line total", totals.lines, lines)
-    check(
-        DiscrepancyKind.TOTALS, "taxable amount", totals.taxable, abs(totals.lines) + totals.charges
-    )
-    for tax in invoice.taxes:
-        check(
-            DiscrepancyKind.TAXES,
-            f"{tax.type} {_f(tax.rate)}% on {_f(tax.taxable)}",
-            tax.amount,
-            (abs(tax.taxable) * tax.rate / 100).quantize(Decimal("0.01")),
-        )
-    if invoice.taxes:
-        check(
-            DiscrepancyKind.TAXES,
-            "tax total",
-            totals.tax,
-            sum((abs(t.amount) for t in invoice.taxes), Decimal(0)),
-        )
-    check(
-        DiscrepancyKind.TOTALS, "invoice total", totals.total, abs(totals.taxable) + abs(totals.tax)
-    )
-    if invoice.charges:
-        out.append(
-            Discrepancy(
-                DiscrepancyKind.UNORDERED_CHARGES,
-                f"{len(invoice.charges)} charge(s)/allowance(s) of {_f(totals.charges)} "
-                "are not on the order (the bill covers the goods lines only)",
-                actual=_f(totals.charges),
-            )
-        )
-    return out
-
-
-def _f(value: Decimal) -> str:
-    return format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-
-
-def _limits(pct: Decimal | None, absolute: Decimal | None) -> str:
-    parts = []
-    if pct is not None:
-        parts.append(f"{_f(pct)}%")
-    if absolute is not None:
-        parts.append(_f(absolute))
-    return "tolerance " + " and ".join(parts) if parts else "no tolerance"

@@ -9,8 +9,8 @@ from invoice_builders import inv_line, invoice, ledger_order
 
 from procurelink.domain.invoice import InvoiceKind, InvoiceTotals
 from procurelink.domain.tolerances import MatchTolerances, within
+from procurelink.workflow.discrepancies import DiscrepancyKind
 from procurelink.workflow.invoice_match import (
-    DiscrepancyKind,
     LineBilling,
     MatchedLine,
     MatchInput,
