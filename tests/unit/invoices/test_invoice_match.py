@@ -2,13 +2,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from invoice_builders import inv_line, invoice, ledger_order
 
-from procurelink.domain.invoice import InvoiceKind, InvoiceTotals
+from procurelink.codecs.edifact import EdifactCodec
+from procurelink.codecs.x12 import X12Codec
+from procurelink.domain.invoice import Invoice, InvoiceKind, InvoiceTotals
 from procurelink.domain.tolerances import MatchTolerances, within
+from procurelink.ports.codec import DecodeContext
 from procurelink.workflow.discrepancies import DiscrepancyKind
 from procurelink.workflow.invoice_match import (
     LineBilling,
@@ -238,3 +244,44 @@ def test_property_within_is_monotonic_in_the_limits(
         assert within(diff / 2, base, pct, absolute)
     if pct is None and absolute is None:
         assert within(diff, base, pct, absolute) == (diff == 0)
+
+
+FIXTURES = Path(__file__).parents[2] / "fixtures" / "edi"
+
+
+@pytest.mark.parametrize(
+    ("codec", "path"),
+    [
+        (X12Codec(), "x12/810_SW-INV-24-0815.x12"),
+        (EdifactCodec(), "edifact/INVOIC_SW-INV-24-0815.edi"),
+    ],
+)
+def test_the_sample_invoice_as_decoded_matches_its_received_order(codec: Any, path: str) -> None:
+    """The codecs' real output (units, totals, taxes) passes the match: no false alarms."""
+    [inv] = [
+        d
+        for d in codec.decode((FIXTURES / path).read_bytes(), DecodeContext("steelworks", "c", "m"))
+        if isinstance(d, Invoice)
+    ]
+    order = replace(
+        ledger_order(),
+        order_number="PO00042",
+        lines=(
+            replace(ledger_order().lines[0], quantity=Decimal(5000)),
+            replace(ledger_order().lines[1], quantity=Decimal(1200)),
+        ),
+    )
+    billing = {
+        "1": LineBilling(Decimal(5000), Decimal(0)),
+        "2": LineBilling(Decimal(1200), Decimal(0)),
+    }
+    result = match_invoice(inv, MatchInput("steelworks", order, billing))
+    assert result.matched, result.summary()
+    assert [(m.order_line_no, m.quantity, m.unit_price) for m in result.lines] == [
+        ("1", 5000, Decimal("0.12")),
+        ("2", 1200, Decimal("1.85")),
+    ]
+    # The same invoice billing more than arrived is caught on the right line.
+    short = {**billing, "2": LineBilling(Decimal(1000), Decimal(0))}
+    [d] = match_invoice(inv, MatchInput("steelworks", order, short)).discrepancies
+    assert (d.kind, d.line_no) == (K.QUANTITY_OVER_RECEIVED, "2")
