@@ -68,6 +68,7 @@ from procurelink.services.erp_hooks import ErpHookService
 from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
 from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
+from procurelink.services.invoices import INVOICE_JOB, InvoiceService
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
 from procurelink.services.queries import Queries
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
@@ -143,6 +144,8 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {
     # Not idempotent in Odoo: a retry after a lost answer would validate the backorder
     # too (receive twice). One attempt; a failed job is buried for an operator to check.
     RECEIPT_JOB: RetryPolicy(max_attempts=1),
+    # Idempotent: the job looks for the vendor's bill with the invoice number before creating.
+    INVOICE_JOB: RetryPolicy(max_attempts=10),
 }
 
 
@@ -336,7 +339,8 @@ async def build_runtime(
     shipments = ShipmentService(deps)
     functional_acks = FunctionalAckService(deps)
     receipts = ReceiptService(deps)
-    intake = IntakeService(deps, acks, shipments, functional_acks, receipts)
+    invoices = InvoiceService(deps, settings.invoice_post_policy)
+    intake = IntakeService(deps, acks, shipments, functional_acks, receipts, invoices)
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -355,6 +359,7 @@ async def build_runtime(
             APPLY_JOB: acks.apply_job,
             SHIP_NOTICE_JOB: shipments.apply_job,
             RECEIPT_JOB: receipts.apply_job,
+            INVOICE_JOB: invoices.apply_job,
         },
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,

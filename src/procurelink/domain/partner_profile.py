@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from procurelink.domain.tolerances import MatchTolerances
 from procurelink.domain.values import Dec
 
 
@@ -86,6 +87,7 @@ class PartnerProfile(_Strict):
     codec: CodecSpec
     channels: Channels = Channels()
     tolerances: Tolerances = Tolerances()
+    invoice_match: MatchTolerances = MatchTolerances()
     functional_acks: FunctionalAckSettings = FunctionalAckSettings()
     max_message_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     shared_secret: SecretStr | None = Field(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Protocol
 
 from procurelink.domain.order import PurchaseOrder
+from procurelink.workflow.rfq_grouping import SourcingFacts
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +99,66 @@ class BillLine:
     description: str | None = None  # default: the order line's description
 
 
+BillType = Literal["in_invoice", "in_refund"]
+
+
 @dataclass(frozen=True, slots=True)
 class BillWrite:
-    """A supplier invoice recorded as a draft vendor bill (never posted here)."""
+    """A supplier invoice (or credit note) recorded as a draft vendor bill (refund)."""
 
     vendor_odoo_id: int
     vendor_ref: str  # the supplier's invoice number: account.move ``ref``
     invoice_date: date
     currency: str  # ISO 4217 code
     lines: tuple[BillLine, ...]
+    move_type: BillType = "in_invoice"
+    origin: str | None = None  # the order name(s): account.move ``invoice_origin``
+
+
+@dataclass(frozen=True, slots=True)
+class ErpBill:
+    """A vendor bill as the ERP holds it."""
+
+    odoo_id: int
+    name: str  # "/" until posted, then its sequence number
+    state: str  # draft, posted, cancel
+    move_type: str
+    ref: str | None
+    payment_state: str
+
+
+@dataclass(frozen=True, slots=True)
+class ErpLineBilling:
+    """One order line's three-way facts in the ERP: ordered, received and billed so far."""
+
+    odoo_line_id: int
+    ordered: Decimal
+    received: Decimal
+    invoiced: Decimal  # drafts included, refunds subtracted (Odoo's qty_invoiced)
+
+
+@dataclass(frozen=True, slots=True)
+class RfqLine:
+    product_odoo_id: int
+    quantity: Decimal  # in the product's purchase unit
+    date_planned: date
+
+
+@dataclass(frozen=True, slots=True)
+class RfqWrite:
+    """A draft request for quotation (purchase.order in state draft) for one vendor and plant."""
+
+    vendor_odoo_id: int
+    picking_type_id: int | None  # the plant's receipt type; None: the ERP's default
+    origin: str  # source document: the planning batch, also the key to find it again
+    lines: tuple[RfqLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ErpRfq:
+    odoo_id: int
+    name: str
+    created: bool  # False: an RFQ of the same origin, vendor and plant was already there
 
 
 # The change hooks an ERP may notify procurelink of (each its URL path segment and secret).
@@ -155,6 +207,28 @@ class ErpGateway(Protocol):
 
     async def create_draft_bill(self, write: BillWrite) -> int:
         """Create a draft vendor bill linked line by line to the order lines; its id."""
+        ...
+
+    async def find_bills(self, vendor_odoo_id: int, ref: str, move_type: BillType) -> list[ErpBill]:
+        """The vendor's bills (of that type, not cancelled) carrying reference ``ref``."""
+        ...
+
+    async def post_bill(self, bill_odoo_id: int) -> ErpBill:
+        """Post a draft bill; the bill as it stands afterwards."""
+        ...
+
+    async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        """Ordered, received and billed quantities of the order's lines."""
+        ...
+
+    async def sourcing(
+        self, product_codes: Sequence[str], plants: Sequence[str], vendor_refs: Sequence[str]
+    ) -> SourcingFacts:
+        """Products, their vendor price lists, plants' receipt types and named vendors."""
+        ...
+
+    async def create_rfq(self, write: RfqWrite) -> ErpRfq:
+        """A draft RFQ, or the one already created for the same origin, vendor and plant."""
         ...
 
     async def close(self) -> None: ...

@@ -22,18 +22,25 @@ from procurelink.adapters.odoo.automation import ChangeHookProvisioner
 from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.receipts import ReceiptWriter
+from procurelink.adapters.odoo.rfqs import RfqWriter
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.errors import ErpError
 from procurelink.ports.erp import (
     AcknowledgmentWrite,
+    BillType,
     BillWrite,
+    ErpBill,
     ErpChange,
+    ErpLineBilling,
     ErpOrder,
+    ErpRfq,
     HookInfo,
     ReceiptWrite,
+    RfqWrite,
     ShipNoticeWrite,
 )
+from procurelink.workflow.rfq_grouping import SourcingFacts
 
 ORDER_FIELDS = [
     "name",
@@ -242,6 +249,23 @@ class OdooGateway:
 
     async def create_draft_bill(self, write: BillWrite) -> int:
         return await BillWriter(self.rpc).create_draft(write)
+
+    async def find_bills(self, vendor_odoo_id: int, ref: str, move_type: BillType) -> list[ErpBill]:
+        return await BillWriter(self.rpc).find(vendor_odoo_id, ref, move_type)
+
+    async def post_bill(self, bill_odoo_id: int) -> ErpBill:
+        return await BillWriter(self.rpc).post(bill_odoo_id)
+
+    async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        return await BillWriter(self.rpc).billing(order_odoo_id)
+
+    async def sourcing(
+        self, product_codes: Sequence[str], plants: Sequence[str], vendor_refs: Sequence[str]
+    ) -> SourcingFacts:
+        return await RfqWriter(self.rpc).sourcing(product_codes, plants, vendor_refs)
+
+    async def create_rfq(self, write: RfqWrite) -> ErpRfq:
+        return await RfqWriter(self.rpc).create(write)
 
     async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:
         """Vendor ids for the ``ref`` values partner profiles name (one search_read)."""

@@ -41,6 +41,7 @@ HOOKS: dict[str, Hooks] = {
 METHODS: dict[str, dict[str, Method]] = {
     "purchase.order": {name: Method(fn) for name, fn in purchase.METHODS.items()},
     "stock.picking": {name: Method(fn) for name, fn in stock.METHODS.items()},
+    "account.move": {name: Method(fn) for name, fn in models_account.METHODS.items()},
     backorder.WIZARD: {name: Method(fn) for name, fn in backorder.METHODS.items()},
     "res.users": {"context_get": Method(context_get, model_level=True, writes=False)},
 }
