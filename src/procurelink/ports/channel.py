@@ -20,6 +20,12 @@ class OutboundPayload:
     metadata: Mapping[str, str] = field(default_factory=dict)
 
 
+# Metadata keys dispatch sets on an OutboundPayload, for channels that show them to a person
+# (an e-mail subject, a file name pattern).
+META_ORDER_NUMBER = "order_number"  # the purchase order the document belongs to
+META_DOCUMENT_TYPE = "document_type"  # e.g. purchase_order, functional_ack
+
+
 @dataclass(frozen=True, slots=True)
 class DeliveryReceipt:
     channel: str

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import uuid
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -29,7 +31,7 @@ from procurelink.adapters.channels.email.settings import (
     SmtpSettings,
 )
 from procurelink.errors import PermanentError, TransientError
-from procurelink.ports.channel import OutboundPayload
+from procurelink.ports.channel import META_ORDER_NUMBER, OutboundPayload
 
 EDI = b"ISA*00*          *00*          *ZZ*SUPPLIER       *ZZ*ACMEMFG        ~\n\x00\xff"
 
@@ -327,6 +329,38 @@ async def test_sent_mail_carries_the_correlation_id_in_header_and_subject(
     assert sink.attachments() == {"850_PO00042_000000001.x12": EDI}
     assert receipt.channel == "email"
     assert receipt.details["message_id"] == mail.message["Message-ID"]
+
+
+async def test_a_csv_order_goes_out_with_a_printable_pdf_copy(sink: SmtpSink) -> None:
+    csv_order = b"Bestellung;Pos;Artikel;Menge\r\nP00042;1;FD-933-M10X40;1200\r\n"
+    settings = EmailSettings(
+        smtp=SmtpSettings(host=sink.host, port=sink.port, tls="plain"),
+        from_address="purchasing@acme.test",
+        to_addresses=(SUPPLIER,),
+        attach_pdf=True,
+    )
+    payload = OutboundPayload(
+        partner_id="fastener",
+        filename="PO_P00042.csv",
+        content_type="text/csv",
+        body=csv_order,
+        correlation_id="corr-42",
+        idempotency_key="msg-pdf",
+        metadata={META_ORDER_NUMBER: "P00042"},
+    )
+    await EmailChannel("fastener", settings).send(payload)
+    [mail] = sink.received
+    assert mail.message["Subject"] == "Purchase order P00042 [corr-42]"
+    attachments = sink.attachments()
+    assert attachments["PO_P00042.csv"] == csv_order
+    pdf = attachments["PO_P00042.pdf"]
+    assert pdf.startswith(b"%PDF-")
+    # The table's cells are in the PDF's text (fpdf2 writes uncompressed text when asked
+    # to; by default streams are zlib-compressed, so inflate them to look).
+    text = b"".join(
+        zlib.decompress(s) for s in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+    )
+    assert b"FD-933-M10X40" in text and b"P00042" in text
 
 
 async def test_a_retried_send_has_the_same_message_id(sink: SmtpSink) -> None:

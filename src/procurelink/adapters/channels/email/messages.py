@@ -17,10 +17,12 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import formatdate, getaddresses
 
+from procurelink.adapters.channels.email.printout import render_pdf
 from procurelink.adapters.channels.email.settings import EmailSettings
 from procurelink.ports.channel import (
     META_EVIDENCE_ONLY,
     META_NO_DOCUMENT,
+    META_ORDER_NUMBER,
     META_REFUSAL,
     META_REFUSAL_CODE,
     InboundItem,
@@ -260,7 +262,7 @@ def outbound_message(
     payload: OutboundPayload, settings: EmailSettings, from_address: str
 ) -> EmailMessage:
     fields: Mapping[str, str] = {
-        "order_number": payload.metadata.get("order_number") or payload.filename,
+        "order_number": payload.metadata.get(META_ORDER_NUMBER) or payload.filename,
         "correlation_id": payload.correlation_id,
         "filename": payload.filename,
         "partner_id": payload.partner_id,
@@ -278,10 +280,18 @@ def outbound_message(
     message.set_content(settings.body_template.format_map(fields))
     # Parameters such as "; charset=utf-8" do not belong in the subtype argument.
     maintype, _, subtype = payload.content_type.split(";")[0].strip().partition("/")
+    filename = safe_filename(payload.filename, fallback="document.bin")
     message.add_attachment(
         payload.body,
         maintype=maintype or "application",
         subtype=subtype or "octet-stream",
-        filename=safe_filename(payload.filename, fallback="document.bin"),
+        filename=filename,
     )
+    if settings.attach_pdf:
+        message.add_attachment(
+            render_pdf(payload, message["Subject"]),
+            maintype="application",
+            subtype="pdf",
+            filename=f"{os.path.splitext(filename)[0]}.pdf",
+        )
     return message

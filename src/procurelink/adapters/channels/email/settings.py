@@ -125,6 +125,10 @@ class EmailSettings(BaseModel):
     to_addresses: tuple[str, ...] = ()
     cc_addresses: tuple[str, ...] = ()
     subject_template: str = "Purchase order {order_number} [{correlation_id}]"
+    attach_pdf: bool = Field(
+        default=False,
+        description="also attach a printable PDF copy of the document (a CSV as a table)",
+    )
     body_template: str = (
         "Please find purchase order {order_number} attached ({filename}).\n\n"
         "Reference: {correlation_id}\n"
