@@ -1,7 +1,9 @@
 """The demo scenario: buyers confirm orders in the Odoo simulator, suppliers answer.
 
 Everything runs in one process on the embedded default: SQLite under the work directory, the
-Odoo simulator, the worker, the console and the two demo suppliers.
+Odoo simulator, the worker, the console and five demo suppliers, one per channel: a directory
+drop (X12), HTTP (JSON), the embedded SFTP server (CSV), e-mail through a real Dovecot (CSV +
+PDF) and AS2 between two AS2 endpoints (EDIFACT). Without Dovecot the e-mail one is inactive.
 """
 
 from __future__ import annotations
@@ -11,20 +13,15 @@ import contextlib
 import os
 import secrets
 import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 from rich.console import Console
-from rich.table import Table
 
 from procurelink import bootstrap
 from procurelink.adapters.channels.sftp_server.passwords import hash_password
-from procurelink.adapters.channels.sftp_server.server import EmbeddedSftpServer
-from procurelink.domain.events import BusinessEvent
-from procurelink.domain.ledger import OrderState
 from procurelink.entrypoints.api.app import create_app
 from procurelink.entrypoints.demo.as2_supplier import As2EdifactSupplier, make_identity
 from procurelink.entrypoints.demo.buyer import confirm_orders, ensure_vendors
@@ -48,49 +45,20 @@ from procurelink.entrypoints.demo.profiles import (
     MailPorts,
     profiles,
 )
+from procurelink.entrypoints.demo.report import ODOO_DB, announce, event_printer, summary
 from procurelink.entrypoints.demo.suppliers import (
     JsonHttpSupplier,
     SftpCsvSupplier,
     X12DropSupplier,
 )
+from procurelink.entrypoints.demo.world import DONE, DemoSupplier, DemoWorld
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.entrypoints.worker import install_stop_signals
 from procurelink.settings import Settings
 
 HOST = "127.0.0.1"
-ODOO_DB = "procurelink"
 DEMO_SECRET = "demo-shared-secret-polymer"  # noqa: S105 - demo only, printed nowhere
 SFTP_PASSWORD = "fastener-demo"  # noqa: S105 - the demo supplier's login, printed nowhere
-
-
-@dataclass(frozen=True)
-class DemoSupplier:
-    """One demo supplier as the summary lists it."""
-
-    partner_id: str
-    vendor_ref: str
-    channel: str
-    inactive: str | None = None  # why it does not take part, with how to fix that
-
-
-@dataclass
-class DemoWorld:
-    workdir: Path
-    odoo: BackgroundServer
-    api: BackgroundServer
-    supplier_api: BackgroundServer
-    runtime: bootstrap.Runtime
-    steelworks: X12DropSupplier
-    polymer: JsonHttpSupplier
-    fastener: SftpCsvSupplier
-    sftp: EmbeddedSftpServer
-    nordcast: As2EdifactSupplier
-    nordcast_server: BackgroundServer
-    brightline: EmailCsvSupplier | None
-    suppliers: list[DemoSupplier]
-    # The mail server and its SMTP relay (closed with the world).
-    resources: contextlib.ExitStack = field(default_factory=contextlib.ExitStack)
-    order_numbers: list[str] = field(default_factory=list)
 
 
 def _fresh(workdir: Path) -> None:
@@ -242,96 +210,13 @@ async def settled(world: DemoWorld) -> bool:
     return all(states.get(n) in DONE for n in world.order_numbers)
 
 
-def event_printer(console: Console) -> Any:
-    async def show(event: BusinessEvent) -> None:
-        kind = getattr(event, "event_type", type(event).__name__)
-        where = event.order_number or ""
-        extra = {
-            "order_released": "released to the supplier",
-            "document_sent": f"sent {event.data.get('filename')} "
-            f"-> {event.data.get('destination')}",
-            "acknowledgment_applied": "acknowledgment applied to Odoo",
-            "exception_raised": f"exception #{event.data.get('exception_id')}: "
-            f"{event.data.get('message')}",
-            "exception_resolved": f"exception #{event.data.get('exception_id')} "
-            f"{event.data.get('status')}",
-        }.get(kind, kind)
-        console.print(f"[cyan]{kind:>22}[/cyan] {where} {extra}")
-
-    return show
-
-
-DONE = frozenset({OrderState.CONFIRMED, OrderState.CHANGE_PENDING, OrderState.REJECTED})
-
-
-async def summary(world: DemoWorld, console: Console) -> bool:
-    table = Table("order", "supplier", "state", "vendor ref", title="Orders")
-    orders = await world.runtime.queries.orders()
-    for o in orders:
-        table.add_row(o.order_number, o.partner_id, str(o.state), o.vendor_ref or "")
-    console.print(table)
-    exceptions = await world.runtime.queries.exceptions()
-    for x in exceptions:
-        console.print(f"open exception #{x.id} [{x.reason_code}] {x.message}")
-    ours = [o for o in orders if o.order_number in world.order_numbers]
-    states = [o.state for o in ours]
-    ok = OrderState.CONFIRMED in states and OrderState.CHANGE_PENDING in states
-    suppliers = Table("supplier", "channel", "orders", "flow", title="Suppliers")
-    lines = []
-    for supplier in world.suppliers:
-        theirs = [o for o in ours if o.partner_id == supplier.partner_id]
-        if supplier.inactive is not None:
-            flow = "INACTIVE"
-            lines.append(
-                f"[bold red]supplier {supplier.partner_id}: INACTIVE[/] {supplier.inactive}"
-            )
-        elif theirs and all(o.state in DONE for o in theirs):
-            flow = "completed"
-            lines.append(f"supplier {supplier.partner_id} ({supplier.channel}): flow completed")
-        else:
-            flow = "NOT completed"
-            ok = False
-            lines.append(f"[bold red]supplier {supplier.partner_id}: flow NOT completed[/]")
-        orders_text = ", ".join(f"{o.order_number} {o.state}" for o in theirs) or "-"
-        suppliers.add_row(supplier.partner_id, supplier.channel, orders_text, flow)
-    console.print(suppliers)
-    for line in lines:
-        console.print(line, soft_wrap=True)  # one line each, whatever the terminal width
-    confirmed = sum(1 for o in orders if o.state == OrderState.CONFIRMED)
-    console.print(
-        f"{len(orders)} order(s) released, {confirmed} confirmed, "
-        f"{len(exceptions)} exception(s) awaiting approval. Console: {world.api.url}/console"
-    )
-    return ok
-
-
-def _announce(world: DemoWorld, console: Console) -> None:
-    console.print(f"Odoo simulator  {world.odoo.url}  (db {ODOO_DB}, admin/admin)")
-    console.print(f"console         {world.api.url}/console")
-    console.print(f"polymer webhook {world.supplier_api.url}/orders")
-    console.print(f"steelworks EDI  {world.steelworks.pickup} -> {world.steelworks.drop}")
-    console.print(f"SFTP server     127.0.0.1:{world.sftp.port} (fastener pushes CSV)")
-    console.print(f"AS2             {world.api.url}/as2/ <-> nordcast {world.nordcast_server.url}/")
-    if world.brightline is not None:
-        mail = world.brightline
-        console.print(
-            f"mail            Dovecot IMAP 127.0.0.1:{mail.dovecot.port}, "
-            f"SMTP 127.0.0.1:{mail.relay.port} (brightline answers by mail)"
-        )
-    for supplier in world.suppliers:
-        if supplier.inactive is not None:
-            console.rule("[bold red]E-MAIL SUPPLIER INACTIVE")
-            console.print(f"[bold red]{supplier.partner_id}: {supplier.inactive}[/]")
-            console.rule()
-
-
 async def run_demo(workdir: Path, once: bool, console: Console) -> int:
     # Ctrl-C ends the current round cleanly (no KeyboardInterrupt inside a transaction).
     stop = asyncio.Event()
     install_stop_signals(stop)
     world = await start_world(workdir, lambda text: console.print(text, markup=False))
     world.runtime.bus.subscribe(event_printer(console))
-    _announce(world, console)
+    announce(world, console)
     try:
         world.order_numbers = await confirm_demo_orders(world)
         console.print(f"buyer confirmed {', '.join(world.order_numbers)} in Odoo")
