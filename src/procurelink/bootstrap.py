@@ -56,7 +56,7 @@ from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
 from procurelink.errors import ConfigurationError, ProcurelinkError
-from procurelink.ports.channel import InboundChannel, OutboundChannel
+from procurelink.ports.channel import InboundChannel, MailNotifier, OutboundChannel
 from procurelink.ports.codec import Codec
 from procurelink.ports.erp import ErpGateway, HookInfo
 from procurelink.ports.store import MessageStore
@@ -271,6 +271,15 @@ class Runtime:
         for source, error in report.errors.items():
             log.warning("polling %s failed: [%s] %s", source, error.code, error.message)
         return report
+
+    def mail_notifiers(self) -> list[tuple[str, MailNotifier]]:
+        """Active partners' inbound channels that announce new mail (IMAP IDLE)."""
+        found: list[tuple[str, MailNotifier]] = []
+        for profile in self.deps.partners.all():
+            channel = self.deps.router.inbound(profile) if profile.active else None
+            if isinstance(channel, MailNotifier):
+                found.append((profile.id, channel))
+        return found
 
     async def provision_odoo_hooks(self) -> list[HookInfo]:
         """Odoo automation rules that push change hints to this process's API.

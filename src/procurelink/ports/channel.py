@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,4 +76,14 @@ class InboundChannel(Protocol):
         self, item: InboundItem, accepted: bool, reason: str | None = None
     ) -> None:
         """Confirm an item once durably captured (or refused): never before."""
+        ...
+
+
+@runtime_checkable
+class MailNotifier(Protocol):
+    """An inbound channel that can be told about new items instead of only polled (IMAP IDLE)."""
+
+    # ``timeout`` is the normal "nothing came" answer, not a cancellation.
+    async def wait_for_mail(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """True as soon as new items may be waiting, False after ``timeout`` seconds."""
         ...

@@ -30,6 +30,7 @@ from procurelink.adapters.channels.email.settings import (
     ImapSettings,
     SmtpSettings,
 )
+from procurelink.entrypoints.worker import TIMEOUT, wait_for_work
 from procurelink.errors import PermanentError, TransientError
 from procurelink.ports.channel import META_ORDER_NUMBER, OutboundPayload
 
@@ -247,6 +248,28 @@ async def test_idle_wakes_up_on_new_mail(dovecot: Dovecot, folder: str, mailbox:
     assert await waiting is True
     assert time.monotonic() - started < 5
     assert (await channel.poll())[0].filename == "855.x12"
+
+
+async def test_the_worker_wakes_on_new_mail_instead_of_waiting_out_its_interval(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    channel = reader(dovecot, folder)
+    await channel.poll()  # the worker's round before it waits
+    started = time.monotonic()
+    waiting = asyncio.create_task(wait_for_work(asyncio.Event(), [("steelworks", channel)], 30))
+    await asyncio.sleep(0.3)
+    await mailbox.append(folder, supplier_mail({"855.x12": b"x"}))
+    assert await waiting == "steelworks"
+    assert time.monotonic() - started < 5
+
+
+async def test_the_worker_falls_back_to_its_interval_when_idle_fails(
+    dovecot: Dovecot, folder: str
+) -> None:
+    channel = reader(dovecot, folder, imap={"password": "wrong"})
+    started = time.monotonic()
+    assert await wait_for_work(asyncio.Event(), [("steelworks", channel)], 0.5) == TIMEOUT
+    assert time.monotonic() - started >= 0.49
 
 
 async def test_idle_times_out_without_mail(dovecot: Dovecot, folder: str) -> None:
