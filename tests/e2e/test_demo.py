@@ -64,6 +64,8 @@ def test_demo_once_completes_every_suppliers_flow(tmp_path: Path) -> None:
     # The AS2 supplier decrypted and verified our ORDERS and we verified its MDN, and back.
     assert "decrypted and verified: ORDERS" in out
     assert "over AS2, MDN: processed" in out
+    # Nordcast's MDN for our ORDERS came back asynchronously and was recorded as a receipt.
+    assert "delivery receipt: as2 receipt for ORDERS_P" in out and ": processed" in out
 
 
 async def test_without_dovecot_the_demo_runs_and_says_the_mail_supplier_is_inactive(

@@ -1,7 +1,9 @@
 """The demo's AS2 supplier: EDIFACT over AS2, signed and encrypted both ways, with MDNs.
 
 Nordcast runs its own AS2 endpoint (a second AS2 server on loopback, with its own key and
-certificate). procurelink POSTs ORDERS to it and verifies the signed MDN it answers with;
+certificate). procurelink POSTs ORDERS to it; Nordcast's signed MDN comes back asynchronously
+on its own POST to procurelink's ``/as2/mdn``, where it is verified, matched to the message
+waiting in the store and recorded as a delivery receipt;
 Nordcast answers each order with an ORDRSP it POSTs to procurelink's AS2 receiver (``/as2/``)
 and verifies procurelink's MDN in turn. Keys and self-signed certificates are made fresh for
 each demo run.
@@ -114,7 +116,7 @@ class As2EdifactSupplier:
                 self.pending.append(doc)
                 self.log(
                     f"[nordcast] AS2 message {item.handle} decrypted and verified: "
-                    f"ORDERS {doc.order_number}, signed MDN returned"
+                    f"ORDERS {doc.order_number}, signed MDN follows"
                 )
             else:
                 self.log(f"[nordcast] AS2 message {item.handle}: {doc.document_type}")

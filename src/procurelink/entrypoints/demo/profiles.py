@@ -44,6 +44,7 @@ class As2Setup:
     ours: KeyFiles  # procurelink's signing/decryption pair
     supplier_cert: Path
     supplier_url: str
+    mdn_url: str  # where the supplier POSTs its asynchronous MDNs (procurelink's /as2/mdn)
 
 
 def profiles(
@@ -105,6 +106,9 @@ channels:
     signing: {{key_path: "{as2.ours.key}", cert_path: "{as2.ours.cert}"}}
     partner_certificates: [{{path: "{as2.supplier_cert}"}}]
     message_id_domain: acme.test
+    # The MDN comes back on its own POST: it is matched from the store's pending receipts.
+    mdn_mode: async
+    mdn_url: "{as2.mdn_url}"
     timeout_seconds: 20
   inbound: *as2
 tolerances: {{date_shift_days: 2}}

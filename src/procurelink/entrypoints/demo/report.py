@@ -64,6 +64,10 @@ async def summary(world: DemoWorld, console: Console) -> bool:
         orders_text = ", ".join(f"{o.order_number} {o.state}" for o in theirs) or "-"
         suppliers.add_row(supplier.partner_id, supplier.channel, orders_text, flow)
     console.print(suppliers)
+    async with world.runtime.deps.store.unit_of_work() as uow:
+        receipts = [e for e in await uow.audit.list(limit=2000) if e.action == "delivery_receipt"]
+    for entry in receipts:
+        console.print(f"delivery receipt: {entry.subject}", soft_wrap=True, markup=False)
     for line in lines:
         console.print(line, soft_wrap=True)  # one line each, whatever the terminal width
     confirmed = sum(1 for o in orders if o.state == OrderState.CONFIRMED)

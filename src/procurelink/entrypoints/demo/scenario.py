@@ -123,7 +123,9 @@ async def _start_world(workdir: Path, log: Any, resources: contextlib.ExitStack)
 
     api_port = next_free_port(HOST, 8080)
     sftp_hash = hash_password(SFTP_PASSWORD, cost=2**12)
-    as2 = As2Setup(ours, theirs.cert, f"{nordcast_server.url}/")
+    as2 = As2Setup(
+        ours, theirs.cert, f"{nordcast_server.url}/", f"http://{HOST}:{api_port}/as2/mdn"
+    )
     for name, text in profiles(workdir, supplier_api.url, sftp_hash, mail, as2).items():
         (workdir / "partners" / name).write_text(text)
     os.environ["PROCURELINK_DEMO_POLYMER_SECRET"] = DEMO_SECRET
