@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import re
 import time
 import uuid
+import zipfile
 import zlib
 from collections.abc import Iterator
 
@@ -146,6 +148,18 @@ async def test_one_refused_item_sends_the_message_to_the_error_folder(
     await channel.acknowledge(second, accepted=False, reason="b.csv is empty")
     assert await mailbox.attachment_names(f"{folder}-error") == ["a.csv", "b.csv"]
     assert await mailbox.messages(f"{folder}-processed") == []
+
+
+async def test_a_zip_attachment_is_offered_as_an_archive_for_intake_to_unpack(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ACK_1.csv", "Bestellung;Pos\r\nP1;1\r\n")
+    await mailbox.append(folder, supplier_mail({"acks.zip": buffer.getvalue()}))
+    [archive_item] = await reader(dovecot, folder, keep_raw_message=False).poll()
+    assert (archive_item.filename, archive_item.content_type) == ("acks.zip", "application/zip")
+    assert archive_item.body == buffer.getvalue()
 
 
 async def test_the_raw_email_is_kept_as_evidence(

@@ -1,8 +1,9 @@
 """E-mail messages <-> channel items: pure functions, no I/O.
 
 Inbound, one e-mail becomes one InboundItem per captured attachment plus, as evidence, one
-item holding the whole raw message (``message/rfc822``). Nothing is decompressed: an .xlsx or
-a .zip stays the bytes the supplier sent, so a zip bomb is only ever its compressed size.
+item holding the whole raw message (``message/rfc822``). Nothing is decompressed here: a .zip
+stays the bytes the supplier sent; intake unpacks it within the partner's archive limits and
+refuses a zip bomb (services/archives.py).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _CONTENT_TYPES = {
     ".txt": "text/plain",
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
 }
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 _KEY_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")

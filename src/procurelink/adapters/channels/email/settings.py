@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 # Placeholders a subject or body template may use; anything else is a typo caught at load.
 TEMPLATE_FIELDS = frozenset({"order_number", "correlation_id", "filename", "partner_id"})
 
-DEFAULT_ATTACHMENT_TYPES = (".x12", ".edi", ".txt", ".csv", ".xlsx", ".pdf", ".json")
+# .zip: intake unpacks archives within the partner's limits (services/archives.py).
+DEFAULT_ATTACHMENT_TYPES = (".x12", ".edi", ".txt", ".csv", ".xlsx", ".pdf", ".json", ".zip")
 
 
 class TlsMode(StrEnum):
