@@ -29,6 +29,7 @@ from procurelink.ports.store import UnitOfWork
 from procurelink.services.archives import is_archive, unpack
 from procurelink.services.context import Deps
 from procurelink.services.recording import record_exception
+from procurelink.text_encoding import UnknownEncoding
 
 DECODE_JOB = "inbound.decode"
 
@@ -125,9 +126,11 @@ async def capture_one(
         pass
     elif evidence_only:
         if item.metadata.get(META_NO_DOCUMENT) == "true":
+            said = " ".join(item.metadata.get("email.body", "").split())
             refusal = NoDocument(
                 f"{item.filename or 'message'} from {item.partner_id} carries no "
                 "document to process; it is kept as evidence"
+                + (f". It says: {said[:300]}" if said else "")
             )
     elif not item.body.strip():
         refusal = EmptyMessage(f"{item.filename or 'message'} is empty")
@@ -182,6 +185,8 @@ def _channel_refusal(item: InboundItem) -> ProcurelinkError | None:
         return None
     if item.metadata.get(META_REFUSAL_CODE) == MessageTooLarge.code:
         return MessageTooLarge(reason)
+    if item.metadata.get(META_REFUSAL_CODE) == UnknownEncoding.code:
+        return UnknownEncoding(reason)
     return InvalidDocument(reason)
 
 

@@ -187,6 +187,52 @@ async def test_a_mail_without_a_document_is_still_captured_whole(
     assert item.metadata["email.no_attachment"] == "true"
 
 
+def raw_mail(body: bytes, content_type: str = "text/plain") -> bytes:
+    """A mail as old mailers write it: 8-bit body, charset as given (or none)."""
+    return (
+        f"From: Supplier Sales <{SUPPLIER}>\r\nTo: {MAILBOX_USER}\r\n"
+        "Subject: Bestellung P00042\r\nMessage-ID: <body@supplier.test>\r\n"
+        f"MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    ).encode() + body
+
+
+GERMAN_BODY = (
+    "Wir bestätigen Ihre Bestellung P00042. Liefertermin: 12.12., Größe unverändert \u2013 Grüße"
+)
+
+
+async def test_a_body_without_a_charset_is_read_in_the_encoding_it_has(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    await mailbox.append(folder, raw_mail(GERMAN_BODY.encode("cp1252")))
+    [item] = await reader(dovecot, folder).poll()
+    assert item.metadata["email.body"] == GERMAN_BODY
+    assert item.metadata["email.body_encoding"].endswith("(detected)")
+    assert "refusal" not in item.metadata
+
+
+async def test_a_body_with_a_wrong_charset_is_read_in_the_encoding_it_has(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    wrong = raw_mail(GERMAN_BODY.encode("cp1252"), "text/plain; charset=utf-8")
+    right = raw_mail(GERMAN_BODY.encode("utf-8"), "text/plain; charset=utf-8")
+    await mailbox.append(folder, wrong)
+    await mailbox.append(folder, right)
+    first, second = await reader(dovecot, folder).poll()
+    assert first.metadata["email.body"] == second.metadata["email.body"] == GERMAN_BODY
+    assert second.metadata["email.body_encoding"] == "utf-8"
+
+
+async def test_a_body_no_encoding_can_read_is_refused_with_the_reason(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    await mailbox.append(folder, raw_mail(b"\x00\x81\xff\xfe" + bytes(range(1, 32)) * 4))
+    [item] = await reader(dovecot, folder).poll()
+    assert item.metadata["refusal_code"] == "unknown_encoding"
+    assert "e-mail body (no charset declared)" in item.metadata["refusal"]
+
+
 async def test_mail_from_an_unknown_sender_is_not_captured(
     dovecot: Dovecot, folder: str, mailbox: Mailbox
 ) -> None:

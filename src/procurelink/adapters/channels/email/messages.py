@@ -29,6 +29,7 @@ from procurelink.ports.channel import (
     InboundItem,
     OutboundPayload,
 )
+from procurelink.text_encoding import DecodedText, UnknownEncoding, decode_declared, detect
 
 RFC822 = "message/rfc822"
 
@@ -125,6 +126,8 @@ def items_from_message(
     keep_raw = settings.keep_raw_message or not parts
     count = len(parts) + (1 if keep_raw else 0)
     common = _common(parsed, ref, origin, count)
+    # The body is read once and kept with the e-mail's own item (the evidence).
+    body, body_meta = _body(parsed)
     items = []
     for index, part in enumerate(parts):
         meta = {**common, "email.part": "attachment", "email.part_index": str(index)}
@@ -157,10 +160,15 @@ def items_from_message(
             "email.part": "message",
             "email.part_index": str(len(parts)),
             META_EVIDENCE_ONLY: "true",
+            **body_meta,
         }
         if not parts:
             meta["email.no_attachment"] = "true"
             meta[META_NO_DOCUMENT] = "true"
+            if isinstance(body, UnknownEncoding):
+                # The body is all the supplier sent, and it cannot be read: say so.
+                meta[META_REFUSAL] = body.message
+                meta[META_REFUSAL_CODE] = body.code
         items.append(
             InboundItem(
                 partner_id=origin.partner_id,
@@ -174,6 +182,50 @@ def items_from_message(
             )
         )
     return items
+
+
+_BODY_CHARS = 2000  # what a buyer needs to see on the exception; the e-mail itself is kept
+
+
+def _body(message: Message) -> tuple[str | UnknownEncoding | None, dict[str, str]]:
+    """The text of the mail's first plain-text body part, and metadata naming its encoding.
+
+    A missing or wrong charset is common (old mail clients, ERP mailers): bytes that are not
+    valid in what the part declares are read in the encoding charset-normalizer recognises,
+    and a body nothing can read is returned as the UnknownEncoding error.
+    """
+    part = next(
+        (
+            p
+            for p in message.walk()
+            if p.get_content_type() == "text/plain"
+            and not p.get_filename()
+            and p.get_content_disposition() != "attachment"
+        ),
+        None,
+    )
+    if part is None:
+        return None, {}
+    payload = part.get_payload(decode=True)
+    raw = payload if isinstance(payload, bytes) else b""
+    declared = part.get_content_charset()
+    try:
+        if declared is None and raw.isascii():
+            decoded = DecodedText(raw.decode("ascii"), "us-ascii", detected=False)
+        elif declared is None:
+            decoded = detect(raw, "e-mail body (no charset declared)")
+        else:
+            try:
+                decoded = decode_declared(raw, declared, "e-mail body")
+            except LookupError:
+                decoded = detect(raw, f"e-mail body (unknown charset {declared!r})")
+    except UnknownEncoding as exc:
+        return exc, {"email.body_encoding": "unknown", "email.body_problem": exc.message}
+    encoding = f"{decoded.encoding} (detected)" if decoded.detected else decoded.encoding
+    return decoded.text, {
+        "email.body": decoded.text.strip()[:_BODY_CHARS],
+        "email.body_encoding": encoding,
+    }
 
 
 def oversized_message_item(
