@@ -13,6 +13,7 @@ import contextlib
 import os
 import secrets
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -67,12 +68,7 @@ def _fresh(workdir: Path) -> None:
     (workdir / "partners").mkdir(parents=True)
 
 
-def _suppliers(mail: bool) -> list[DemoSupplier]:
-    no_mail = (
-        None
-        if mail
-        else f"{DOVECOT} is missing: install it with `{INSTALL_HINT}` and run the demo again"
-    )
+def _suppliers(no_mail: str | None) -> list[DemoSupplier]:
     return [
         DemoSupplier("steelworks", STEELWORKS_REF, "X12 by directory drop"),
         DemoSupplier("polymer", POLYMER_REF, "JSON over HTTP (webhook + API)"),
@@ -102,15 +98,24 @@ async def _start_world(workdir: Path, log: Any, resources: contextlib.ExitStack)
 
     mail: MailPorts | None = None
     relay = dovecot = None
+    no_mail: str | None = (
+        f"{DOVECOT} is missing: install it with `{INSTALL_HINT}` and run the demo again"
+    )
     if dovecot_installed():
         users = {
             ACME_MAILBOX: secrets.token_urlsafe(12),
             BRIGHTLINE_MAILBOX: secrets.token_urlsafe(12),
         }
-        dovecot = resources.enter_context(run_dovecot(users))
-        relay = resources.enter_context(run_mail_relay(dovecot))
-        mail = MailPorts(imap=dovecot.port, smtp=relay.port)
-        os.environ["PROCURELINK_DEMO_IMAP_PASSWORD"] = users[ACME_MAILBOX]
+        try:
+            dovecot = resources.enter_context(run_dovecot(users))
+            relay = resources.enter_context(run_mail_relay(dovecot))
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            # The other suppliers still show their flows; the summary says why mail did not.
+            no_mail = f"Dovecot did not start ({' '.join(str(exc).split())[:300]})"
+        else:
+            no_mail = None
+            mail = MailPorts(imap=dovecot.port, smtp=relay.port)
+            os.environ["PROCURELINK_DEMO_IMAP_PASSWORD"] = users[ACME_MAILBOX]
 
     as2_dir = workdir / "as2"
     ours, theirs = await asyncio.gather(
@@ -180,7 +185,7 @@ async def _start_world(workdir: Path, log: Any, resources: contextlib.ExitStack)
         nordcast,
         nordcast_server,
         brightline,
-        _suppliers(mail is not None),
+        _suppliers(no_mail),
         resources,
     )
 
