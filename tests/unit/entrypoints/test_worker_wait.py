@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import time
+from pathlib import Path
 
+from procurelink import bootstrap
+from procurelink.adapters.channels.email.channel import EmailChannel
+from procurelink.adapters.partners.yaml_directory import PartnerRegistry
+from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.entrypoints.worker import STOP, TIMEOUT, wait_for_work
 from procurelink.errors import TransientError
+from procurelink.settings import Settings
 
 
 class Mailbox:
@@ -60,3 +66,47 @@ async def test_no_mail_channels_is_a_plain_sleep() -> None:
     started = time.monotonic()
     assert await wait_for_work(asyncio.Event(), [], 0.2) == TIMEOUT
     assert time.monotonic() - started >= 0.19
+
+
+def _profile(partner_id: str, channel: dict[str, object], active: bool = True) -> PartnerProfile:
+    return PartnerProfile.model_validate(
+        {
+            "id": partner_id,
+            "name": partner_id,
+            "odoo": {"partner_id": 1},
+            "codec": {"type": "csv"},
+            "channels": {"outbound": channel, "inbound": channel},
+            "active": active,
+        }
+    )
+
+
+async def test_the_worker_waits_on_every_active_mailbox_and_nothing_else(tmp_path: Path) -> None:
+    mail = {
+        "type": "email",
+        "imap": {"host": "127.0.0.1", "tls": "plain", "username": "u", "password": "p"},
+        "allowed_senders": ["sales@supplier.test"],
+        "smtp": {"host": "127.0.0.1", "tls": "plain"},
+        "from_address": "po@acme.test",
+        "to_addresses": ["sales@supplier.test"],
+    }
+    directory = {"type": "directory", "outbox": str(tmp_path / "out"), "inbox": str(tmp_path)}
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'w.db'}", partners_dir=tmp_path)
+    runtime = await bootstrap.build_runtime(
+        settings,
+        erp=object(),  # type: ignore[arg-type]
+        partners=PartnerRegistry(
+            [
+                _profile("mailer", mail),
+                _profile("resting", mail, active=False),
+                _profile("dropper", directory),
+            ]
+        ),
+    )
+    try:
+        [(partner_id, channel)] = runtime.mail_notifiers()
+        assert partner_id == "mailer"
+        assert isinstance(channel, EmailChannel)
+    finally:
+        await runtime.http.aclose()
+        await runtime.deps.store.close()
