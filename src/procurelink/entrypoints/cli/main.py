@@ -53,7 +53,7 @@ DEMO_DIR = Path("var/demo")
 def _run(coro: Awaitable[T]) -> T:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Libraries that narrate every connection at INFO: keep their warnings only.
-    for noisy in ("httpx", "asyncssh", "asyncssh.sftp", "aioimaplib", "pyas2lib"):
+    for noisy in ("httpx", "asyncssh", "asyncssh.sftp", "aioimaplib", "pyas2lib", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return asyncio.run(coro)  # type: ignore[arg-type]
@@ -81,7 +81,7 @@ def demo(
         "var/demo"
     ),
 ) -> None:
-    """Run procurelink with the Odoo simulator and two demo suppliers, all in one process."""
+    """Run procurelink with the Odoo simulator and five demo suppliers, all in one process."""
     from procurelink.entrypoints.demo.scenario import run_demo
 
     code = _run(run_demo(workdir=workdir, once=once, console=out))
