@@ -326,6 +326,17 @@ MODELS = [
         },
     ),
     ModelSpec(
+        "ir.model.data",
+        "Model Data",
+        {
+            "module": char("Module", required=True),
+            "name": char("External Identifier", required=True),
+            "model": char("Model Name", required=True),
+            "res_id": Field("many2one_reference", "Record ID"),
+        },
+        order="module, model, name",
+    ),
+    ModelSpec(
         "mail.message.subtype",
         "Message subtypes",
         {

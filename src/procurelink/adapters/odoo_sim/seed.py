@@ -180,7 +180,14 @@ def seed_base(env: Env) -> None:
     )
     for model in sorted(env.store.models):
         c("ir.model", {"model": model, "name": env.store.models[model].description})
-    c("mail.activity.type", {"name": "To-Do"})
+    todo = c("mail.activity.type", {"name": "To-Do"})
+    for module, name, model, res_id in (
+        ("stock", "stock_location_suppliers", "stock.location", vendors),
+        ("stock", "stock_location_stock", "stock.location", stock),
+        ("stock", "warehouse0", "stock.warehouse", 1),
+        ("mail", "mail_activity_data_todo", "mail.activity.type", todo),
+    ):
+        c("ir.model.data", {"module": module, "name": name, "model": model, "res_id": res_id})
     c("mail.message.subtype", {"name": "Discussions", "internal": False})
     c("mail.message.subtype", {"name": "Note", "internal": True})
 
