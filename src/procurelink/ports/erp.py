@@ -133,7 +133,7 @@ class ReceiptWrite:
 class QualityHold:
     """Where held goods go and what the buyer is told (chatter note and To-Do activity)."""
 
-    quarantine: str  # stock.location: complete name ("WH/Quarantine") or XML id
+    quarantine: str | None  # stock.location full name or XML id; None: "<WH>/Quarantine"
     reason: str
     correlation_id: str
 

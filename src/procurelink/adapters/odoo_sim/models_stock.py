@@ -132,6 +132,6 @@ MODELS = [
             "company_id": m2o("res.company", "Company"),
         },
         order="id",
-        defaults={"state": "draft"},
+        defaults={"state": "draft", "date": lambda env: env.now},
     ),
 ]
