@@ -325,6 +325,7 @@ async def build_runtime(
         router=Router(http),
         erp=gateway,
         bus=bus,
+        quarantine_locations=settings.quarantine_locations,
     )
     signing_key = (
         settings.token_signing_key.get_secret_value()
