@@ -69,6 +69,7 @@ from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
 from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
+from procurelink.services.quality import QUALITY_HOLD_JOB, QualityService
 from procurelink.services.queries import Queries
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
 from procurelink.services.shipments import SHIP_NOTICE_JOB, ShipmentService
@@ -143,6 +144,8 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {
     # Not idempotent in Odoo: a retry after a lost answer would validate the backorder
     # too (receive twice). One attempt; a failed job is buried for an operator to check.
     RECEIPT_JOB: RetryPolicy(max_attempts=1),
+    # Likewise: a retry could move the goods to quarantine twice.
+    QUALITY_HOLD_JOB: RetryPolicy(max_attempts=1),
 }
 
 
@@ -337,7 +340,8 @@ async def build_runtime(
     shipments = ShipmentService(deps)
     functional_acks = FunctionalAckService(deps)
     receipts = ReceiptService(deps)
-    intake = IntakeService(deps, acks, shipments, functional_acks, receipts)
+    quality = QualityService(deps)
+    intake = IntakeService(deps, acks, shipments, functional_acks, receipts, quality)
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -356,6 +360,7 @@ async def build_runtime(
             APPLY_JOB: acks.apply_job,
             SHIP_NOTICE_JOB: shipments.apply_job,
             RECEIPT_JOB: receipts.apply_job,
+            QUALITY_HOLD_JOB: quality.apply_job,
         },
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,

@@ -9,7 +9,7 @@ from typing import Any
 from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
-from procurelink.domain.receipt import GoodsReceipt
+from procurelink.domain.receipt import GoodsReceipt, QualityResult
 from procurelink.domain.response import OrderResponse
 from procurelink.errors import (
     DomainError,
@@ -33,6 +33,7 @@ from procurelink.services.acknowledgments import AcknowledgmentService
 from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
 from procurelink.services.functional_acks import FunctionalAckService
+from procurelink.services.quality import QualityService
 from procurelink.services.receipts import ReceiptService
 from procurelink.services.recording import exception_event, record_exception
 from procurelink.services.shipments import ShipmentService
@@ -68,12 +69,14 @@ class IntakeService:
         shipments: ShipmentService,
         functional_acks: FunctionalAckService | None = None,
         receipts: ReceiptService | None = None,
+        quality: QualityService | None = None,
     ) -> None:
         self._deps = deps
         self._acks = acknowledgments
         self._shipments = shipments
         self._functional = functional_acks or FunctionalAckService(deps)
         self._receipts = receipts or ReceiptService(deps)
+        self._quality = quality or QualityService(deps)
 
     async def capture(
         self,
@@ -234,6 +237,7 @@ class IntakeService:
             ShipmentEvent: self._shipments.track,
             FunctionalAck: self._functional.receive,
             GoodsReceipt: self._receipts.receive,
+            QualityResult: self._quality.receive,
         }
         handler = handlers.get(type(document))
         if handler is not None:
