@@ -84,8 +84,8 @@ async def test_flag_keeps_the_quantity_and_names_the_lines(
 async def test_rejecting_a_line_of_another_order_is_refused(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    order, bolt_line, _ = await _order(make)
-    other, other_line, _ = await _order(make)
+    order, _, _ = await _order(make)
+    _, other_line, _ = await _order(make)
     with pytest.raises(ErpError):
         await gateway.apply_acknowledgment(
             AcknowledgmentWrite(order, None, (), "x", (RejectedLine(other_line, "1"),), "cancel")
