@@ -5,7 +5,10 @@ The server's version is read once (``OdooRpc.dialect``) and decides the field na
 
 Reads are batched (one call per model, independent calls concurrently); an acknowledgment
 is one ``write`` plus one ``message_post`` (reference pitfalls 1-3), preceded by one ``read``
-of the lines whose quantity changes without a new date (see ``apply_acknowledgment``).
+of the lines whose quantity changes without a new date or whose line was rejected (see
+``apply_acknowledgment``). Ship notices, receipts and quality holds are written by
+``ship_notices``, ``receipts`` and ``holds`` (move lines with lots and packages:
+``move_lines``).
 """
 
 from __future__ import annotations
@@ -177,6 +180,10 @@ class OdooGateway:
         are protected from that recompute, and so are all fields computed by the same
         method. So a line whose quantity changes without a new date gets its current
         ``date_planned`` written along: date, price, discount and description all stay.
+
+        Rejected lines with ``rejections="cancel"`` get ``product_qty`` = Odoo's own
+        ``qty_received`` (never below it, 0 when nothing arrived), in the same ``write``;
+        with ``"flag"`` only the note (built by the service) names them.
         """
         vals: dict[str, Any] = {}
         if write.vendor_ref is not None:
