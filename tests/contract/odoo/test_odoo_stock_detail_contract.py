@@ -117,7 +117,8 @@ async def test_ship_notice_writes_lots_packages_and_quantities_without_validatin
     sheet, _ = await make.product(vendor, vendor_code=None)
     order = await make.confirmed_order(vendor, [(bolt, 10), (sheet, 4)])
     bolt_line, sheet_line = await make.order_lines(order)
-    sscc_a, sscc_b, lot = f"00340{_tag()}1", f"00340{_tag()}2", f"L-{_tag()}"
+    sscc_a, sscc_b, sscc_c = (f"00340{_tag()}{i}" for i in range(3))
+    lot = f"L-{_tag()}"
     await gateway.apply_ship_notice(
         ShipNoticeWrite(
             order_odoo_id=order,
@@ -129,7 +130,7 @@ async def test_ship_notice_writes_lots_packages_and_quantities_without_validatin
                     D(10),
                     (ShippedUnit(D(6), lot, sscc_a), ShippedUnit(D(4), f"{lot}B", sscc_b)),
                 ),
-                ShippedLine(sheet_line, D(3)),
+                ShippedLine(sheet_line, D(3), (ShippedUnit(D(3), "NOT-TRACKED", sscc_c),)),
             ),
         )
     )
@@ -141,6 +142,10 @@ async def test_ship_notice_writes_lots_packages_and_quantities_without_validatin
     assert sorted(
         (ln["lot_name"] or ln["lot_id"][1], ln["result_package_id"][1], ln[qty]) for ln in lines
     ) == sorted([(lot, sscc_a, 6.0), (f"{lot}B", sscc_b, 4.0)])
+    # The sheet is not tracked: its lot is dropped, its package kept.
+    [sheet_ml] = await _move_lines(make, order, sheet)
+    assert (sheet_ml["lot_name"], sheet_ml["lot_id"]) in ((False, False), ("", False))
+    assert (sheet_ml["result_package_id"][1], sheet_ml[qty]) == (sscc_c, 3.0)
     moves = await make.call(
         "stock.move", "read", picking["move_ids"], fields=["product_id", make.dialect.move_quantity]
     )

@@ -8,6 +8,8 @@ Per open incoming picking of the order, one ``write``:
 * for announced lots, serials and packages, move lines of their own (``lot_name``/``lot_id``,
   ``result_package_id`` found or created by SSCC), replacing the lines Odoo reserved. Lines
   an earlier notice gave a lot or package are kept, so two notices for one order add up.
+  The product's tracking decides: lots of untracked products are dropped (packages kept),
+  serial-tracked products take one line of quantity 1 per serial.
 
 Then one ``message_post`` on the order. The goods receipt later validates what arrived.
 """
@@ -148,6 +150,11 @@ class ShipNoticeWriter:
                 key=lambda m: (_m2o(m["picking_id"]) or 0, m["id"]),
             )
             product = products.get(_m2o(line_moves[0]["product_id"]) or 0, {})
+            if (product.get("tracking") or "none") == "none":
+                # Odoo keeps no lots for untracked products: only packages stay.
+                units = [Unit(u.quantity, package=u.package) for u in units]
+                if not any(u.package for u in units):
+                    continue
             if product.get("tracking") == "serial" and any(
                 u.lot and u.quantity != 1 for u in units
             ):
