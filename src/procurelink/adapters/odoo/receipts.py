@@ -22,6 +22,7 @@ set). A hold then tells the buyer (note and To-Do, ``holds``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -236,6 +237,8 @@ def _detail(
     for line in lines:
         line_moves = [m for m in moves if _m2o(m["purchase_line_id"]) == line.odoo_line_id]
         product = products.get(_m2o(line_moves[0]["product_id"]) or 0) if line_moves else None
+        if product is not None and (product.get("tracking") or "none") == "none":
+            line = replace(line, lots=(), held_lots=())  # Odoo keeps no lots for these
         units = _units(line, quarantine)
         if product is not None:
             check_tracking(product, units, line.quantity)
