@@ -24,7 +24,7 @@ from procurelink.adapters.odoo import mapping
 from procurelink.adapters.odoo.automation import ChangeHookProvisioner
 from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
-from procurelink.adapters.odoo.holds import Holds
+from procurelink.adapters.odoo.quality_holds import QualityHoldWriter
 from procurelink.adapters.odoo.receipts import ReceiptWriter
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
@@ -248,7 +248,7 @@ class OdooGateway:
         await ReceiptWriter(self.rpc).apply(write)
 
     async def apply_quality_hold(self, write: QualityHoldWrite) -> None:
-        await Holds(self.rpc).apply(write)
+        await QualityHoldWriter(self.rpc).apply(write)
 
     async def create_draft_bill(self, write: BillWrite) -> int:
         return await BillWriter(self.rpc).create_draft(write)
