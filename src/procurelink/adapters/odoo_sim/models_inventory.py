@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from procurelink.adapters.odoo_sim.fields import Field, ModelSpec, Record, char, computed, m2o
+from procurelink.adapters.odoo_sim.models_stock import MOVE_STATES
 
 if TYPE_CHECKING:
     from procurelink.adapters.odoo_sim.orm import Env
@@ -110,7 +111,7 @@ MODELS = [
             "location_dest_id": m2o("stock.location", "To", required=True),
             "company_id": m2o("res.company", "Company", required=True),
             "date": Field("datetime", "Date"),
-            "state": computed("selection", "Status", _line_state, selection=()),
+            "state": computed("selection", "Status", _line_state, selection=MOVE_STATES),
             "tracking": computed(
                 "selection", "Product with Tracking", _line_tracking, selection=TRACKING
             ),
