@@ -83,6 +83,9 @@ def _prepare_activity(env: Env, vals: dict[str, Any]) -> None:
             vals["activity_type_id"] = todo[0] if todo else False
     vals.setdefault("user_id", env.uid)
     vals.setdefault("date_deadline", env.now[:10])
+    note = vals.get("note")
+    if isinstance(note, str) and note and not note.lstrip().startswith("<"):
+        vals["note"] = f"<p>{note}</p>"  # the html sanitizer wraps loose text in a paragraph
 
 
 MODELS = [
