@@ -77,6 +77,7 @@ from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.invoices import INVOICE_JOB, InvoiceService
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
+from procurelink.services.quality import QUALITY_HOLD_JOB, QualityService
 from procurelink.services.queries import Queries
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
 from procurelink.services.shipments import SHIP_NOTICE_JOB, ShipmentService
@@ -153,6 +154,8 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {
     RECEIPT_JOB: RetryPolicy(max_attempts=1),
     # Idempotent: the job looks for the vendor's bill with the invoice number before creating.
     INVOICE_JOB: RetryPolicy(max_attempts=10),
+    # Likewise: a retry could move the goods to quarantine twice.
+    QUALITY_HOLD_JOB: RetryPolicy(max_attempts=1),
 }
 
 
@@ -346,6 +349,7 @@ async def build_runtime(
         router=Router(http, StorePendingMdns(message_store)),
         erp=gateway,
         bus=bus,
+        quarantine_locations=settings.quarantine_locations,
     )
     signing_key = (
         settings.token_signing_key.get_secret_value()
@@ -358,7 +362,10 @@ async def build_runtime(
     functional_acks = FunctionalAckService(deps)
     receipts = ReceiptService(deps)
     invoices = InvoiceService(deps, settings.invoice_post_policy)
-    intake = IntakeService(deps, acks, shipments, functional_acks, receipts, invoices)
+    quality = QualityService(deps)
+    intake = IntakeService(
+        deps, acks, shipments, functional_acks, receipts, invoices=invoices, quality=quality
+    )
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -378,6 +385,7 @@ async def build_runtime(
             SHIP_NOTICE_JOB: shipments.apply_job,
             RECEIPT_JOB: receipts.apply_job,
             INVOICE_JOB: invoices.apply_job,
+            QUALITY_HOLD_JOB: quality.apply_job,
         },
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,

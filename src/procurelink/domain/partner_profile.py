@@ -111,6 +111,11 @@ class PartnerProfile(_Strict):
     uom_map: dict[str, str] = Field(
         default_factory=dict, description="partner unit code -> normalised unit code"
     )
+    rejected_lines: Literal["cancel", "flag"] = Field(
+        default="cancel",
+        description="lines the supplier rejects: cancel (quantity down to what was already "
+        "received) or flag (quantity kept, a note on the order names them)",
+    )
     active: bool = True
 
     @model_validator(mode="after")

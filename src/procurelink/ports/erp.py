@@ -37,23 +37,61 @@ class LineUpdate:
     product_qty: Decimal | None = None
 
 
+RejectionPolicy = Literal["cancel", "flag"]
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedLine:
+    """An order line the supplier rejected."""
+
+    odoo_line_id: int
+    line_no: str
+
+
 @dataclass(frozen=True, slots=True)
 class AcknowledgmentWrite:
-    """Everything one acknowledgment changes in the ERP, written as one batch."""
+    """Everything one acknowledgment changes in the ERP, written as one batch.
+
+    Rejected lines are cancelled (quantity down to what was already received, never below)
+    or flagged (quantity kept, the note names them), per ``rejections``.
+    """
 
     order_odoo_id: int
     vendor_ref: str | None
     lines: tuple[LineUpdate, ...]
     note: str
+    rejected: tuple[RejectedLine, ...] = ()
+    rejections: RejectionPolicy = "cancel"
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedUnit:
+    """Part of a shipped line: its quantity, lot or serial number and package, as given."""
+
+    quantity: Decimal
+    lot: str | None = None  # a lot or, for serial-tracked products, a serial (quantity 1)
+    package: str | None = None  # package name in the ERP: the SSCC
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedLine:
+    """What a ship notice announces for one purchase order line, in the line's unit."""
+
+    odoo_line_id: int
+    quantity: Decimal
+    units: tuple[ShippedUnit, ...] = ()  # empty: no lot or package detail
 
 
 @dataclass(frozen=True, slots=True)
 class ShipNoticeWrite:
-    """A supplier's shipment announced to the ERP: when the receipt is now expected."""
+    """A supplier's shipment announced to the ERP: when the receipt is now expected, and
+    (when given) the shipped quantities, lots and packages on the open receipt, which is
+    prepared but never validated."""
 
     order_odoo_id: int
-    expected_date: date
+    expected_date: date | None
     note: str
+    lines: tuple[ShippedLine, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +109,8 @@ class ReceivedLine:
     odoo_line_id: int
     quantity: Decimal
     lots: tuple[ReceivedLot, ...] = ()  # empty: untracked; else quantities sum to ``quantity``
+    held: Decimal = Decimal(0)  # part of ``quantity`` kept in quarantine, out of stock
+    held_lots: tuple[ReceivedLot, ...] = ()  # which lots are held, when lots are given
 
 
 BackorderPolicy = Literal["create", "cancel"]
@@ -87,6 +127,34 @@ class ReceiptWrite:
     order_odoo_id: int
     lines: tuple[ReceivedLine, ...]
     backorder: BackorderPolicy = "create"
+    hold: QualityHold | None = None  # required when a line holds a quantity
+
+
+@dataclass(frozen=True, slots=True)
+class QualityHold:
+    """Where held goods go and what the buyer is told (chatter note and To-Do activity)."""
+
+    quarantine: str | None  # stock.location full name or XML id; None: "<WH>/Quarantine"
+    reason: str
+    correlation_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class HeldLine:
+    """Received goods of one order line put on hold after the receipt (quality result)."""
+
+    odoo_line_id: int
+    quantity: Decimal
+    lot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QualityHoldWrite:
+    """Move already received goods of an order to quarantine (an internal transfer)."""
+
+    order_odoo_id: int
+    lines: tuple[HeldLine, ...]
+    hold: QualityHold
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,7 +270,12 @@ class ErpGateway(Protocol):
         ...
 
     async def apply_receipt(self, write: ReceiptWrite) -> None:
-        """Validate the order's open incoming receipt for the received quantities."""
+        """Validate the order's open incoming receipt for the received quantities (held
+        quantities into quarantine, with a note and an activity for the buyer)."""
+        ...
+
+    async def apply_quality_hold(self, write: QualityHoldWrite) -> None:
+        """Move received goods into quarantine; note and activity for the buyer."""
         ...
 
     async def create_draft_bill(self, write: BillWrite) -> int:

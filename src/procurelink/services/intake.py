@@ -9,7 +9,7 @@ from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
 from procurelink.domain.invoice import Invoice
-from procurelink.domain.receipt import GoodsReceipt
+from procurelink.domain.receipt import GoodsReceipt, QualityResult
 from procurelink.domain.response import OrderResponse
 from procurelink.errors import (
     DomainError,
@@ -36,6 +36,7 @@ from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
 from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.invoices import InvoiceService
+from procurelink.services.quality import QualityService
 from procurelink.services.receipts import ReceiptService
 from procurelink.services.recording import exception_event, record_exception
 from procurelink.services.shipments import ShipmentService
@@ -66,6 +67,7 @@ class IntakeService:
         functional_acks: FunctionalAckService | None = None,
         receipts: ReceiptService | None = None,
         invoices: InvoiceService | None = None,
+        quality: QualityService | None = None,
     ) -> None:
         self._deps = deps
         self._acks = acknowledgments
@@ -73,6 +75,7 @@ class IntakeService:
         self._functional = functional_acks or FunctionalAckService(deps)
         self._receipts = receipts or ReceiptService(deps)
         self._invoices = invoices or InvoiceService(deps)
+        self._quality = quality or QualityService(deps)
 
     async def capture(
         self,
@@ -174,6 +177,7 @@ class IntakeService:
             FunctionalAck: self._functional.receive,
             GoodsReceipt: self._receipts.receive,
             Invoice: self._invoices.receive,
+            QualityResult: self._quality.receive,
         }
         handler = handlers.get(type(document))
         if handler is not None:

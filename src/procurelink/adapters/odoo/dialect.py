@@ -20,6 +20,7 @@ class Dialect:
     line_taxes: str  # purchase.order.line taxes
     order_note: str  # purchase.order terms and conditions
     move_quantity: str  # stock.move received quantity
+    line_quantity: str  # stock.move.line done quantity
     has_picked: bool  # stock.move.picked (17+)
     has_done_state: bool  # purchase.order state "done" (16-18); 19: "purchase" + locked
     has_uom_po: bool  # product.template.uom_po_id (16-18)
@@ -36,6 +37,7 @@ class Dialect:
             line_taxes="tax_ids" if v >= 19 else "taxes_id",
             order_note="note" if v >= 19 else "notes",
             move_quantity="quantity_done" if v == 16 else "quantity",
+            line_quantity="qty_done" if v == 16 else "quantity",
             has_picked=v >= 17,
             has_done_state=v <= 18,
             has_uom_po=v <= 18,

@@ -23,7 +23,16 @@ Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base 
   ``taxes_id``, so ``amount_total`` = ``amount_untaxed`` + ``amount_tax`` as in a real
   database with a chart of accounts (taxes excluded from the price, rounded per line).
 * Plant: stock.warehouse 1 "Werk 2", code ``WH2``; incoming stock.picking.type 1
-  "Werk 2: Receipts" (sequence ``IN``, receipts named ``WH2/IN/00001``...).
+  "Werk 2: Receipts" (sequence ``IN``, receipts named ``WH2/IN/00001``..., creates lots),
+  2 deliveries, 3 "Internal Transfers"; stock.location 1 "Partners", 2 "Partners/Vendors"
+  (supplier), 3 "WH2" (view), 4 "WH2/Stock"; ir.model.data for
+  ``stock.stock_location_suppliers``, ``stock.stock_location_stock``,
+  ``mail.mail_activity_data_todo`` (mail.activity.type 1 "To-Do").
+* Inventory detail (``move_lines.py``): assigned receipt moves get their stock.move.line(s)
+  on creation (17+: reserved = demand, one per unit for serials; 16: ``qty_done`` 0); a
+  move's quantity is the sum of its lines and writing it adjusts them; validation resolves
+  lots (``lot_name`` -> stock.lot, Odoo's "You need to supply a Lot/Serial Number" error
+  otherwise) and books stock.quant in internal locations per lot and package.
 * uom.uom: 1 Units, 2 Dozens, 3 kg, 4 g, 5 t, 6 m, 7 L.
 * Suppliers (res.partner, ``supplier_rank`` 1): 4 "Steelworks GmbH" ref ``SW-V-88120``,
   5 "Polymer Parts Ltd" ref ``PP-V-20451``, 6 "Fastener Direct Inc" ref ``FD-V-31007``.

@@ -69,6 +69,15 @@ PRODUCT_FIELDS: dict[str, Field] = {
     "uom_id": m2o("uom.uom", "Unit of Measure", required=True),
     "uom_po_id": m2o("uom.uom", "Purchase Unit of Measure", required=True),
     "purchase_ok": Field("boolean", "Can be Purchased"),
+    "tracking": Field(
+        "selection",
+        "Tracking",
+        selection=(
+            ("serial", "By Unique Serial Number"),
+            ("lot", "By Lots"),
+            ("none", "No Tracking"),
+        ),
+    ),
     "standard_price": Field("float", "Cost"),
     "supplier_taxes_id": Field("many2many", "Vendor Taxes", relation="account.tax"),
     "list_price": Field("float", "Sales Price"),
@@ -76,6 +85,7 @@ PRODUCT_FIELDS: dict[str, Field] = {
 }
 PRODUCT_DEFAULTS = {
     "detailed_type": "consu",
+    "tracking": "none",
     "purchase_ok": True,
     "active": True,
     "uom_id": 1,
@@ -257,6 +267,9 @@ MODELS = [
             "company_id": m2o("res.company", "Company", required=True),
             "partner_id": m2o("res.partner", "Address"),
             "in_type_id": m2o("stock.picking.type", "In Type"),
+            "int_type_id": m2o("stock.picking.type", "Internal Type"),
+            "lot_stock_id": m2o("stock.location", "Location Stock"),
+            "view_location_id": m2o("stock.location", "View Location"),
             "reception_steps": Field(
                 "selection",
                 "Incoming Shipments",
@@ -297,11 +310,31 @@ MODELS = [
                 "Create Backorder",
                 selection=(("ask", "Ask"), ("always", "Always"), ("never", "Never")),
             ),
+            "default_location_src_id": m2o("stock.location", "Default Source Location"),
+            "default_location_dest_id": m2o("stock.location", "Default Destination Location"),
+            "use_create_lots": Field("boolean", "Create New Lots/Serial Numbers"),
+            "use_existing_lots": Field("boolean", "Use Existing Lots/Serial Numbers"),
             "active": B,
         },
         order="id",
         display_name=_picking_type_name,
-        defaults={"active": True, "create_backorder": "ask"},
+        defaults={
+            "active": True,
+            "create_backorder": "ask",
+            "use_create_lots": False,
+            "use_existing_lots": True,
+        },
+    ),
+    ModelSpec(
+        "ir.model.data",
+        "Model Data",
+        {
+            "module": char("Module", required=True),
+            "name": char("External Identifier", required=True),
+            "model": char("Model Name", required=True),
+            "res_id": Field("many2one_reference", "Record ID"),
+        },
+        order="module, model, name",
     ),
     ModelSpec(
         "mail.message.subtype",

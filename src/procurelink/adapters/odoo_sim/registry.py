@@ -7,6 +7,7 @@ from procurelink.adapters.odoo_sim import (
     backorder,
     mail,
     models_account,
+    move_lines,
     products,
     purchase,
     stock,
@@ -14,6 +15,7 @@ from procurelink.adapters.odoo_sim import (
 from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method, context_get
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
+from procurelink.adapters.odoo_sim.models_inventory import MODELS as INVENTORY_MODELS
 from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MODELS
 from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
 from procurelink.adapters.odoo_sim.orm import Hooks
@@ -24,6 +26,8 @@ MODELS: dict[str, ModelSpec] = {
         *BASE_MODELS,
         *PURCHASE_MODELS,
         *STOCK_MODELS,
+        *INVENTORY_MODELS,
+        *mail.MODELS,
         *backorder.MODELS,
         *models_account.MODELS,
         *automation.MODELS,
@@ -34,6 +38,8 @@ HOOKS: dict[str, Hooks] = {
     **products.HOOKS,
     **purchase.HOOKS,
     **stock.HOOKS,
+    **move_lines.HOOKS,
+    **mail.HOOKS,
     **backorder.HOOKS,
     **models_account.HOOKS,
 }

@@ -179,7 +179,9 @@ def _schema(major: int) -> Schema:
         )
     if major <= 16:
         renames["stock.move"] = {"quantity_done": "quantity"}
+        renames["stock.move.line"] = {"qty_done": "quantity"}
         hide("stock.move", "picked")
+        hide("stock.move.line", "picked")
         hide("purchase.order.line", "discount")
         hide("product.supplierinfo", "discount")
         virtual["*"] = {
