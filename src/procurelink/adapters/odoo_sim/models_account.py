@@ -26,6 +26,15 @@ MOVE_TYPES = (
     ("in_receipt", "Purchase Receipt"),
 )
 MOVE_STATES = (("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled"))
+# No payments are simulated: every bill stays "not_paid" (17's value for drafts too).
+PAYMENT_STATES = (
+    ("not_paid", "Not Paid"),
+    ("in_payment", "In Payment"),
+    ("paid", "Paid"),
+    ("partial", "Partially Paid"),
+    ("reversed", "Reversed"),
+    ("invoicing_legacy", "Invoicing App Legacy"),
+)
 
 
 def _subtotal(env: Env, rec: Record) -> float:
@@ -61,10 +70,20 @@ MODELS = [
             "currency_id": m2o("res.currency", "Currency", required=True),
             "company_id": m2o("res.company", "Company", required=True),
             "invoice_line_ids": o2m("account.move.line", "move_id", "Invoice lines"),
+            "payment_state": Field(
+                "selection", "Payment Status", selection=PAYMENT_STATES, readonly=True
+            ),
             "amount_untaxed": computed("monetary", "Untaxed Amount", _amount_untaxed),
+            "amount_total": computed("monetary", "Total", _amount_untaxed),
         },
         order="id desc",
-        defaults={"state": "draft", "move_type": "entry", "company_id": 1, "name": "/"},
+        defaults={
+            "state": "draft",
+            "payment_state": "not_paid",
+            "move_type": "entry",
+            "company_id": 1,
+            "name": "/",
+        },
     ),
     ModelSpec(
         "account.move.line",

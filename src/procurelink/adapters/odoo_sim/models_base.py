@@ -37,6 +37,23 @@ def _picking_type_name(env: Env, rec: Record) -> str:
     return str(rec.get("name") or "")
 
 
+def _sanitized(env: Env, rec: Record) -> str:
+    return "".join(ch for ch in str(rec.get("acc_number") or "") if ch.isalnum()).upper()
+
+
+def _bank_attr(name: str) -> Any:
+    def compute(env: Env, rec: Record) -> Any:
+        bank = env.table("res.bank").get(rec.get("bank_id") or 0)
+        return bank.get(name) if bank else None
+
+    return compute
+
+
+def _factor_inv(env: Env, rec: Record) -> float:
+    factor = float(rec.get("factor") or 0.0)
+    return 1.0 / factor if factor else 0.0
+
+
 def _template_sellers(env: Env, rec: Record) -> list[int]:
     return env.search("product.supplierinfo", [("product_tmpl_id", "=", rec["product_tmpl_id"])])
 
@@ -72,10 +89,20 @@ PRODUCT_FIELDS: dict[str, Field] = {
     "standard_price": Field("float", "Cost"),
     "supplier_taxes_id": Field("many2many", "Vendor Taxes", relation="account.tax"),
     "list_price": Field("float", "Sales Price"),
+    "tracking": Field(
+        "selection",
+        "Tracking",
+        selection=(
+            ("serial", "By Unique Serial Number"),
+            ("lot", "By Lots"),
+            ("none", "No Tracking"),
+        ),
+    ),
     "active": B,
 }
 PRODUCT_DEFAULTS = {
     "detailed_type": "consu",
+    "tracking": "none",
     "purchase_ok": True,
     "active": True,
     "uom_id": 1,
@@ -143,11 +170,41 @@ MODELS = [
             "company_id": m2o("res.company", "Company"),
             "supplier_rank": Field("integer", "Supplier Rank"),
             "customer_rank": Field("integer", "Customer Rank"),
+            "bank_ids": o2m("res.partner.bank", "partner_id", "Banks"),
             "active": B,
         },
         order="name, id desc",
         display_name=_partner_name,
         defaults={"active": True},
+    ),
+    ModelSpec(
+        "res.bank",
+        "Bank",
+        {"name": char("Name", required=True), "bic": char("Bank Identifier Code")},
+        order="name",
+    ),
+    ModelSpec(
+        # Sensitive (reference 3.1): the simulator keeps Odoo's ACL, write needs
+        # base.group_partner_manager (``access``).
+        "res.partner.bank",
+        "Bank Accounts",
+        {
+            "acc_number": char("Account Number", required=True),
+            "sanitized_acc_number": computed("char", "Sanitized Account Number", _sanitized),
+            "acc_holder_name": char("Account Holder Name"),
+            "partner_id": m2o("res.partner", "Account Holder", required=True),
+            "bank_id": m2o("res.bank", "Bank"),
+            "bank_name": computed("char", "Name", _bank_attr("name"), store=False),
+            "bank_bic": computed("char", "Bank Identifier Code", _bank_attr("bic"), store=False),
+            "currency_id": m2o("res.currency", "Currency"),
+            "company_id": m2o("res.company", "Company"),
+            "allow_out_payment": Field("boolean", "Send Money"),
+            "sequence": Field("integer", "Sequence"),
+            "active": B,
+        },
+        order="sequence, id",
+        rec_name="acc_number",
+        defaults={"active": True, "sequence": 10},
     ),
     ModelSpec(
         "res.users",
@@ -157,6 +214,9 @@ MODELS = [
             "login": char("Login", required=True),
             "partner_id": m2o("res.partner", "Related Partner"),
             "company_id": m2o("res.company", "Company"),
+            "groups_id": Field("many2many", "Groups", relation="res.groups"),
+            # Kept hashed (``access.hashed``); Odoo never reads a password back either.
+            "password": char("Password"),
             "active": B,
         },
         order="name, login",
@@ -184,6 +244,7 @@ MODELS = [
                     ("smaller", "Smaller than the reference Unit of Measure"),
                 ),
             ),
+            "factor_inv": computed("float", "Bigger Ratio", _factor_inv),
             "rounding": Field("float", "Rounding Precision"),
             "active": B,
         },
@@ -297,11 +358,18 @@ MODELS = [
                 "Create Backorder",
                 selection=(("ask", "Ask"), ("always", "Always"), ("never", "Never")),
             ),
+            "use_create_lots": Field("boolean", "Create New Lots/Serial Numbers"),
+            "use_existing_lots": Field("boolean", "Use Existing Lots/Serial Numbers"),
             "active": B,
         },
         order="id",
         display_name=_picking_type_name,
-        defaults={"active": True, "create_backorder": "ask"},
+        defaults={
+            "active": True,
+            "create_backorder": "ask",
+            "use_create_lots": True,
+            "use_existing_lots": True,
+        },
     ),
     ModelSpec(
         "mail.message.subtype",

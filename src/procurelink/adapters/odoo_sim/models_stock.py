@@ -68,6 +68,11 @@ def _deadline(env: Env, rec: Record) -> Any:
     return min(dates) if dates else None
 
 
+def _line_state(env: Env, rec: Record) -> Any:
+    move = env.table("stock.move").get(rec.get("move_id") or 0)
+    return move.get("state") if move else "draft"
+
+
 MODELS = [
     ModelSpec(
         "stock.picking",
@@ -123,8 +128,41 @@ MODELS = [
             "state": Field("selection", "Status", selection=MOVE_STATES, readonly=True),
             "date": Field("datetime", "Date Scheduled", required=True),
             "date_deadline": Field("datetime", "Deadline"),
+            "move_line_ids": o2m("stock.move.line", "move_id", "Operations"),
         },
         order="id",
         defaults={"state": "draft"},
+    ),
+    ModelSpec(
+        # Created when a receipt is validated (``stock.record_move_lines``); a line given a
+        # ``lot_name`` gets its ``stock.lot`` then, as Odoo creates lots on validation.
+        "stock.move.line",
+        "Product Moves (Stock Move Line)",
+        {
+            "move_id": m2o("stock.move", "Stock Operation"),
+            "picking_id": m2o("stock.picking", "Transfer"),
+            "product_id": m2o("product.product", "Product"),
+            "product_uom_id": m2o("uom.uom", "Unit of Measure", required=True),
+            "quantity": Field("float", "Quantity"),
+            "picked": Field("boolean", "Picked"),
+            "lot_id": m2o("stock.lot", "Lot/Serial Number"),
+            "lot_name": char("Lot/Serial Number Name"),
+            "state": computed(
+                "selection", "Status", _line_state, store=False, selection=MOVE_STATES
+            ),
+            "date": Field("datetime", "Date", required=True),
+        },
+        order="id",
+    ),
+    ModelSpec(
+        "stock.lot",
+        "Lot/Serial",
+        {
+            "name": char("Lot/Serial Number", required=True),
+            "product_id": m2o("product.product", "Product", required=True),
+            "company_id": m2o("res.company", "Company", required=True),
+            "ref": char("Internal Reference"),
+        },
+        order="name, id",
     ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from procurelink.adapters.odoo_sim import (
+    access,
     automation,
     backorder,
     mail,
@@ -27,6 +28,7 @@ MODELS: dict[str, ModelSpec] = {
         *backorder.MODELS,
         *models_account.MODELS,
         *automation.MODELS,
+        *access.MODELS,
     )
 }
 
@@ -36,6 +38,7 @@ HOOKS: dict[str, Hooks] = {
     **stock.HOOKS,
     **backorder.HOOKS,
     **models_account.HOOKS,
+    **access.HOOKS,
 }
 
 METHODS: dict[str, dict[str, Method]] = {

@@ -163,6 +163,7 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
         qty = done[move["id"]]
         if qty > 0:
             move.update(state="done", product_uom_qty=qty, quantity=qty, picked=True, date=env.now)
+            record_move_lines(env, picking, move)
         else:
             move.update(state="cancel", quantity=0.0, picked=False)
     picking["date_done"] = env.now
@@ -196,6 +197,33 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
                 },
             )
     _touch_orders(env, moves)
+
+
+def record_move_lines(env: Env, picking: Record, move: Record) -> None:
+    """The done move's detailed operations: one line for the whole quantity unless the
+    client gave lines (lots); lines naming a new lot get their ``stock.lot``."""
+    line_ids = env.search("stock.move.line", [("move_id", "=", move["id"])])
+    if not line_ids:
+        env.create(
+            "stock.move.line",
+            {
+                "move_id": move["id"],
+                "picking_id": picking["id"],
+                "product_id": move["product_id"],
+                "product_uom_id": move["product_uom"],
+                "quantity": move["quantity"],
+                "picked": True,
+                "date": env.now,
+            },
+        )
+        return
+    for line in (env.row("stock.move.line", i) for i in line_ids):
+        if line.get("lot_name") and not line.get("lot_id"):
+            line["lot_id"] = env.create(
+                "stock.lot",
+                {"name": line["lot_name"], "product_id": move["product_id"], "company_id": 1},
+            )
+        line.update(picked=True, date=env.now)
 
 
 def _touch_orders(env: Env, moves: list[Record]) -> None:
