@@ -117,9 +117,11 @@ async def test_integration_user_is_refused_settings_and_admin(
         "You are not allowed to create 'System Parameter' (ir.config_parameter) records.",
         "Administration/Settings",
     )
-    uid = await rpc.authenticate()
+    # Its own name, yes (Odoo writes "self-writeable" fields as superuser); others', no.
+    uid, admin = await rpc.authenticate(), await make.rpc.authenticate()
+    assert await rpc.execute_kw("res.users", "write", [[uid], {"name": "PL integration"}])
     with pytest.raises(ErpError) as rename:
-        await rpc.execute_kw("res.users", "write", [[uid], {"name": "root"}])
+        await rpc.execute_kw("res.users", "write", [[admin], {"name": "root"}])
     _denied(
         rename.value,
         "You are not allowed to modify 'User' (res.users) records.",

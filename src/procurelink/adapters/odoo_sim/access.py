@@ -15,6 +15,7 @@ find them as on a real database); a user's groups are ``res.users.groups_id`` (1
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from procurelink.adapters.odoo_sim.faults import AccessError
@@ -45,6 +46,10 @@ GROUPS: dict[str, tuple[str, str]] = {
     "account.group_account_manager": ("Invoicing", "Billing Administrator"),
 }
 
+# res.users.SELF_WRITEABLE_FIELDS (17): what a user may change on its own record.
+SELF_WRITEABLE = frozenset(
+    {"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"}
+)
 WRITES = ("write", "create", "unlink")
 ALL = ("read", *WRITES)
 # (model, operation) -> the groups (category/name, as the error lists them) allowed.
@@ -137,10 +142,26 @@ def operation_of(method: str) -> str:
     return OPERATIONS.get(method, "read")
 
 
-def check(env: Env, model: str, operation: str) -> None:
-    """Odoo's ``ir.model.access.check``: AccessError with the allowed groups listed."""
+def _self_write(env: Env, model: str, operation: str, args: Sequence[Any]) -> bool:
+    """res.users.write on one's own record, safe fields only: Odoo writes it as superuser."""
+    if (model, operation) != ("res.users", "write") or len(args) < 2:
+        return False
+    ids, vals = args[0], args[1]
+    ids = [ids] if isinstance(ids, int) else list(ids or [])
+    return (
+        ids == [env.uid]
+        and isinstance(vals, dict)
+        and all(k in SELF_WRITEABLE or k.startswith("context_") for k in vals)
+    )
+
+
+def check(env: Env, model: str, operation: str, args: Sequence[Any] = ()) -> None:
+    """Odoo's ``ir.model.access.check``: AccessError with the allowed groups listed.
+
+    ``args``: the call's positional arguments (``write``'s ids and values).
+    """
     allowed = ACL.get((model, operation))
-    if allowed is None or env.uid == SUPERUSER_ID:
+    if allowed is None or env.uid == SUPERUSER_ID or _self_write(env, model, operation, args):
         return
     user = env.table("res.users").get(env.uid) or {}
     mine = set()

@@ -124,7 +124,7 @@ class SimOdoo:
         self._check(db, uid, secret)
         env = self._begin(uid, kwargs.pop("context", None))
         target = resolve(METHODS, env, model, name)
-        access.check(env, model, access.operation_of(name))
+        access.check(env, model, access.operation_of(name), args)
         return self._transaction(target, lambda: call(target, env, model, args, kwargs))
 
     def json2(self, token: str | None, model: str, name: str, body: dict[str, Any]) -> Any:
@@ -133,7 +133,7 @@ class SimOdoo:
         ids = body.pop("ids", None) or []
         env = self._begin(uid, body.pop("context", None))
         target = lookup(METHODS, env, model, name)
-        access.check(env, model, access.operation_of(name))
+        access.check(env, model, access.operation_of(name), [ids, body.get("vals")])
         result = self._transaction(target, lambda: call_named(target, env, model, ids, body))
         if target.returns_records and isinstance(result, int) and not isinstance(result, bool):
             return [result]  # recordsets become id lists (create, message_post)
