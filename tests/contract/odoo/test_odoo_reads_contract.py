@@ -16,7 +16,7 @@ import pytest
 from odoo_contract import Fixture
 
 from procurelink.adapters.odoo.gateway import OdooGateway
-from procurelink.ports.erp import BillLine, BillWrite, ReceiptWrite, ReceivedLine
+from procurelink.ports.erp import BillLine, BillWrite, ReceiptWrite, ReceivedLine, ReceivedLot
 
 
 async def _bank_account(make: Fixture, vendor: int) -> str:
@@ -209,3 +209,44 @@ async def test_vendor_bills_of_order_and_vendor(make: Fixture, gateway: OdooGate
     assert bill.amount_total >= bill.amount_untaxed
     by_vendor = await gateway.reads.vendor_bills(vendor_odoo_id=vendor)
     assert [b.odoo_id for b in by_vendor] == [bill_id]
+
+
+async def test_done_receipt_reads_lot_numbers(make: Fixture, gateway: OdooGateway) -> None:
+    vendor, _ = await make.vendor()
+    resin, _ = await make.product(vendor, vendor_code=None)
+    await make.call("product.product", "write", [resin], {"tracking": "lot"})
+    order = await make.order(vendor, [(resin, 5, "2025-04-15 10:00:00")])
+    await make.call("purchase.order", "button_confirm", [order])
+    [receipt] = await gateway.reads.incoming_pickings(order)
+    [move] = receipt.moves
+    qty = make.dialect.move_line_quantity
+    [row] = await make.call("stock.move", "read", [move.odoo_id], fields=["move_line_ids"])
+    # The supplier's lot goes on the detailed operation: Odoo's reserved line when the
+    # receipt has one (a real 17 reserves on confirm), else a new line of the move.
+    if row["move_line_ids"]:
+        await make.call(
+            "stock.move.line", "write", row["move_line_ids"][:1], {"lot_name": "LOT-77", qty: 5}
+        )
+    else:
+        [uom] = await make.call("stock.move", "read", [move.odoo_id], fields=["product_uom"])
+        await make.call(
+            "stock.move.line",
+            "create",
+            {
+                "move_id": move.odoo_id,
+                "picking_id": receipt.odoo_id,
+                "product_id": resin,
+                "product_uom_id": uom["product_uom"][0],
+                "lot_name": "LOT-77",
+                qty: 5,
+            },
+        )
+    line = move.odoo_line_id or 0
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(5)),)))
+
+    [done] = await gateway.reads.done_receipts(order)
+    assert done.lines == (ReceivedLine(line, Decimal(5), (ReceivedLot("LOT-77", Decimal(5)),)),)
+    lots = await make.call(
+        "stock.lot", "search_read", [("product_id", "=", resin)], fields=["name"]
+    )
+    assert [lot["name"] for lot in lots] == ["LOT-77"]

@@ -153,6 +153,7 @@ MODELS = [
             "date": Field("datetime", "Date", required=True),
         },
         order="id",
+        defaults={"date": lambda env: env.now},
     ),
     ModelSpec(
         "stock.lot",
