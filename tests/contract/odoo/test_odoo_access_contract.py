@@ -170,3 +170,10 @@ async def test_access_error_wire_shapes(make: Fixture, integration: OdooGateway)
     assert error["data"]["name"] == "odoo.exceptions.AccessError"
     assert error["data"]["message"] == fault.value.faultString
     assert error["data"]["arguments"] == [fault.value.faultString]
+
+
+async def test_passwords_never_read_back(make: Fixture, integration: OdooGateway) -> None:
+    uid = await integration.rpc.authenticate()
+    [user] = await make.call("res.users", "read", [uid], fields=["login", "password"])
+    assert user["login"] == integration.rpc.settings.user
+    assert user["password"] in ("", False)

@@ -215,8 +215,8 @@ MODELS = [
             "partner_id": m2o("res.partner", "Related Partner"),
             "company_id": m2o("res.company", "Company"),
             "groups_id": Field("many2many", "Groups", relation="res.groups"),
-            # Kept hashed (``access.hashed``); Odoo never reads a password back either.
-            "password": char("Password"),
+            # Stored hashed (``access.hash_password``) and read back empty, as in Odoo.
+            "password": Field("char", "Password", compute=lambda env, rec: "", store=False),
             "active": B,
         },
         order="name, login",
