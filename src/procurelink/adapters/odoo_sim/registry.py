@@ -14,6 +14,7 @@ from procurelink.adapters.odoo_sim import (
 )
 from procurelink.adapters.odoo_sim.fields import ModelSpec
 from procurelink.adapters.odoo_sim.methods import Method, context_get
+from procurelink.adapters.odoo_sim.models_banks import MODELS as BANK_MODELS
 from procurelink.adapters.odoo_sim.models_base import MODELS as BASE_MODELS
 from procurelink.adapters.odoo_sim.models_purchase import MODELS as PURCHASE_MODELS
 from procurelink.adapters.odoo_sim.models_stock import MODELS as STOCK_MODELS
@@ -23,6 +24,7 @@ MODELS: dict[str, ModelSpec] = {
     m.name: m
     for m in (
         *BASE_MODELS,
+        *BANK_MODELS,
         *PURCHASE_MODELS,
         *STOCK_MODELS,
         *backorder.MODELS,
