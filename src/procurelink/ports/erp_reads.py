@@ -59,7 +59,7 @@ class Unit:
     odoo_id: int
     name: str
     code: str  # normalised (edi.md 5.6): "unit", "kg", "dozen"...
-    category: str  # 16-18: uom.category name; 19: the reference unit's name
+    category: str  # 16-18: uom.category name; 19: the name of the root of its unit tree
     reference_qty: Decimal
     rounding: Decimal
     is_reference: bool

@@ -147,7 +147,8 @@ class MasterDataReader:
         else:
             fields = ["name", "rounding", "relative_uom_id", "factor"]
         rows = await self._search_read("uom.uom", [], fields, order="id")
-        return [_unit(r, dialect) for r in rows]
+        roots = {} if dialect.has_uom_category else _tree_roots(rows)
+        return [_unit(r, dialect, roots.get(r["id"], "")) for r in rows]
 
     async def plants(self) -> list[Plant]:
         warehouses = await self._search_read("stock.warehouse", [], WAREHOUSE_FIELDS, order="id")
@@ -253,13 +254,29 @@ def _price(
     )
 
 
-def _unit(row: Row, dialect: Dialect) -> Unit:
+def _tree_roots(rows: Sequence[Row]) -> dict[int, str]:
+    """19: each unit's reference unit (the root of its ``relative_uom_id`` chain), by name."""
+    by_id = {r["id"]: r for r in rows}
+    roots: dict[int, str] = {}
+    for row in rows:
+        node, seen = row, {row["id"]}
+        while (parent := m2o_id(node.get("relative_uom_id"))) and parent not in seen:
+            if parent not in by_id:  # an archived parent: its name is all we know
+                node = {"id": parent, "name": m2o_name(node["relative_uom_id"])}
+                break
+            node = by_id[parent]
+            seen.add(parent)
+        roots[row["id"]] = str(node["name"])
+    return roots
+
+
+def _unit(row: Row, dialect: Dialect, root: str) -> Unit:
     if dialect.has_uom_category:
         category = m2o_name(row["category_id"]) or ""
         reference_qty = dec(row["factor_inv"])  # factor_inv: exact for 12 (factor 1/12 isn't)
         is_reference = row.get("uom_type") == "reference"
     else:
-        category = m2o_name(row.get("relative_uom_id")) or str(row["name"])
+        category = root
         reference_qty = dec(row["factor"])
         is_reference = not row.get("relative_uom_id")
     return Unit(
