@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -65,6 +66,7 @@ from procurelink.errors import ConfigurationError, ProcurelinkError
 from procurelink.ports.channel import InboundChannel, MailNotifier, OutboundChannel
 from procurelink.ports.codec import Codec
 from procurelink.ports.erp import ErpGateway, HookInfo
+from procurelink.ports.erp_reads import ErpReads
 from procurelink.ports.store import MessageStore
 from procurelink.services.acknowledgments import APPLY_JOB, AcknowledgmentService
 from procurelink.services.approvals import ApprovalService
@@ -432,6 +434,16 @@ def odoo_simulator_app() -> Any:
 def odoo_rpc(settings: Settings) -> OdooRpc:
     """A raw Odoo RPC client: the demo plays the buyer through it."""
     return OdooRpc(settings.odoo())
+
+
+@asynccontextmanager
+async def odoo_reads(settings: Settings) -> AsyncIterator[ErpReads]:
+    """The Odoo read port alone (`procurelink odoo ...`), closed on exit."""
+    gateway = OdooGateway(settings.odoo())
+    try:
+        yield gateway.reads
+    finally:
+        await gateway.close()
 
 
 def as2_receiver_app(runtime: Runtime) -> Any | None:

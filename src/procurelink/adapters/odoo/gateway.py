@@ -25,6 +25,7 @@ from procurelink.adapters.odoo.automation import ChangeHookProvisioner
 from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.quality_holds import QualityHoldWriter
+from procurelink.adapters.odoo.reader import OdooReader
 from procurelink.adapters.odoo.receipts import ReceiptWriter
 from procurelink.adapters.odoo.rfqs import RfqWriter
 from procurelink.adapters.odoo.rpc import OdooRpc
@@ -93,6 +94,7 @@ class OdooGateway:
     def __init__(self, settings: OdooSettings, *, client: httpx.AsyncClient | None = None):
         self.rpc = OdooRpc(settings, client=client)
         self._hooks = ChangeHookProvisioner(self.rpc)
+        self.reads = OdooReader(self.rpc)  # the ErpReads port, over the same client
 
     async def ensure_change_hooks(
         self, base_url: str, secrets: Mapping[str, str]

@@ -13,7 +13,10 @@ version="17.0", db="procurelink", users=DEFAULT_USERS, clock=None)`` -> Starlett
 ``with running(app) as url:`` serves on a free port in a thread (tests).
 
 Credentials: database ``procurelink``, login ``admin``, password ``admin`` or the API key
-``server.ADMIN_API_KEY``; uid 2 (uid 1 is the superuser, which cannot log in).
+``server.ADMIN_API_KEY``; uid 2 (uid 1 is the superuser, which cannot log in). Users given to
+``create_app`` hold every group of ``access.GROUPS``; users created over the API (``res.users``
+create with ``password`` and ``groups_id``) log in with that password and meet Odoo 17's
+refusals for their groups (``access``: AccessError texts as a real 17 words them).
 
 Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base records):
 

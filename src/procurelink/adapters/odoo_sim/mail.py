@@ -90,13 +90,6 @@ def _prepare_activity(env: Env, vals: dict[str, Any]) -> None:
 
 MODELS = [
     ModelSpec(
-        "ir.model",
-        "Models",
-        {"model": char("Model", required=True), "name": char("Model Description")},
-        order="model",
-        rec_name="name",
-    ),
-    ModelSpec(
         "mail.activity.type",
         "Activity Type",
         {

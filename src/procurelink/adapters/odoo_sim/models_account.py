@@ -30,6 +30,7 @@ MOVE_TYPES = (
     ("in_receipt", "Purchase Receipt"),
 )
 MOVE_STATES = (("draft", "Draft"), ("posted", "Posted"), ("cancel", "Cancelled"))
+# No payments are simulated: every bill stays "not_paid" (17's value for drafts too).
 PAYMENT_STATES = (
     ("not_paid", "Not Paid"),
     ("in_payment", "In Payment"),
@@ -81,6 +82,7 @@ MODELS = [
             "company_id": m2o("res.company", "Company", required=True),
             "invoice_line_ids": o2m("account.move.line", "move_id", "Invoice lines"),
             "amount_untaxed": computed("monetary", "Untaxed Amount", _amount_untaxed),
+            "amount_total": computed("monetary", "Total", _amount_untaxed),
         },
         order="id desc",
         defaults={

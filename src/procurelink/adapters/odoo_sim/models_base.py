@@ -37,6 +37,11 @@ def _picking_type_name(env: Env, rec: Record) -> str:
     return str(rec.get("name") or "")
 
 
+def _factor_inv(env: Env, rec: Record) -> float:
+    factor = float(rec.get("factor") or 0.0)
+    return 1.0 / factor if factor else 0.0
+
+
 def _template_sellers(env: Env, rec: Record) -> list[int]:
     return env.search("product.supplierinfo", [("product_tmpl_id", "=", rec["product_tmpl_id"])])
 
@@ -153,6 +158,7 @@ MODELS = [
             "company_id": m2o("res.company", "Company"),
             "supplier_rank": Field("integer", "Supplier Rank"),
             "customer_rank": Field("integer", "Customer Rank"),
+            "bank_ids": o2m("res.partner.bank", "partner_id", "Banks"),
             "active": B,
         },
         order="name, id desc",
@@ -167,6 +173,9 @@ MODELS = [
             "login": char("Login", required=True),
             "partner_id": m2o("res.partner", "Related Partner"),
             "company_id": m2o("res.company", "Company"),
+            "groups_id": Field("many2many", "Groups", relation="res.groups"),
+            # Stored hashed (``access.hash_password``) and read back empty, as in Odoo.
+            "password": Field("char", "Password", compute=lambda env, rec: "", store=False),
             "active": B,
         },
         order="name, login",
@@ -194,6 +203,7 @@ MODELS = [
                     ("smaller", "Smaller than the reference Unit of Measure"),
                 ),
             ),
+            "factor_inv": computed("float", "Bigger Ratio", _factor_inv),
             "rounding": Field("float", "Rounding Precision"),
             "active": B,
         },
@@ -321,7 +331,7 @@ MODELS = [
         defaults={
             "active": True,
             "create_backorder": "ask",
-            "use_create_lots": False,
+            "use_create_lots": True,
             "use_existing_lots": True,
         },
     ),

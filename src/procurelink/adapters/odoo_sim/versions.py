@@ -213,6 +213,8 @@ def _schema(major: int) -> Schema:
                 ),
             }
     if major >= 19:
+        renames["res.users"] = {"group_ids": "groups_id"}
+        hide("uom.uom", "factor_inv")
         renames["purchase.order.line"] = {"product_uom_id": "product_uom", "tax_ids": "taxes_id"}
         renames["purchase.order"] = {"note": "notes"}
         renames["product.supplierinfo"] = {"product_uom_id": "product_uom"}
