@@ -219,30 +219,9 @@ async def test_done_receipt_reads_lot_numbers(make: Fixture, gateway: OdooGatewa
     await make.call("purchase.order", "button_confirm", [order])
     [receipt] = await gateway.reads.incoming_pickings(order)
     [move] = receipt.moves
-    qty = make.dialect.move_line_quantity
-    [row] = await make.call("stock.move", "read", [move.odoo_id], fields=["move_line_ids"])
-    # The supplier's lot goes on the detailed operation: Odoo's reserved line when the
-    # receipt has one (a real 17 reserves on confirm), else a new line of the move.
-    if row["move_line_ids"]:
-        await make.call(
-            "stock.move.line", "write", row["move_line_ids"][:1], {"lot_name": "LOT-77", qty: 5}
-        )
-    else:
-        [uom] = await make.call("stock.move", "read", [move.odoo_id], fields=["product_uom"])
-        await make.call(
-            "stock.move.line",
-            "create",
-            {
-                "move_id": move.odoo_id,
-                "picking_id": receipt.odoo_id,
-                "product_id": resin,
-                "product_uom_id": uom["product_uom"][0],
-                "lot_name": "LOT-77",
-                qty: 5,
-            },
-        )
     line = move.odoo_line_id or 0
-    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(5)),)))
+    lot = ReceivedLot("LOT-77", Decimal(5))
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(5), (lot,)),)))
 
     [done] = await gateway.reads.done_receipts(order)
     assert done.lines == (ReceivedLine(line, Decimal(5), (ReceivedLot("LOT-77", Decimal(5)),)),)
