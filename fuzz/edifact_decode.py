@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import atheris
 
 from procurelink_fuzz import main, own_errors_only
@@ -15,8 +17,18 @@ codec = EdifactCodec()
 CTX = DecodeContext(partner_id="steelworks", correlation_id="fuzz", message_id="fuzz", options={})
 
 
+# A partner mapping (profile ``mapping``) rewrites segments before the mappers read them.
+MAPPED = dataclasses.replace(
+    CTX, options={"mapping": {"delivery_date_qualifier": "64", "item_ids": ["SA", "BP"]}}
+)
+
+
 def decode(data: bytes) -> None:
     codec.decode(data, CTX)
+
+
+def decode_mapped(data: bytes) -> None:
+    codec.decode(data, MAPPED)
 
 
 def report(data: bytes) -> None:
@@ -28,7 +40,7 @@ def acks(data: bytes) -> None:
 
 
 # Each step on its own: one raising an own error must not hide a crash in the next.
-_steps = [own_errors_only(step) for step in (decode, report, acks)]
+_steps = [own_errors_only(step) for step in (decode, decode_mapped, report, acks)]
 
 
 def one_input(data: bytes) -> None:

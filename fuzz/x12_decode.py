@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 
 import atheris
@@ -32,8 +33,22 @@ ENCODE = EncodeContext(
 )
 
 
+# A partner mapping (profile ``mapping``) rewrites segments before the mappers read them.
+MAPPED = dataclasses.replace(
+    DECODE,
+    options={
+        **OPTIONS,
+        "mapping": {"delivery_date_qualifier": "010", "item_ids": ["VP", "IN", "UP"]},
+    },
+)
+
+
 def decode(data: bytes) -> None:
     codec.decode(data, DECODE)
+
+
+def decode_mapped(data: bytes) -> None:
+    codec.decode(data, MAPPED)
 
 
 def validate(data: bytes) -> None:
@@ -45,7 +60,7 @@ def acks(data: bytes) -> None:
 
 
 # Each step on its own: one raising an own error must not hide a crash in the next.
-_steps = [own_errors_only(step) for step in (decode, validate, acks)]
+_steps = [own_errors_only(step) for step in (decode, decode_mapped, validate, acks)]
 
 
 def one_input(data: bytes) -> None:
