@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from canonical_strategies import ssccs
 from edifact_strategies import (
     IDS,
     UNITS,
@@ -47,14 +48,6 @@ from procurelink.domain.schedule import (
 from procurelink.domain.values import Money, PaymentTerms, Quantity
 
 quantities = st.builds(Quantity, value=amounts, uom=st.sampled_from(UNITS))
-
-
-def _check_digit(body: str) -> str:
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return str((10 - total % 10) % 10)
-
-
-ssccs = st.from_regex(r"[0-9]{17}", fullmatch=True).map(lambda b: b + _check_digit(b))
 
 
 def _party(draw: st.DrawFn, role: PartyRole) -> Party | None:
