@@ -17,6 +17,7 @@ from edifact_support import sample as edifact_sample
 from x12_support import sample as x12_sample
 
 from procurelink.adapters.partners.yaml_directory import load_profiles
+from procurelink.bootstrap import check_profile
 from procurelink.codecs.edifact import EdifactCodec
 from procurelink.codecs.x12 import X12Codec
 from procurelink.domain.order import PurchaseOrder
@@ -65,7 +66,7 @@ NOW = datetime(2024, 3, 4, 9, 15)
 
 def _profile(tmp_path: Path, text: str) -> PartnerProfile:
     folder = tmp_path / text.split("\n", 1)[0].split(": ")[1]
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "partner.yaml").write_text(text)
     profiles, problems = load_profiles(folder, env={})
     assert problems == []
@@ -227,3 +228,11 @@ def test_a_profile_with_two_kinds_for_one_field_is_refused(tmp_path: Path) -> No
     profiles, problems = load_profiles(tmp_path, env={})
     assert profiles == []
     assert "at most one kind each" in str(problems[0])
+
+
+def test_partners_check_names_a_structural_omission(tmp_path: Path) -> None:
+    profile = _profile(tmp_path, BOLTCO_X12.replace('omit: [PER, "N1:ST"]', "omit: [PER, CTT]"))
+    assert check_profile(profile) == [
+        "mapping: X12 segment CTT carries the document's structure and cannot be omitted (CTT)"
+    ]
+    assert check_profile(_profile(tmp_path / "edifact", BOLTCO_EDIFACT)) == []

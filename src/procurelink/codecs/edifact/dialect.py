@@ -31,6 +31,13 @@ _LOOPS = {
 _STRUCTURAL = frozenset({"UNH", "UNT", "BGM", "LIN", "UNS", "CPS", "SCC"})
 
 
+def check(options: Mapping[str, Any]) -> None:
+    """Refuse, with ConfigurationError, a mapping this syntax cannot apply (profile checks)."""
+    mapping = mapping_of(options)
+    if mapping is not None:
+        check_omittable(mapping, _STRUCTURAL, "EDIFACT")
+
+
 def outbound(segments: list[OutSegment], options: Mapping[str, Any]) -> list[OutSegment]:
     mapping = mapping_of(options)
     if mapping is None:

@@ -38,6 +38,13 @@ _STRUCTURAL = frozenset(
 Out = tuple[str, ...]
 
 
+def check(options: Mapping[str, Any]) -> None:
+    """Refuse, with ConfigurationError, a mapping this syntax cannot apply (profile checks)."""
+    mapping = mapping_of(options)
+    if mapping is not None:
+        check_omittable(mapping, _STRUCTURAL, "X12")
+
+
 def outbound(segments: list[Out], options: Mapping[str, Any]) -> list[Out]:
     mapping = mapping_of(options)
     if mapping is None:
