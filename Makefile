@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck layers unit bench test-odoo clean
+.PHONY: demo test lint typecheck layers unit bench fuzz test-odoo clean
 
 $(STAMP): pyproject.toml requirements.lock
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -19,8 +19,8 @@ demo: $(STAMP)
 	$(BIN)/procurelink demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench fuzz
+	$(BIN)/ruff format --check src tests bench fuzz
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -35,6 +35,13 @@ test: lint typecheck layers unit
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Coverage-guided fuzzing of the X12/EDIFACT tokenizers and decoders (fuzz/run.py), one
+# harness after the other: FUZZ_SECONDS each (default 600), FUZZ_HARNESSES to pick some.
+FUZZ_SECONDS ?= 600
+FUZZ_HARNESSES ?=
+fuzz: $(STAMP)
+	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS) $(FUZZ_HARNESSES)
 
 test-odoo: $(STAMP)
 	@test -n "$$ODOO_URL" || (echo "set ODOO_URL, ODOO_DB, ODOO_USER, ODOO_PASSWORD" && exit 2)

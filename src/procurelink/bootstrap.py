@@ -56,10 +56,12 @@ from procurelink.adapters.partners.yaml_directory import (
 )
 from procurelink.adapters.store import create_store
 from procurelink.adapters.store import migrate as migrate_store
+from procurelink.codecs.edifact import dialect as edifact_dialect
 from procurelink.codecs.edifact.codec import EdifactCodec
 from procurelink.codecs.flatfile import FlatFileCodec
 from procurelink.codecs.json_api.carrier import CarrierEventCodec
 from procurelink.codecs.json_api.codec import JsonCodec
+from procurelink.codecs.x12 import dialect as x12_dialect
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
 from procurelink.errors import ConfigurationError, ProcurelinkError
@@ -170,6 +172,10 @@ def _channel_settings(spec: ChannelSpec) -> BaseModel:
     return model.model_validate(spec.model_dump())
 
 
+# Partner mapping checks per syntax (the part of codec.type before "-").
+_DIALECT_CHECKS = {"x12": x12_dialect.check, "edifact": edifact_dialect.check}
+
+
 def check_profile(profile: PartnerProfile) -> list[str]:
     """Problems with a profile's codec and channel options, as readable lines."""
     problems: list[str] = []
@@ -194,6 +200,12 @@ def check_profile(profile: PartnerProfile) -> list[str]:
             problems.extend(
                 f"{where}.{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()
             )
+    dialect_check = _DIALECT_CHECKS.get(profile.codec.type.split("-", 1)[0])
+    if dialect_check is not None:
+        try:
+            dialect_check({"mapping": profile.mapping.model_dump()})
+        except ConfigurationError as exc:
+            problems.append(f"mapping: {exc.message} ({exc.details.get('found')})")
     outbound = profile.channels.outbound
     if outbound is not None and outbound.type == "http-webhook" and profile.shared_secret is None:
         problems.append("shared_secret: required to sign HTTP webhooks")

@@ -136,6 +136,30 @@ ROUND_TRIPS = [
         ["--option", "sender_id=9520002000019", "--option", "recipient_id=9520001000010"],
         ["--control-number", "502"],
     ),
+    (
+        "edifact/DESADV_ASN-240320-01.edi",
+        "edifact-desadv",
+        ["--option", "sender_id=9520002000019", "--option", "recipient_id=9520001000010"],
+        ["--control-number", "504"],
+    ),
+    (
+        "edifact/INVOIC_SW-INV-24-0815.edi",
+        "edifact-invoic",
+        ["--option", "sender_id=9520002000019", "--option", "recipient_id=9520001000010"],
+        ["--control-number", "505"],
+    ),
+    (
+        "edifact/RECADV_GR-240322-01.edi",
+        "edifact-recadv",
+        ["--option", "sender_id=9520001000010", "--option", "recipient_id=9520002000019"],
+        ["--control-number", "106"],
+    ),
+    (
+        "edifact/DELFOR_DS-2024-14.edi",
+        "edifact-delfor",
+        ["--option", "sender_id=9520001000010", "--option", "recipient_id=9520002000019"],
+        ["--control-number", "107"],
+    ),
 ]
 
 

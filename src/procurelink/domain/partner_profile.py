@@ -6,6 +6,7 @@ options with its own settings model when the profile is loaded.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -13,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
 from procurelink.domain.tolerances import MatchTolerances
 from procurelink.domain.values import Dec
+
+_SELECTOR = re.compile(r"[A-Z][A-Z0-9]{1,2}(:[A-Z0-9]{1,3})?")
 
 
 class _Strict(BaseModel):
@@ -91,6 +94,55 @@ class ArchiveLimits(_Strict):
     max_depth: int = Field(default=2, ge=1, description="1: no zip inside the zip")
 
 
+# Item id kinds (X12 235 / EDIFACT 7143) and the canonical Item field each one carries.
+ItemIdKind = Literal["BP", "IN", "VP", "VN", "SA", "EN", "UP"]
+ITEM_ID_FIELDS: dict[str, str] = {
+    "BP": "buyer_item",
+    "IN": "buyer_item",
+    "VP": "supplier_item",
+    "VN": "supplier_item",
+    "SA": "supplier_item",
+    "EN": "gtin",
+    "UP": "gtin",
+}
+
+
+class PartnerMapping(_Strict):
+    """How this partner's EDI differs from procurelink's default mapping, as data.
+
+    Codes are from the partner's own syntax (X12 or EDIFACT code lists); unit codes are
+    ``uom_map``. The X12 and EDIFACT codecs apply it to every set/message both ways
+    (``codecs/dialect.py``): what we write is rewritten to the partner's codes and what the
+    partner sends is read back to ours, so the mappers themselves stay partner-free.
+    """
+
+    delivery_date_qualifier: str | None = Field(
+        default=None,
+        pattern=r"^[A-Z0-9]{1,3}$",
+        description="DTM qualifier of the requested delivery date (X12 default 002, EDIFACT 2)",
+    )
+    item_ids: tuple[ItemIdKind, ...] = Field(
+        default=(),
+        description="item id kinds written, the primary first; kinds not listed are not sent "
+        "(empty: the codec's default)",
+    )
+    omit: tuple[str, ...] = Field(
+        default=(),
+        description="segments never sent: a tag (PER, TD5, CTA) or TAG:QUALIFIER for one "
+        "loop (N1:ST, NAD:DP), which drops the loop's segments with it",
+    )
+
+    @model_validator(mode="after")
+    def _one_kind_per_field(self) -> PartnerMapping:
+        fields = [ITEM_ID_FIELDS[kind] for kind in self.item_ids]
+        if len(fields) != len(set(fields)):
+            raise ValueError("item_ids: at most one kind each for buyer, supplier and GTIN")
+        for selector in self.omit:
+            if not _SELECTOR.fullmatch(selector):
+                raise ValueError(f"omit: {selector!r} is not TAG or TAG:QUALIFIER")
+        return self
+
+
 class PartnerProfile(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str
@@ -116,6 +168,7 @@ class PartnerProfile(_Strict):
         description="lines the supplier rejects: cancel (quantity down to what was already "
         "received) or flag (quantity kept, a note on the order names them)",
     )
+    mapping: PartnerMapping = PartnerMapping()
     active: bool = True
 
     @model_validator(mode="after")

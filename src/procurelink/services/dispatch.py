@@ -23,7 +23,8 @@ DELIVER_JOB = "outbound.deliver"
 
 
 def codec_options(profile: PartnerProfile) -> dict[str, Any]:
-    """Codec options of the profile, completed with the partner's EDI identity."""
+    """Codec options of the profile, completed with the partner's EDI identity, unit table
+    and mapping differences."""
     options: dict[str, Any] = dict(profile.codec.options)
     if profile.identifiers.x12 is not None:
         options.setdefault("receiver_qualifier", profile.identifiers.x12.qualifier)
@@ -35,6 +36,7 @@ def codec_options(profile: PartnerProfile) -> dict[str, Any]:
         options.setdefault("recipient_qualifier", "14")  # GLN
         options.setdefault("recipient_id", profile.identifiers.gln)
     options["uom_map"] = dict(profile.uom_map)
+    options["mapping"] = profile.mapping.model_dump()
     return options
 
 

@@ -133,6 +133,7 @@ class IntakeService:
             options={
                 **profile.codec.options,
                 "uom_map": profile.uom_map,
+                "mapping": profile.mapping.model_dump(),
                 "received_on": message.received_at.date().isoformat(),
             },
         )

@@ -1,16 +1,25 @@
 """Hypothesis strategies for canonical documents in the normal form the EDIFACT codec decodes to.
 
-Texts may hold every service character (``? + : '``) and latin-1 letters: escaping must carry
-them. Long texts are words of at most 12 characters joined by single spaces, so that a split
-at the D.96A length limits always lands on a space (a word longer than the limit is cut
-inside and comes back with a space in it, see ``elements.split_text``).
+Texts are of the EDIFACT character set of ``canonical_strategies``: every service character
+(``? + : '``) and latin-1 letters, which escaping must carry, and long texts split at the
+D.96A length limits.
 """
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
+from canonical_strategies import (
+    EDIFACT,
+    IDS,
+    Blocks,
+    amounts,
+    currencies,
+    dates,
+    line_numbers,
+    none_if_empty,
+    positive,
+)
 from hypothesis import strategies as st
 
 from procurelink.domain.order import (
@@ -21,11 +30,10 @@ from procurelink.domain.order import (
     OrderPurpose,
     PurchaseOrder,
 )
-from procurelink.domain.parties import Address, Contact, IdScheme, Item, Party, PartyRole
+from procurelink.domain.parties import Party, PartyRole
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
 from procurelink.domain.values import Money, PaymentTerms, Quantity
 
-IDS = {"document_id": "doc", "partner_id": "steelworks", "correlation_id": "corr-1"}
 ROLES = [
     PartyRole.BUYER,
     PartyRole.SUPPLIER,
@@ -35,65 +43,20 @@ ROLES = [
     PartyRole.CARRIER,
 ]
 UNITS = ["unit", "kg", "dozen", "g", "t", "lb", "m", "ft", "l", "m2", "m3", "box", "case"]
-# Printable latin-1 (UNOC) with every EDIFACT service character.
-ALPHABET = "".join(chr(c) for c in [*range(0x20, 0x7F), *range(0xA0, 0x100)])
-_word = st.text(ALPHABET.replace(" ", ""), min_size=1, max_size=12)
-
-text = st.text(ALPHABET, min_size=1, max_size=30).map(str.strip).filter(bool)
-maybe_text = st.none() | text
-long_text = st.lists(_word, min_size=1, max_size=25).map(" ".join)
-maybe_long = st.none() | long_text
-dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
-amounts = st.decimals(min_value=0, max_value=10**9, places=3)
-positive = st.decimals(min_value=Decimal("0.001"), max_value=10**9, places=3)
-line_numbers = st.from_regex(r"[0-9A-Z]{1,6}", fullmatch=True)
-gtins = st.from_regex(r"[0-9]{8}|[0-9]{12,14}", fullmatch=True)
-currencies = st.sampled_from(["EUR", "USD", "CHF"])
-
-
-def _none_if_empty(model: object) -> object:
-    return model if model.model_dump(exclude_none=True) else None  # type: ignore[attr-defined]
-
-
-contacts = st.builds(Contact, name=maybe_text, phone=maybe_text, email=maybe_text).map(
-    _none_if_empty
+_blocks = Blocks(EDIFACT)
+ALPHABET = _blocks.alphabet
+text, maybe_text, long_text, maybe_long = (
+    _blocks.text,
+    _blocks.maybe_text,
+    _blocks.long_text,
+    _blocks.maybe_long,
 )
-addresses = st.builds(
-    Address,
-    street=maybe_long,
-    city=maybe_text,
-    postcode=maybe_text,
-    region=maybe_text,
-    country=st.none() | st.sampled_from(["DE", "FR", "US"]),
-).map(_none_if_empty)
-items = st.builds(
-    Item,
-    buyer_item=maybe_text,
-    supplier_item=maybe_text,
-    gtin=st.none() | gtins,
-    description=maybe_long,
-)
+contacts, addresses, items = _blocks.contacts, _blocks.addresses, _blocks.items
 
 
-@st.composite
-def parties(draw: st.DrawFn) -> tuple[Party, ...]:
-    result = []
-    for role in (r for r in ROLES if draw(st.booleans())):
-        party_id = draw(maybe_text)
-        scheme = draw(st.sampled_from([s for s in IdScheme if s != IdScheme.ODOO]))
-        result.append(
-            Party(
-                role=role,
-                name=draw(maybe_long),
-                id=party_id,
-                id_scheme=scheme if party_id else None,
-                address=draw(addresses),
-                vat_id=draw(maybe_text),
-                # The buyer's contact is the order's contact (CTA in the NAD+BY group).
-                contact=None if role == PartyRole.BUYER else draw(contacts),
-            )
-        )
-    return tuple(result)
+def parties() -> st.SearchStrategy[tuple[Party, ...]]:
+    # The buyer's contact is the order's contact (CTA in the NAD+BY group).
+    return _blocks.parties(ROLES, with_contact=lambda role: role != PartyRole.BUYER)
 
 
 @st.composite
@@ -152,7 +115,7 @@ def order_changes(draw: st.DrawFn) -> OrderChange:
                 action=draw(
                     st.sampled_from([ChangeAction.ADD, ChangeAction.CHANGE, ChangeAction.DELETE])
                 ),
-                item=draw(items.map(_none_if_empty)),
+                item=draw(items.map(none_if_empty)),
                 quantity=draw(
                     st.none() | st.builds(Quantity, value=amounts, uom=st.sampled_from(UNITS))
                 ),
@@ -195,7 +158,7 @@ def response_lines(draw: st.DrawFn, currency: str) -> ResponseLine:
     return ResponseLine(
         line_no=draw(line_numbers),
         status=status,
-        item=draw(items.map(_none_if_empty)),
+        item=draw(items.map(none_if_empty)),
         ordered_qty=ordered,
         confirmed_qty=confirmed,
         backorder_qty=backorder,

@@ -1,16 +1,27 @@
 """Hypothesis strategies for canonical orders and responses in the form the codecs decode to.
 
-"Normal form" here: values X12 can carry (no delimiters, no surrounding spaces), parties in
-the written role order, and response quantities always present and consistent with the
-status (an accepted line has nothing backordered, a rejected line confirms nothing).
+"Normal form" here: values X12 can carry (no delimiters, no surrounding spaces: the X12
+character set of ``canonical_strategies``), parties in the written role order, and response
+quantities always present and consistent with the status (an accepted line has nothing
+backordered, a rejected line confirms nothing).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
+from canonical_strategies import (
+    IDS,
+    X12,
+    Blocks,
+    amounts,
+    currencies,
+    dates,
+    line_numbers,
+    none_if_empty,
+    ssccs,
+)
 from hypothesis import strategies as st
 
 from procurelink.codecs.x12.funcack997 import ELEMENT_CODES, GROUP_CODES, SEGMENT_CODES, SET_CODES
@@ -29,7 +40,7 @@ from procurelink.domain.order import (
     OrderPurpose,
     PurchaseOrder,
 )
-from procurelink.domain.parties import Address, Contact, IdScheme, Item, Party, PartyRole
+from procurelink.domain.parties import Party, PartyRole
 from procurelink.domain.receipt import GoodsReceipt, ReceiptLine
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
 from procurelink.domain.schedule import (
@@ -41,7 +52,6 @@ from procurelink.domain.schedule import (
 )
 from procurelink.domain.values import Money, PaymentTerms, Quantity
 
-IDS = {"document_id": "doc", "partner_id": "steelworks", "correlation_id": "corr-1"}
 ROLE_ORDER = [
     PartyRole.BUYER,
     PartyRole.SHIP_TO,
@@ -51,61 +61,19 @@ ROLE_ORDER = [
     PartyRole.CARRIER,
 ]
 UNITS = ["unit", "kg", "dozen", "g", "lb", "m", "ft", "l", "m2", "m3", "box", "case", "pallet"]
-# Printable ASCII without the delimiters of either default version (* > ~ and : ^).
-_ALPHABET = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) not in "*>~:^")
-
-text = st.text(_ALPHABET, min_size=1, max_size=30).map(str.strip).filter(bool)
-maybe_text = st.none() | text
-dates = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
-amounts = st.decimals(min_value=0, max_value=10**9, places=3)
-line_numbers = st.from_regex(r"[0-9A-Z]{1,6}", fullmatch=True)
-gtins = st.from_regex(r"[0-9]{8}|[0-9]{12,14}", fullmatch=True)
-currencies = st.sampled_from(["EUR", "USD", "CHF"])
-
-
-def _none_if_empty(model: Any) -> Any:
-    return model if model.model_dump(exclude_none=True) else None
-
-
-contacts = st.builds(Contact, name=maybe_text, phone=maybe_text, email=maybe_text)
-addresses = st.builds(
-    Address,
-    street=maybe_text,
-    city=maybe_text,
-    postcode=maybe_text,
-    region=maybe_text,
-    country=st.none() | st.sampled_from(["DE", "FR", "US"]),
-).map(_none_if_empty)
-
-
-@st.composite
-def parties(draw: st.DrawFn) -> tuple[Party, ...]:
-    roles = [r for r in ROLE_ORDER if draw(st.booleans())]
-    result = []
-    for role in roles:
-        party_id = draw(maybe_text)
-        scheme = draw(st.sampled_from([s for s in IdScheme if s != IdScheme.ODOO]))
-        result.append(
-            Party(
-                role=role,
-                name=draw(maybe_text),
-                id=party_id,
-                id_scheme=scheme if party_id else None,
-                address=draw(addresses),
-                vat_id=draw(maybe_text),
-                contact=draw(st.none() | contacts),
-            )
-        )
-    return tuple(result)
-
-
-items = st.builds(
-    Item,
-    buyer_item=maybe_text,
-    supplier_item=maybe_text,
-    gtin=st.none() | gtins,
-    description=maybe_text,
+_blocks = Blocks(X12)
+_ALPHABET = _blocks.alphabet
+text, maybe_text, contacts, addresses, items = (
+    _blocks.text,
+    _blocks.maybe_text,
+    _blocks.contacts,
+    _blocks.addresses,
+    _blocks.items,
 )
+
+
+def parties() -> st.SearchStrategy[tuple[Party, ...]]:
+    return _blocks.parties(ROLE_ORDER)
 
 
 @st.composite
@@ -160,7 +128,7 @@ def response_lines(draw: st.DrawFn, currency: str) -> ResponseLine:
     return ResponseLine(
         line_no=draw(line_numbers),
         status=status,
-        item=_none_if_empty(draw(items)),
+        item=none_if_empty(draw(items)),
         ordered_qty=Quantity(value=draw(amounts), uom=uom),
         confirmed_qty=confirmed,
         backorder_qty=backorder,
@@ -185,13 +153,7 @@ def order_responses(draw: st.DrawFn) -> OrderResponse:
     )
 
 
-def _sscc(body: str) -> str:
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return body + str((10 - total % 10) % 10)
-
-
-ssccs = st.from_regex(r"[0-9]{17}", fullmatch=True).map(_sscc)
-items_or_none = items.map(_none_if_empty)
+items_or_none = items.map(none_if_empty)
 
 
 @st.composite

@@ -1,10 +1,13 @@
 """UN/EDIFACT codec: procurement messages of directories D.96A and D.01B, syntax 3 and 4.
 
 Decoded (UNH 0065 -> document): ORDERS -> PurchaseOrder, ORDCHG -> OrderChange, ORDRSP ->
-OrderResponse, DESADV -> DespatchAdvice, INVOIC -> Invoice (credit notes: BGM 381), APERAK ->
-ApplicationResponse, CONTRL -> FunctionalAck. Encoded: PurchaseOrder -> ORDERS, OrderChange ->
-ORDCHG, OrderResponse -> ORDRSP, GoodsReceipt -> RECADV, DeliverySchedule -> DELFOR,
-FunctionalAck -> CONTRL. ``validation.acknowledgments(data, ctx)`` builds the CONTRL each
+OrderResponse, DESADV -> DespatchAdvice, INVOIC -> Invoice (credit notes: BGM 381), RECADV ->
+GoodsReceipt, DELFOR -> DeliverySchedule, APERAK -> ApplicationResponse, CONTRL ->
+FunctionalAck. Encoded: PurchaseOrder -> ORDERS, OrderChange -> ORDCHG, OrderResponse ->
+ORDRSP, DespatchAdvice -> DESADV, Invoice -> INVOIC, GoodsReceipt -> RECADV,
+DeliverySchedule -> DELFOR, FunctionalAck -> CONTRL. Both directions of a message live in
+separate modules (``desadv`` decodes, ``desadv_out`` encodes; ``recadv`` encodes,
+``recadv_in`` decodes ...). ``validation.acknowledgments(data, ctx)`` builds the CONTRL each
 inbound interchange deserves (render it with ``encode``); ``validation.validate`` lists every
 problem of a file.
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from procurelink.codecs.edifact import messages
+from procurelink.codecs.edifact import dialect, messages
 from procurelink.codecs.edifact.common import MessageContext
 from procurelink.codecs.edifact.envelope import Interchange, Message
 from procurelink.codecs.edifact.inbound import read_interchanges, read_text
@@ -49,7 +49,11 @@ class EdifactCodec:
         )
         message_type, number, body = encoder(m, document)
         data, reference = write_interchange(
-            settings, message_type, body, ctx.now, ctx.interchange_control_number
+            settings,
+            message_type,
+            dialect.outbound(body, ctx.options),
+            ctx.now,
+            ctx.interchange_control_number,
         )
         filename = f"{message_type}_{_UNSAFE_FILENAME.sub('_', number)}_{reference}.edi"
         return Encoded(body=data, filename=filename, content_type=CONTENT_TYPE)
@@ -82,6 +86,7 @@ def decode_message(
     interchange: Interchange, message: Message, partner_id: str, ctx: DecodeContext
 ) -> Document:
     """One message to its canonical document (also used by the validator)."""
+    message = dialect.inbound(message, ctx.options)  # the partner's codes -> ours
     decoder = messages.DECODERS.get(message.type)
     if decoder is None:
         raise message.place.error(

@@ -106,7 +106,12 @@ def normalise_sscc(place: Place, segment: Segment, value: str) -> str:
     """18 digits with a valid GS1 check digit; a leading ``00`` AI is stripped (edi.md 5.7)."""
     if len(value) == 20 and value.startswith("00"):
         value = value[2:]
-    if len(value) != 18 or not value.isdigit() or not gs1_check_digit_ok(value):
+    # isascii: str.isdigit() accepts superscripts such as "²", which int() refuses.
+    if (
+        len(value) != 18
+        or not (value.isascii() and value.isdigit())
+        or not gs1_check_digit_ok(value)
+    ):
         raise place.error("SSCC is not 18 digits with a valid check digit", segment, 2, 1)
     return value
 

@@ -9,11 +9,15 @@ from procurelink.codecs.edifact import (
     aperak,
     contrl,
     delfor,
+    delfor_in,
     desadv,
+    desadv_out,
     invoic,
+    invoic_out,
     orders,
     ordrsp,
     recadv,
+    recadv_in,
 )
 from procurelink.codecs.edifact.common import MessageContext
 from procurelink.codecs.edifact.envelope import Interchange, Message
@@ -41,6 +45,8 @@ DECODERS: dict[str, Decoder] = {
     "ORDRSP": _business(ordrsp.decode),
     "DESADV": _business(desadv.decode),
     "INVOIC": _business(invoic.decode),
+    "RECADV": _business(recadv_in.decode),
+    "DELFOR": delfor_in.decode,
     "APERAK": aperak.decode,
     "CONTRL": contrl.decode,
 }
@@ -51,6 +57,8 @@ DECODED_TYPES = frozenset(
         "order_response",
         "despatch_advice",
         "invoice",
+        "goods_receipt",
+        "delivery_schedule",
         "application_response",
         "functional_ack",
     }
@@ -61,6 +69,8 @@ ENCODERS: dict[str, Encoder] = {
     "purchase_order": lambda m, d: ("ORDERS", d.order_number, orders.encode_order(m, d)),
     "order_change": lambda m, d: ("ORDCHG", d.order_number, orders.encode_change(m, d)),
     "order_response": lambda m, d: ("ORDRSP", d.order_number, ordrsp.encode(m, d)),
+    "despatch_advice": lambda m, d: ("DESADV", d.asn_number, desadv_out.encode(m, d)),
+    "invoice": lambda m, d: ("INVOIC", d.invoice_number, invoic_out.encode(m, d)),
     "goods_receipt": lambda m, d: ("RECADV", d.receipt_number, recadv.encode(m, d)),
     "delivery_schedule": lambda m, d: ("DELFOR", d.schedule_number, delfor.encode(m, d)),
     "functional_ack": lambda m, d: ("CONTRL", d.interchange_ref or "ack", contrl.encode(m, d)),

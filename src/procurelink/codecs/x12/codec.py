@@ -14,6 +14,7 @@ from typing import Any
 
 from procurelink.codecs.x12 import (
     changeack865,
+    dialect,
     funcack997,
     po850,
     po860,
@@ -120,7 +121,7 @@ class X12Codec:
             settings,
             body.set_id,
             body.functional_id,
-            body.segments,
+            dialect.outbound(body.segments, ctx.options),
             ctx.now,
             ctx.interchange_control_number,
             ctx.group_control_number,

@@ -224,7 +224,8 @@ def sscc(place: Place, segment: Segment, index: int) -> str:
     GS1 mod-10 check digit verified (edi.md sections 2.5 and 5.7)."""
     value = required(place, segment, index)
     digits = value[2:] if len(value) == 20 and value.startswith("00") else value
-    if not (len(digits) == 18 and digits.isdigit()):
+    # isascii: str.isdigit() accepts superscripts such as "²", which int() refuses.
+    if not (len(digits) == 18 and digits.isascii() and digits.isdigit()):
         raise place.error(
             InvalidDocument,
             "not an 18-digit SSCC",

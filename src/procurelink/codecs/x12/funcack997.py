@@ -208,7 +208,7 @@ def _element_issue(place: Place, detail: _Detail, segment: Segment, component: s
 
 
 def _position(place: Place, segment: Segment, value: str) -> int:
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit()):  # "²" is a digit to isdigit, not to int
         raise place.error(
             InvalidDocument,
             "element position is not a number",

@@ -97,7 +97,9 @@ def _ack(
 def _included(group: GroupReport) -> int:
     """GE01 as sent: the count problem keeps what was found, else it matched."""
     declared = next((p.found for p in group.problems if p.rule == Rule.GE_COUNT), None)
-    return int(declared) if isinstance(declared, str) and declared.isdigit() else len(group.sets)
+    if isinstance(declared, str) and declared.isascii() and declared.isdigit():
+        return int(declared)
+    return len(group.sets)
 
 
 def _group_status(group: GroupReport, details: tuple[AckDetail, ...]) -> AckStatus:

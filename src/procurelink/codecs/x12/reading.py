@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from procurelink.codecs.x12 import (
     asn856,
     changeack865,
+    dialect,
     funcack997,
     invoice810,
     nonconformance842,
@@ -176,6 +177,7 @@ def _check_usage(
 
 def decode_set(transaction: TransactionSet, ctx: DecodeContext) -> Document:
     """The canonical document of one set; raises the first problem found."""
+    transaction = dialect.inbound(transaction, ctx.options)  # the partner's codes -> ours
     group = transaction.group
     place = transaction.place
     decoder = _DECODERS.get(transaction.set_id)

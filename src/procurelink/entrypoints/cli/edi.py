@@ -81,6 +81,8 @@ class EncodeType(StrEnum):
     EDIFACT_ORDERS = "edifact-orders"
     EDIFACT_ORDCHG = "edifact-ordchg"
     EDIFACT_ORDRSP = "edifact-ordrsp"
+    EDIFACT_DESADV = "edifact-desadv"
+    EDIFACT_INVOIC = "edifact-invoic"
     EDIFACT_RECADV = "edifact-recadv"
     EDIFACT_DELFOR = "edifact-delfor"
     EDIFACT_CONTRL = "edifact-contrl"
@@ -106,6 +108,8 @@ _TARGETS: dict[EncodeType, _Target] = {
     EncodeType.EDIFACT_ORDERS: _Target("edifact", "purchase_order", "ORDERS"),
     EncodeType.EDIFACT_ORDCHG: _Target("edifact", "order_change", "ORDCHG"),
     EncodeType.EDIFACT_ORDRSP: _Target("edifact", "order_response", "ORDRSP"),
+    EncodeType.EDIFACT_DESADV: _Target("edifact", "despatch_advice", "DESADV"),
+    EncodeType.EDIFACT_INVOIC: _Target("edifact", "invoice", "INVOIC"),
     EncodeType.EDIFACT_RECADV: _Target("edifact", "goods_receipt", "RECADV"),
     EncodeType.EDIFACT_DELFOR: _Target("edifact", "delivery_schedule", "DELFOR"),
     EncodeType.EDIFACT_CONTRL: _Target("edifact", "functional_ack", "CONTRL"),
