@@ -25,6 +25,8 @@ from procurelink.errors import InvalidDocument, MalformedMessage
 
 T = TypeVar("T")
 _ST_CONTROL = re.compile(r"[0-9A-Za-z]{4,9}")
+# Segments that end a set's body: its SE, or an envelope segment when the SE is missing.
+_SET_ENDS = frozenset({"SE", "ST", "GE", "GS", "IEA"})
 
 # Functional identifier (GS01) of each transaction set procurement uses.
 FUNCTIONAL_IDS = {
@@ -108,6 +110,21 @@ class _Segments:
 
     def push(self, segment: Segment) -> None:
         self._back = segment
+
+    def until(self, stops: frozenset[str]) -> tuple[list[Segment], Segment]:
+        """The segments before the next one whose tag is in ``stops``, and that one: one
+        C-level set lookup per segment, which is most of what reading a set body costs."""
+        body: list[Segment] = []
+        segment = self.next()
+        if segment.tag in stops:
+            return body, segment
+        body.append(segment)
+        append = body.append
+        for segment in self._segments:
+            if segment.tag in stops:
+                return body, segment
+            append(segment)
+        raise AssertionError("the tokenizer ends every interchange with IEA")
 
 
 class SeenControls:
@@ -316,16 +333,11 @@ def _transaction(
             found=group.functional_id,
             rule=Rule.FUNCTIONAL_ID,
         )
-    body: list[Segment] = []
-    while True:
-        segment = segments.next()
-        if segment.tag == "SE":
-            break
-        if segment.tag in ("ST", "GE", "GS", "IEA"):
-            bad(report, place, "transaction set is not closed by SE", segment, rule=Rule.SE_MISSING)
-            segments.push(segment)
-            return TransactionSet(set_id, control, tuple(body), place, group, st.get(3))
-        body.append(segment)
+    body, segment = segments.until(_SET_ENDS)
+    if segment.tag != "SE":
+        bad(report, place, "transaction set is not closed by SE", segment, rule=Rule.SE_MISSING)
+        segments.push(segment)
+        return TransactionSet(set_id, control, tuple(body), place, group, st.get(3))
     check_count(
         place,
         segment,

@@ -73,16 +73,20 @@ def read_n1_loop(segments: tuple[Segment, ...], i: int) -> tuple[Party | None, i
     role = _READ_ROLES.get(n1.get(1))
     if role is None:
         return None, i
-    address = Address(
-        street=_join(street), city=city, postcode=postcode, region=region, country=country
-    )
+    joined_street = _join(street)
+    address = None
+    # Built only when something was read: comparing with an empty Address cost a model each.
+    if joined_street or city or postcode or region or country:
+        address = Address(
+            street=joined_street, city=city, postcode=postcode, region=region, country=country
+        )
     party_id = optional(n1, 4)
     return Party(
         role=role,
         name=_join(names),
         id=party_id,
         id_scheme=_READ_SCHEMES.get(n1.get(3), IdScheme.MUTUAL) if party_id else None,
-        address=address if address != Address() else None,
+        address=address,
         vat_id=vat_id,
         contact=contact,
     ), i
