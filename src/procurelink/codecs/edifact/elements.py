@@ -54,11 +54,14 @@ def number_problem(place: Place, segment: Segment, element: int, component: int)
 
 
 def decimal(place: Place, segment: Segment, element: int, component: int) -> Decimal | None:
-    problem = number_problem(place, segment, element, component)
-    if problem is not None:
-        raise problem.exception()
     value = segment.get(element, component)
-    return Decimal(value.replace(",", ".")) if value else None
+    if not value:
+        return None
+    if not _NUMBER.fullmatch(value):
+        problem = number_problem(place, segment, element, component)
+        assert problem is not None  # the same pattern refused the same value
+        raise problem.exception()
+    return Decimal(value.replace(",", ".") if "," in value else value)
 
 
 def required_decimal(place: Place, segment: Segment, element: int, component: int) -> Decimal:

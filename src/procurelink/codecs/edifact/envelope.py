@@ -26,6 +26,7 @@ from procurelink.codecs.edifact.problems import (
     Sink,
 )
 from procurelink.codecs.edifact.syntax import RawInterchange, Segment
+from procurelink.codecs.seen_controls import SeenControls
 
 _SERVICE_TAGS = ("UNH", "UNT", "UNG", "UNE", "UNZ")
 
@@ -72,6 +73,8 @@ class Interchange:
     test: bool
     groups: list[Group] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    # UNH 0062 values so far: looking each one up among the messages was quadratic.
+    refs: SeenControls = field(default_factory=SeenControls, repr=False, compare=False)
 
 
 def open_interchange(raw: RawInterchange, text: str, sink: Sink) -> Interchange:
@@ -284,7 +287,7 @@ def _check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink)
     ref = unh.get(1)
     if not ref:
         sink.report(place.problem("UNH 0062 is empty", unh, 1, syntax_error=MISSING))
-    elif any(m.ref == ref for m in interchange.messages):
+    elif not interchange.refs.add(ref):
         sink.report(
             place.problem("UNH 0062 repeats within the interchange", unh, 1, syntax_error=DUPLICATE)
         )

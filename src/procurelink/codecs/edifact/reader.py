@@ -9,6 +9,7 @@ differs between messages and is never needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -101,9 +102,9 @@ class _Reader:
         self.summary = False
 
     def feed(self, segment: Segment) -> None:
-        handler = getattr(self, "_" + segment.tag.lower(), None)
+        handler = _HANDLERS.get(segment.tag)
         if handler is not None:
-            handler(segment)
+            handler(self, segment)
 
     def _bgm(self, s: Segment) -> None:
         self.data.bgm = s
@@ -257,8 +258,20 @@ class _Reader:
             self.data.line_count = s
 
 
+# Segment tag -> the reader's method for it (``_nad`` reads NAD ...), looked up once here
+# rather than by name for every segment.
+_HANDLERS: dict[str, Callable[[_Reader, Segment], None]] = {
+    name[1:].upper(): method
+    for name, method in vars(_Reader).items()
+    if len(name) == 4 and name[0] == "_" and name[1:].isalpha() and callable(method)
+}
+
+
 def read_message(place: Place, segments: list[Segment]) -> MessageData:
     reader = _Reader(place)
+    handlers = _HANDLERS
     for segment in segments:
-        reader.feed(segment)
+        handler = handlers.get(segment.tag)
+        if handler is not None:
+            handler(reader, segment)
     return reader.data

@@ -102,15 +102,19 @@ class Segment:
 
     def get(self, element: int, component: int = 1) -> str:
         """Component ``component`` of element ``element`` (both 1-based), ``""`` when absent."""
+        # Mappers call this for nearly every value: the common case (no release character,
+        # an element that is there) costs one index and one partition or split.
+        if element > 0 and not self.escaped:
+            try:
+                raw = self.elements[element - 1]
+            except IndexError:
+                return ""
+            if component == 1:
+                return raw.partition(self.service.component)[0]
+            parts = raw.split(self.service.component)
+            return parts[component - 1] if 0 < component <= len(parts) else ""
         if element < 1 or element > len(self.elements):
             return ""
-        if not self.escaped:  # the common case, inlined: mappers call this for every value
-            raw = self.elements[element - 1]
-            if component == 1:
-                cut = raw.find(self.service.component)
-                return raw if cut < 0 else raw[:cut]
-            parts = raw.split(self.service.component)
-            return parts[component - 1] if 1 <= component <= len(parts) else ""
         parts = self.components(element)
         return parts[component - 1] if 1 <= component <= len(parts) else ""
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from procurelink.codecs.seen_controls import SeenControls
 from procurelink.codecs.x12.controls import bad, check_control, check_count, check_isa
 from procurelink.codecs.x12.elements import Place, date8, integer, required
 from procurelink.codecs.x12.rules import Rule
@@ -125,46 +126,6 @@ class _Segments:
                 return body, segment
             append(segment)
         raise AssertionError("the tokenizer ends every interchange with IEA")
-
-
-class SeenControls:
-    """The ST02 values of a group so far, for the uniqueness check, in little memory.
-
-    A streamed group of a million sets would keep a million strings in a plain set (over
-    100 MB); senders number sets consecutively, so numeric controls are kept as runs of
-    consecutive numbers of one width ("0001".."9999"), the rest in a set.
-    """
-
-    __slots__ = ("_others", "_runs")
-    # Past this many runs (numbering that jumps around), numbers go to the set instead, so
-    # the scan of the runs stays short.
-    MAX_RUNS = 256
-
-    def __init__(self) -> None:
-        self._runs: list[list[int]] = []  # [width, first, last]; the last run grows
-        self._others: set[str] = set()
-
-    def add(self, control: str) -> bool:
-        """Record ``control``; False when the group had it already."""
-        if control in self._others:
-            return False
-        if not (control.isascii() and control.isdigit()):
-            self._others.add(control)
-            return True
-        width, number = len(control), int(control)
-        runs = self._runs
-        if runs and runs[-1][0] == width and runs[-1][2] + 1 == number:
-            if any(w == width and a <= number <= b for w, a, b in runs[:-1]):
-                return False
-            runs[-1][2] = number
-            return True
-        if any(w == width and a <= number <= b for w, a, b in runs):
-            return False
-        if len(runs) < self.MAX_RUNS:
-            runs.append([width, number, number])
-        else:
-            self._others.add(control)
-        return True
 
 
 def attempt(report: Report, read: Callable[[], T]) -> T | None:
