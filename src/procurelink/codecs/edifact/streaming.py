@@ -161,7 +161,10 @@ def stream_messages(chunks: Iterable[str], sink: Sink) -> Iterator[tuple[Interch
         if not window.buf.startswith("UNB", window.pos):
             buf, pos = window.buf, window.pos
             raise MalformedMessage(
-                "expected UNB", offset=window.base + pos, segment_id=buf[pos : pos + 3]
+                "expected UNB",
+                offset=window.base + pos,
+                segment_id=buf[pos : pos + 3],
+                expected="UNB",
             )
         yield from _interchange(_segments(window, service, sink), service, sink)
     if empty:
