@@ -51,6 +51,26 @@ def test_every_sample_decodes_to_a_json_list_with_envelopes(sample: Path) -> Non
         assert envelope["sender"] and envelope["receiver"]
 
 
+@pytest.mark.parametrize("name", ["edifact/ORDERS_PO00042.edi", "x12/850_PO00042.x12"])
+def test_a_file_over_the_limit_is_streamed_to_the_same_output(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procurelink.entrypoints.cli import edi
+
+    whole = _decode(EDI / name)
+    streamed: list[str] = []
+    for module in (edi.x12_streaming, edi.edifact_streaming):
+        original = module.decode_stream
+        monkeypatch.setattr(
+            module,
+            "decode_stream",
+            lambda *a, _o=original, _m=module.__name__, **k: streamed.append(_m) or _o(*a, **k),
+        )
+    monkeypatch.setattr(edi, "_WHOLE_FILE_LIMIT", 10)
+    assert _decode(EDI / name) == whole
+    assert streamed == [f"procurelink.codecs.{name.split('/')[0]}.streaming"]
+
+
 def test_the_partner_profile_supplies_codec_options(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
