@@ -19,11 +19,10 @@ from procurelink.codecs.x12.elements import (
 )
 from procurelink.codecs.x12.envelope import TransactionSet
 from procurelink.codecs.x12.lines import po1_fields, write_po1
-from procurelink.codecs.x12.parties import read_contact, read_n1_loop, write_contact, write_n1_loops
+from procurelink.codecs.x12.parties import contact_fields, n1_fields, write_contact, write_n1_loops
 from procurelink.codecs.x12.syntax import Segment
 from procurelink.codecs.x12.units import UnitMap
 from procurelink.domain.order import OrderLine, OrderPurpose, PurchaseOrder
-from procurelink.domain.parties import Party
 from procurelink.domain.values import PaymentTerms
 from procurelink.errors import InvalidDocument, MalformedMessage
 
@@ -49,7 +48,7 @@ _REFS = {"IA": "vendor_code_at_buyer", "CT": "contract_ref", "VN": "vendor_ref"}
 @dataclass
 class _Order:
     header: dict[str, Any] = field(default_factory=dict)
-    parties: list[Party] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)  # see ``n1_fields``
     # Each line as the fields of an OrderLine (see ``lines.po1_fields``).
     lines: list[dict[str, Any]] = field(default_factory=list)
     line_count: tuple[Segment, int] | None = None
@@ -65,7 +64,7 @@ def decode(
         segment = body[i]
         tag = segment.tag
         if tag == "N1":
-            party, i = read_n1_loop(body, i)
+            party, i = n1_fields(body, i)
             if party is not None:
                 order.parties.append(party)
         elif tag == "PO1":
@@ -92,13 +91,14 @@ def _read_header(place: Place, segment: Segment, order: _Order) -> None:
     elif tag == "REF" and segment.get(1) in _REFS:
         header[_REFS[segment.get(1)]] = optional(segment, 2)
     elif tag == "PER" and "contact" not in header:
-        header["contact"] = read_contact(segment)
+        header["contact"] = contact_fields(segment)
     elif tag == "FOB" and segment.get(4) == "01":
         header["incoterms"] = optional(segment, 5)
     elif tag == "ITD":
-        header["payment_terms"] = PaymentTerms(
-            net_days=integer(place, segment, 7), description=optional(segment, 12)
-        )
+        header["payment_terms"] = {
+            "net_days": integer(place, segment, 7),
+            "description": optional(segment, 12),
+        }
     elif tag == "DTM" and segment.get(1) == "002" and not order.lines:
         header["requested_date"] = date8(place, segment, 2)
     elif tag == "CTT":
