@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -19,7 +20,13 @@ from pydantic import BaseModel, ValidationError
 
 from procurelink.adapters.bus.memory import InProcessBus
 from procurelink.adapters.channels.as2.channel import As2Channel
-from procurelink.adapters.channels.as2.mdn import MemoryPendingMdns
+from procurelink.adapters.channels.as2.mdn import (
+    AsyncMdnResult,
+    MemoryPendingMdns,
+    OnMdn,
+    PendingMdns,
+    StorePendingMdns,
+)
 from procurelink.adapters.channels.as2.receiver import create_as2_receiver
 from procurelink.adapters.channels.as2.settings import As2Settings
 from procurelink.adapters.channels.directory.channel import DirectoryChannel
@@ -56,19 +63,23 @@ from procurelink.codecs.json_api.codec import JsonCodec
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
 from procurelink.errors import ConfigurationError, ProcurelinkError
-from procurelink.ports.channel import InboundChannel, OutboundChannel
+from procurelink.ports.channel import InboundChannel, MailNotifier, OutboundChannel
 from procurelink.ports.codec import Codec
 from procurelink.ports.erp import ErpGateway, HookInfo
+from procurelink.ports.erp_reads import ErpReads
 from procurelink.ports.store import MessageStore
 from procurelink.services.acknowledgments import APPLY_JOB, AcknowledgmentService
 from procurelink.services.approvals import ApprovalService
 from procurelink.services.context import Deps
+from procurelink.services.delivery_receipts import DeliveryReceiptService, ReceiptNotice
 from procurelink.services.dispatch import DELIVER_JOB, DispatchService
 from procurelink.services.erp_hooks import ErpHookService
 from procurelink.services.erp_sync import SNAPSHOT_JOB, ErpSyncService
 from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
+from procurelink.services.invoices import INVOICE_JOB, InvoiceService
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
+from procurelink.services.quality import QUALITY_HOLD_JOB, QualityService
 from procurelink.services.queries import Queries
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
 from procurelink.services.shipments import SHIP_NOTICE_JOB, ShipmentService
@@ -98,7 +109,7 @@ def _outbound(
     profile: PartnerProfile,
     spec: ChannelSpec,
     client: httpx.AsyncClient,
-    pending_mdns: MemoryPendingMdns,
+    pending_mdns: PendingMdns,
 ) -> Any:
     options = _channel_settings(spec)
     if isinstance(options, DirectorySettings):
@@ -143,6 +154,10 @@ RETRY_POLICIES: dict[str, RetryPolicy] = {
     # Not idempotent in Odoo: a retry after a lost answer would validate the backorder
     # too (receive twice). One attempt; a failed job is buried for an operator to check.
     RECEIPT_JOB: RetryPolicy(max_attempts=1),
+    # Idempotent: the job looks for the vendor's bill with the invoice number before creating.
+    INVOICE_JOB: RetryPolicy(max_attempts=10),
+    # Likewise: a retry could move the goods to quarantine twice.
+    QUALITY_HOLD_JOB: RetryPolicy(max_attempts=1),
 }
 
 
@@ -188,10 +203,11 @@ def check_profile(profile: PartnerProfile) -> list[str]:
 class Router:
     """PartnerRouter: builds each partner's codec and channels once."""
 
-    def __init__(self, client: httpx.AsyncClient) -> None:
+    def __init__(self, client: httpx.AsyncClient, pending_mdns: PendingMdns | None = None) -> None:
         self._client = client
-        # Outbound AS2 messages awaiting an asynchronous MDN (in memory: lost on restart).
-        self.pending_mdns = MemoryPendingMdns()
+        # Outbound AS2 messages awaiting an asynchronous MDN: in the store when the runtime
+        # builds the router (they survive a restart), in memory otherwise.
+        self.pending_mdns: PendingMdns = pending_mdns or MemoryPendingMdns()
         self._codecs: dict[str, Codec] = {}
         self._out: dict[str, OutboundChannel] = {}
         self._in: dict[str, InboundChannel | None] = {}
@@ -272,6 +288,15 @@ class Runtime:
             log.warning("polling %s failed: [%s] %s", source, error.code, error.message)
         return report
 
+    def mail_notifiers(self) -> list[tuple[str, MailNotifier]]:
+        """Active partners' inbound channels that announce new mail (IMAP IDLE)."""
+        found: list[tuple[str, MailNotifier]] = []
+        for profile in self.deps.partners.all():
+            channel = self.deps.router.inbound(profile) if profile.active else None
+            if isinstance(channel, MailNotifier):
+                found.append((profile.id, channel))
+        return found
+
     async def provision_odoo_hooks(self) -> list[HookInfo]:
         """Odoo automation rules that push change hints to this process's API.
 
@@ -318,13 +343,15 @@ async def build_runtime(
         registry.resolve_refs(await gateway.partner_ids_by_ref(refs))
     http = httpx.AsyncClient()
     bus = InProcessBus()
+    message_store = store or create_store(settings.store().database_url)
     deps = Deps(
-        store=store or create_store(settings.store().database_url),
+        store=message_store,
         clock=SystemClock(),
         partners=registry,
-        router=Router(http),
+        router=Router(http, StorePendingMdns(message_store)),
         erp=gateway,
         bus=bus,
+        quarantine_locations=settings.quarantine_locations,
     )
     signing_key = (
         settings.token_signing_key.get_secret_value()
@@ -336,7 +363,11 @@ async def build_runtime(
     shipments = ShipmentService(deps)
     functional_acks = FunctionalAckService(deps)
     receipts = ReceiptService(deps)
-    intake = IntakeService(deps, acks, shipments, functional_acks, receipts)
+    invoices = InvoiceService(deps, settings.invoice_post_policy)
+    quality = QualityService(deps)
+    intake = IntakeService(
+        deps, acks, shipments, functional_acks, receipts, invoices=invoices, quality=quality
+    )
     erp_sync = ErpSyncService(
         deps,
         dispatch,
@@ -355,6 +386,8 @@ async def build_runtime(
             APPLY_JOB: acks.apply_job,
             SHIP_NOTICE_JOB: shipments.apply_job,
             RECEIPT_JOB: receipts.apply_job,
+            INVOICE_JOB: invoices.apply_job,
+            QUALITY_HOLD_JOB: quality.apply_job,
         },
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,
@@ -403,6 +436,16 @@ def odoo_rpc(settings: Settings) -> OdooRpc:
     return OdooRpc(settings.odoo())
 
 
+@asynccontextmanager
+async def odoo_reads(settings: Settings) -> AsyncIterator[ErpReads]:
+    """The Odoo read port alone (`procurelink odoo ...`), closed on exit."""
+    gateway = OdooGateway(settings.odoo())
+    try:
+        yield gateway.reads
+    finally:
+        await gateway.close()
+
+
 def as2_receiver_app(runtime: Runtime) -> Any | None:
     """The AS2 endpoint for partners whose profile names an AS2 channel (None if none do)."""
     partners: dict[str, As2Settings] = {}
@@ -418,8 +461,40 @@ def as2_receiver_app(runtime: Runtime) -> Any | None:
     router = runtime.deps.router
     assert isinstance(router, Router)
     return create_as2_receiver(
-        partners, runtime.intake.capture, pending=router.pending_mdns, client=runtime.http
+        partners,
+        runtime.intake.capture,
+        pending=router.pending_mdns,
+        on_mdn=mdn_recorder(DeliveryReceiptService(runtime.deps)),
+        client=runtime.http,
     )
+
+
+def mdn_recorder(service: DeliveryReceiptService) -> OnMdn:
+    """Record what an asynchronous MDN says about one of our messages."""
+
+    async def record(result: AsyncMdnResult) -> None:
+        sent = result.sent
+        if sent is None:
+            return  # not for a message of ours: the MDN endpoint refuses it and logs why
+        report = result.report
+        await service.record(
+            ReceiptNotice(
+                channel="as2",
+                partner_id=sent.partner_id,
+                message_ref=sent.message_id,
+                outbound_message_id=sent.reference,
+                positive=result.delivered,
+                disposition=report.disposition if report else "no MDN",
+                problem=result.problem,
+                details=(
+                    {"mdn_message_id": report.mdn_message_id, "mdn_signed_by": report.signed_by}
+                    if report
+                    else {}
+                ),
+            )
+        )
+
+    return record
 
 
 def embedded_sftp_server(runtime: Runtime) -> EmbeddedSftpServer | None:

@@ -91,6 +91,13 @@ class UnknownOrderLine(DomainError):
     code = "unknown_order_line"
 
 
+class UomMismatch(DomainError):
+    """A quantity is given in a unit other than the order line's: never written as if it
+    were the line's unit."""
+
+    code = "uom_mismatch"
+
+
 class UnknownPartner(DomainError):
     """No partner profile matches the sender."""
 

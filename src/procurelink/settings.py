@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     odoo_hooks_base_url: str | None = None
     # Odoo posts hints before its commit: the snapshot they queue waits this long.
     odoo_hook_delay_seconds: float = 2.0
+    # Bills from matched supplier invoices: left as drafts for accounting ("never") or posted
+    # when the three-way match found no discrepancy. Approved mismatches stay drafts.
+    invoice_post_policy: Literal["never", "when_matched"] = "never"
+    # Where held goods go, per plant code (stock.location full name or XML id, "*" for all
+    # plants), e.g. PROCURELINK_QUARANTINE_LOCATIONS='{"WH2": "WH2/Quarantine"}'. A plant
+    # without one gets "<warehouse code>/Quarantine", created in Odoo on first use.
+    quarantine_locations: dict[str, str] = {}
     partners_dir: Path = Path("partners")
     poll_interval_seconds: float = 5.0
     api_host: str = "127.0.0.1"

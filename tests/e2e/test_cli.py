@@ -90,14 +90,3 @@ def test_dlq_list_show_replay(env: Path) -> None:
     again = runner.invoke(app, ["dlq", "replay", str(job_id)])
     assert again.exit_code == 1
     assert "not dead-lettered" in again.output
-
-
-def test_demo_once_runs_the_scenario_to_completion(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["demo", "--once", "--workdir", str(tmp_path / "demo")])
-    assert result.exit_code == 0, result.output
-    assert "acknowledgment applied to Odoo" in result.output
-    assert "exception_raised" in result.output
-    assert "1 exception(s) awaiting approval" in result.output
-    assert list(
-        (tmp_path / "demo" / "suppliers" / "steelworks" / "to-acme" / "processed").glob("855_*.x12")
-    )

@@ -11,6 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, model_validator
 
+from procurelink.domain.tolerances import MatchTolerances
 from procurelink.domain.values import Dec
 
 
@@ -76,6 +77,20 @@ class FunctionalAckSettings(_Strict):
     )
 
 
+class ArchiveLimits(_Strict):
+    """How far a zip from this partner is unpacked before it is refused as a zip bomb.
+
+    Sizes are counted while decompressing, never taken from the archive's own headers.
+    """
+
+    max_total_bytes: int = Field(default=100 * 1024 * 1024, gt=0, description="all files")
+    max_entries: int = Field(default=200, gt=0, description="files, nested archives included")
+    max_ratio: float = Field(default=100.0, gt=1, description="uncompressed / compressed")
+    # Tiny files compress absurdly well (a page of spaces) without being a threat.
+    ratio_applies_above_bytes: int = Field(default=1024 * 1024, ge=0)
+    max_depth: int = Field(default=2, ge=1, description="1: no zip inside the zip")
+
+
 class PartnerProfile(_Strict):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
     name: str
@@ -86,13 +101,20 @@ class PartnerProfile(_Strict):
     codec: CodecSpec
     channels: Channels = Channels()
     tolerances: Tolerances = Tolerances()
+    invoice_match: MatchTolerances = MatchTolerances()
     functional_acks: FunctionalAckSettings = FunctionalAckSettings()
     max_message_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    archives: ArchiveLimits = ArchiveLimits()
     shared_secret: SecretStr | None = Field(
         default=None, description="HMAC secret for signed HTTP traffic; use ${ENV_VAR} in YAML"
     )
     uom_map: dict[str, str] = Field(
         default_factory=dict, description="partner unit code -> normalised unit code"
+    )
+    rejected_lines: Literal["cancel", "flag"] = Field(
+        default="cancel",
+        description="lines the supplier rejects: cancel (quantity down to what was already "
+        "received) or flag (quantity kept, a note on the order names them)",
     )
     active: bool = True
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from procurelink.domain.document import Document
 from procurelink.domain.parties import Item
-from procurelink.domain.values import Frozen, Quantity
+from procurelink.domain.values import Dec, Frozen, Quantity
 
 
 class ReceiptLine(Frozen):
@@ -19,6 +20,19 @@ class ReceiptLine(Frozen):
     quantity: Quantity
     lot: str | None = None
     sscc: str | None = None
+    # Part of ``quantity`` the plant holds for quality (same unit): received into
+    # quarantine, never into stock.
+    held_quantity: Dec = Field(default=Decimal(0), ge=0)
+    hold_reason: str | None = None
+
+    @model_validator(mode="after")
+    def _held_within_received(self) -> ReceiptLine:
+        if self.held_quantity > self.quantity.value:
+            raise ValueError(
+                f"line {self.order_line_no}: {self.held_quantity} held of "
+                f"{self.quantity.value} received"
+            )
+        return self
 
 
 class GoodsReceipt(Document):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,12 @@ class OutboundPayload:
     # Stable across retries: lets the receiver de-duplicate.
     idempotency_key: str
     metadata: Mapping[str, str] = field(default_factory=dict)
+
+
+# Metadata keys dispatch sets on an OutboundPayload, for channels that show them to a person
+# (an e-mail subject, a file name pattern).
+META_ORDER_NUMBER = "order_number"  # the purchase order the document belongs to
+META_DOCUMENT_TYPE = "document_type"  # e.g. purchase_order, functional_ack
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,4 +76,14 @@ class InboundChannel(Protocol):
         self, item: InboundItem, accepted: bool, reason: str | None = None
     ) -> None:
         """Confirm an item once durably captured (or refused): never before."""
+        ...
+
+
+@runtime_checkable
+class MailNotifier(Protocol):
+    """An inbound channel that can be told about new items instead of only polled (IMAP IDLE)."""
+
+    # ``timeout`` is the normal "nothing came" answer, not a cancellation.
+    async def wait_for_mail(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """True as soon as new items may be waiting, False after ``timeout`` seconds."""
         ...

@@ -31,6 +31,7 @@ __all__ = [
     "NewException",
     "NewJob",
     "OrderState",
+    "PendingReceipt",
     "RawMessage",
     "ShipmentLine",
     "ShipmentState",
@@ -193,3 +194,20 @@ class ApiKey:
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingReceipt:
+    """A sent message whose delivery receipt is still to come (an asynchronous AS2 MDN).
+
+    Kept in the store so that a receipt arriving after a restart is still matched.
+    """
+
+    channel: str  # e.g. "as2"
+    message_ref: str  # the channel's id of what was sent (the AS2 Message-ID)
+    partner_id: str
+    sent_at: datetime
+    # What the channel needs to check the receipt (for AS2: the MIC and its algorithm).
+    data: dict[str, Any] = field(default_factory=dict)
+    outbound_message_id: str | None = None  # our ``messages`` row, when known
+    resolved_at: datetime | None = None

@@ -27,6 +27,7 @@ from procurelink.ports.records import (
     NewException,
     NewJob,
     OrderState,
+    PendingReceipt,
     RawMessage,
     StoredDocument,
 )
@@ -181,6 +182,25 @@ class ApiKeyRepository(Protocol):
         ...
 
 
+class PendingReceiptRepository(Protocol):
+    async def add(self, receipt: PendingReceipt) -> None:
+        """Remember a sent message awaiting its receipt; a retried send replaces the record
+        (same channel and message_ref) and waits again."""
+        ...
+
+    async def get(self, channel: str, message_ref: str) -> PendingReceipt | None:
+        """The record, resolved or not (``resolved_at`` tells)."""
+        ...
+
+    async def resolve(self, channel: str, message_ref: str, now: datetime) -> bool:
+        """Mark the receipt as arrived; ``False`` if unknown or already resolved."""
+        ...
+
+    async def waiting(self, channel: str | None = None) -> list[PendingReceipt]:
+        """Unresolved records, oldest first."""
+        ...
+
+
 class UnitOfWork(Protocol):
     messages: MessageRepository
     documents: DocumentRepository
@@ -192,6 +212,7 @@ class UnitOfWork(Protocol):
     state: KeyValueRepository
     api_keys: ApiKeyRepository
     shipments: ShipmentRepository
+    pending_receipts: PendingReceiptRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

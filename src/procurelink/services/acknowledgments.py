@@ -11,7 +11,7 @@ from procurelink.domain.events import AcknowledgmentApplied
 from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 from procurelink.domain.response import OrderResponse
 from procurelink.errors import IllegalTransition, PolicyViolation, UnknownOrder
-from procurelink.ports.erp import AcknowledgmentWrite, LineUpdate
+from procurelink.ports.erp import AcknowledgmentWrite, LineUpdate, RejectedLine, RejectionPolicy
 from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessage
 from procurelink.ports.store import UnitOfWork
 from procurelink.services.context import Deps
@@ -129,8 +129,10 @@ class AcknowledgmentService:
             )
         changes = [LineChange.from_dict(c) for c in payload["changes"]]
         actor = str(payload.get("actor") or f"supplier:{order.partner_id}")
+        profile = deps.partners.get(order.partner_id)
+        policy: RejectionPolicy = profile.rejected_lines if profile else "cancel"
         write = _erp_write(
-            order, changes, payload.get("vendor_ref"), actor, str(payload["document_id"])
+            order, changes, payload.get("vendor_ref"), actor, str(payload["document_id"]), policy
         )
         await deps.erp.apply_acknowledgment(write)
         now = deps.clock.now()
@@ -146,7 +148,7 @@ class AcknowledgmentService:
                 )
             ):
                 return
-            await uow.ledger.save(_updated(order, changes, write.vendor_ref, now))
+            await uow.ledger.save(_updated(order, changes, write.vendor_ref, now, policy))
             await uow.ledger.set_state(
                 order.order_number,
                 sources_for(OrderState.CONFIRMED, Actor.SYSTEM),
@@ -222,17 +224,35 @@ def _apply_payload(
 
 
 def _erp_write(
-    order: LedgerOrder, changes: list[LineChange], vendor_ref: Any, actor: str, document_id: str
+    order: LedgerOrder,
+    changes: list[LineChange],
+    vendor_ref: Any,
+    actor: str,
+    document_id: str,
+    policy: RejectionPolicy = "cancel",
 ) -> AcknowledgmentWrite:
     per_line: dict[int, LineUpdate] = {}
     notes: list[str] = []
+    rejected: list[RejectedLine] = []
     for ch in changes:
         if ch.odoo_line_id is None:
+            continue
+        if ch.kind == ChangeKind.REJECT:
+            # Odoo knows best what was received by now: the gateway cancels down to it.
+            rejected.append(RejectedLine(ch.odoo_line_id, ch.line_no))
+            notes.append(
+                f"line {ch.line_no}: rejected by the supplier, "
+                + (
+                    "quantity cancelled down to what was already received"
+                    if policy == "cancel"
+                    else f"quantity {ch.before} kept for the buyer to decide"
+                )
+            )
             continue
         current = per_line.get(ch.odoo_line_id, LineUpdate(odoo_line_id=ch.odoo_line_id))
         if ch.kind == ChangeKind.DATE and ch.after:
             current = replace(current, date_planned=date.fromisoformat(ch.after))
-        elif ch.kind in (ChangeKind.QUANTITY, ChangeKind.REJECT) and ch.after is not None:
+        elif ch.kind == ChangeKind.QUANTITY and ch.after is not None:
             current = replace(current, product_qty=Decimal(ch.after))
         elif ch.kind == ChangeKind.PRICE:
             # Prices are contractual: procurelink records the supplier's proposal for the
@@ -251,19 +271,28 @@ def _erp_write(
         vendor_ref=str(vendor_ref) if vendor_ref else None,
         lines=tuple(per_line.values()),
         note=body,
+        rejected=tuple(rejected),
+        rejections=policy,
     )
 
 
 def _updated(
-    order: LedgerOrder, changes: list[LineChange], vendor_ref: str | None, now: Any
+    order: LedgerOrder,
+    changes: list[LineChange],
+    vendor_ref: str | None,
+    now: Any,
+    policy: RejectionPolicy = "cancel",
 ) -> LedgerOrder:
     lines: dict[str, LedgerLine] = {ln.line_no: ln for ln in order.lines}
     for ch in changes:
         line = lines[ch.line_no]
         if ch.kind == ChangeKind.DATE and ch.after:
             lines[ch.line_no] = replace(line, requested_date=date.fromisoformat(ch.after))
-        elif ch.kind in (ChangeKind.QUANTITY, ChangeKind.REJECT) and ch.after is not None:
+        elif ch.kind == ChangeKind.QUANTITY and ch.after is not None:
             lines[ch.line_no] = replace(line, quantity=Decimal(ch.after))
+        elif ch.kind == ChangeKind.REJECT and policy == "cancel":
+            # What Odoo keeps: the received quantity (never less).
+            lines[ch.line_no] = replace(line, quantity=line.received_quantity)
     return replace(
         order,
         lines=tuple(lines.values()),

@@ -1,4 +1,8 @@
-"""Buyers resolve exceptions: approve a proposed change (applied to Odoo) or reject it."""
+"""Buyers resolve exceptions: approve a proposed change (applied to Odoo) or reject it.
+
+The proposal is an acknowledgment's line changes, or an invoice's bill despite its
+discrepancies (``apply.kind == "invoice"``).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from procurelink.errors import IllegalTransition, UnknownOrder
 from procurelink.ports.records import AuditEntry, ExceptionRecord, ExceptionStatus
 from procurelink.services.acknowledgments import enqueue_apply
 from procurelink.services.context import Deps
+from procurelink.services.invoices import APPLY_KIND, enqueue_invoice
 from procurelink.workflow.lifecycle import Actor, sources_for
 
 
@@ -45,7 +50,17 @@ class ApprovalService:
             _check(record, status)
             if not await uow.exceptions.resolve(exception_id, status, actor, now, note):
                 raise IllegalTransition(f"exception {exception_id} was resolved meanwhile")
-            if record.approvable and record.order_number:
+            apply = record.payload.get("apply") or {}
+            if record.approvable and apply.get("kind") == APPLY_KIND:
+                # An invoice mismatch: approved, the bill is created as a draft; rejected,
+                # no bill (the supplier must send a corrected invoice or a credit note).
+                order = await uow.ledger.get(record.order_number or "")
+                if order is None:
+                    raise UnknownOrder(f"order {record.order_number} left the ledger")
+                if status == ExceptionStatus.APPROVED:
+                    payload = dict(apply, actor=f"buyer:{actor}", exception_id=exception_id)
+                    await enqueue_invoice(deps, uow, order, payload)
+            elif record.approvable and record.order_number:
                 order = await uow.ledger.get(record.order_number)
                 if order is None:
                     raise UnknownOrder(f"order {record.order_number} left the ledger")

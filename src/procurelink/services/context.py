@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from procurelink.domain.partner_profile import PartnerProfile
@@ -31,6 +31,12 @@ class Deps:
     bus: EventBus
     new_id: Callable[[], str] = new_id
     rand: Callable[[], float] = field(default=random.random)
+    # Plant code -> quarantine location in the ERP (full name or XML id; "*" for all
+    # others). A plant without one gets the ERP's default ("<WH>/Quarantine").
+    quarantine_locations: Mapping[str, str] = field(default_factory=dict)
+
+    def quarantine_for(self, plant: str | None) -> str | None:
+        return self.quarantine_locations.get(plant or "") or self.quarantine_locations.get("*")
 
     def partner(self, partner_id: str) -> PartnerProfile:
         profile = self.partners.get(partner_id)

@@ -11,7 +11,7 @@ from procurelink.domain.events import DocumentSent
 from procurelink.domain.ledger import OrderState
 from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.errors import InvalidDocument
-from procurelink.ports.channel import OutboundPayload
+from procurelink.ports.channel import META_DOCUMENT_TYPE, META_ORDER_NUMBER, OutboundPayload
 from procurelink.ports.codec import EncodeContext, Encoded
 from procurelink.ports.records import AuditEntry, Direction, Effect, Job, NewJob, RawMessage
 from procurelink.ports.store import UnitOfWork
@@ -107,6 +107,15 @@ class DispatchService:
             options=codec_options(profile),
         )
         encoded = codec.encode(document, ctx)
+        metadata = {
+            "document_id": document.document_id,
+            META_DOCUMENT_TYPE: document.document_type,
+            "interchange_control_number": str(ctx.interchange_control_number),
+        }
+        order_number = getattr(document, "order_number", None)
+        if order_number:
+            # Channels that address a person (the e-mail subject) name the order.
+            metadata[META_ORDER_NUMBER] = str(order_number)
         return await queue_encoded(
             deps,
             uow,
@@ -114,11 +123,7 @@ class DispatchService:
             encoded,
             document.correlation_id,
             partition,
-            metadata={
-                "document_id": document.document_id,
-                "document_type": document.document_type,
-                "interchange_control_number": str(ctx.interchange_control_number),
-            },
+            metadata=metadata,
             # What a 997/CONTRL will refer to is recorded with the message, so the ack can
             # be matched and a missing one noticed (services.functional_acks).
             track=lambda message: track_sent(uow, profile, codec, message, document),

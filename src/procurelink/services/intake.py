@@ -3,55 +3,53 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
 from typing import Any
 
 from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
-from procurelink.domain.receipt import GoodsReceipt
+from procurelink.domain.invoice import Invoice
+from procurelink.domain.receipt import GoodsReceipt, QualityResult
 from procurelink.domain.response import OrderResponse
 from procurelink.errors import (
     DomainError,
     DuplicateMessage,
-    EmptyMessage,
     InvalidDocument,
-    MessageTooLarge,
     ProcurelinkError,
 )
 from procurelink.ports.channel import (
-    META_EVIDENCE_ONLY,
-    META_NO_DOCUMENT,
-    META_REFUSAL,
-    META_REFUSAL_CODE,
     InboundChannel,
     InboundItem,
 )
 from procurelink.ports.codec import DecodeContext
-from procurelink.ports.records import Direction, Job, NewJob, RawMessage
+from procurelink.ports.records import Job, RawMessage
 from procurelink.services.acknowledgments import AcknowledgmentService
+from procurelink.services.capture import (
+    DECODE_JOB,
+    CaptureResult,
+    NoDocument,
+    capture_archive,
+    capture_one,
+    unpackable,
+)
 from procurelink.services.context import Deps
 from procurelink.services.documents import business_key, stored_document
 from procurelink.services.functional_acks import FunctionalAckService
+from procurelink.services.invoices import InvoiceService
+from procurelink.services.quality import QualityService
 from procurelink.services.receipts import ReceiptService
 from procurelink.services.recording import exception_event, record_exception
 from procurelink.services.shipments import ShipmentService
 
-DECODE_JOB = "inbound.decode"
-
-
-@dataclass(frozen=True, slots=True)
-class CaptureResult:
-    message_id: str
-    accepted: bool
-    duplicate_of: str | None = None
-    reason: str | None = None
-
-
-class NoDocument(InvalidDocument):
-    """The message carries no document to process."""
-
-    code = "no_document"
+# Where they were defined before capture.py held the capture rules; importers keep working.
+__all__ = [
+    "DECODE_JOB",
+    "CaptureResult",
+    "IdempotencyConflict",
+    "IntakeService",
+    "NoDocument",
+    "pull",
+]
 
 
 class IdempotencyConflict(DuplicateMessage):
@@ -68,12 +66,16 @@ class IntakeService:
         shipments: ShipmentService,
         functional_acks: FunctionalAckService | None = None,
         receipts: ReceiptService | None = None,
+        invoices: InvoiceService | None = None,
+        quality: QualityService | None = None,
     ) -> None:
         self._deps = deps
         self._acks = acknowledgments
         self._shipments = shipments
         self._functional = functional_acks or FunctionalAckService(deps)
         self._receipts = receipts or ReceiptService(deps)
+        self._invoices = invoices or InvoiceService(deps)
+        self._quality = quality or QualityService(deps)
 
     async def capture(
         self,
@@ -86,27 +88,17 @@ class IntakeService:
         Refused input (empty, oversized, an exact duplicate, or ``refusal`` decided by the
         channel) is still stored as evidence and opens an exception; it is not decoded.
         A repeated ``idempotency_key`` with the same bytes returns the first capture; with
-        other bytes it is an IdempotencyConflict.
+        other bytes it is an IdempotencyConflict. A zip archive is kept as evidence and the
+        files in it are captured as messages of their own, in the same transaction; one that
+        crosses the partner's archive limits (a zip bomb) is refused as a whole.
         """
         deps = self._deps
-        profile = deps.partner(item.partner_id)
+        message_id = deps.new_id()
         sha = hashlib.sha256(item.body).hexdigest()
-        message = RawMessage(
-            id=deps.new_id(),
-            direction=Direction.INBOUND,
-            partner_id=item.partner_id,
-            channel=item.channel,
-            body=item.body,
-            sha256=sha,
-            received_at=item.received_at,
-            filename=item.filename,
-            content_type=item.content_type,
-            metadata=dict(item.metadata),
-        )
         async with deps.store.unit_of_work() as uow:
             if idempotency_key is not None:
                 first = await uow.state.put_if_absent(
-                    f"idempotency:{item.partner_id}:{idempotency_key}", f"{message.id} {sha}"
+                    f"idempotency:{item.partner_id}:{idempotency_key}", f"{message_id} {sha}"
                 )
                 if first is not None:
                     first_id, first_sha = first.split(" ", 1)
@@ -117,62 +109,12 @@ class IntakeService:
                             message_id=first_id,
                         )
                     return CaptureResult(first_id, accepted=True, duplicate_of=first_id)
-            earlier = await uow.messages.find_by_hash(item.partner_id, sha, Direction.INBOUND)
-            refusal = refusal or _channel_refusal(item)
-            evidence_only = item.metadata.get(META_EVIDENCE_ONLY) == "true"
-            if refusal is not None:
-                pass
-            elif evidence_only:
-                if item.metadata.get(META_NO_DOCUMENT) == "true":
-                    refusal = NoDocument(
-                        f"{item.filename or 'message'} from {item.partner_id} carries no "
-                        "document to process; it is kept as evidence"
-                    )
-            elif not item.body.strip():
-                refusal = EmptyMessage(f"{item.filename or 'message'} is empty")
-            elif len(item.body) > profile.max_message_bytes:
-                refusal = MessageTooLarge(
-                    f"{item.filename or 'message'} has {len(item.body)} bytes, "
-                    f"the limit for {profile.id} is {profile.max_message_bytes}",
-                    size=len(item.body),
-                    limit=profile.max_message_bytes,
-                )
-            elif earlier is not None:
-                refusal = DuplicateMessage(
-                    f"{item.filename or 'message'} repeats message {earlier.id} "
-                    f"received {earlier.received_at:%Y-%m-%d %H:%M:%S}",
-                    duplicate_of=earlier.id,
-                    sha256=sha,
-                )
-                message = _with_correlation(message, earlier.correlation_id)
-            await uow.messages.add(message)
-            if refusal is None and evidence_only:
-                pass  # the documents it carried arrive as their own items
-            elif refusal is None:
-                await uow.jobs.enqueue(
-                    NewJob(
-                        kind=DECODE_JOB,
-                        payload={"message_id": message.id},
-                        partner_id=item.partner_id,
-                    ),
-                    deps.clock.now(),
-                )
+            if refusal is None and unpackable(item):
+                result = await capture_archive(deps, uow, item, message_id)
             else:
-                await record_exception(
-                    deps,
-                    uow,
-                    refusal,
-                    partner_id=item.partner_id,
-                    message_id=message.id,
-                    correlation_id=message.correlation_id,
-                )
+                result = await capture_one(deps, uow, item, message_id, refusal)
             await uow.commit()
-        return CaptureResult(
-            message_id=message.id,
-            accepted=refusal is None,
-            duplicate_of=earlier.id if earlier is not None and refusal is not None else None,
-            reason=refusal.message if refusal else None,
-        )
+        return result
 
     async def decode_job(self, job: Job) -> None:
         """Decode a captured message and route every document in it."""
@@ -234,6 +176,8 @@ class IntakeService:
             ShipmentEvent: self._shipments.track,
             FunctionalAck: self._functional.receive,
             GoodsReceipt: self._receipts.receive,
+            Invoice: self._invoices.receive,
+            QualityResult: self._quality.receive,
         }
         handler = handlers.get(type(document))
         if handler is not None:
@@ -280,20 +224,6 @@ class IntakeService:
                 order_number=order_number,
             )
         )
-
-
-def _channel_refusal(item: InboundItem) -> ProcurelinkError | None:
-    """A refusal the channel already decided (e.g. an attachment over its size limit)."""
-    reason = item.metadata.get(META_REFUSAL)
-    if not reason:
-        return None
-    if item.metadata.get(META_REFUSAL_CODE) == MessageTooLarge.code:
-        return MessageTooLarge(reason)
-    return InvalidDocument(reason)
-
-
-def _with_correlation(message: RawMessage, correlation_id: str | None) -> RawMessage:
-    return message if correlation_id is None else replace(message, correlation_id=correlation_id)
 
 
 async def pull(intake: IntakeService, channel: InboundChannel) -> list[CaptureResult]:

@@ -4,6 +4,9 @@ The document is accepted only when it fits the ledger (order known, lines exist,
 unit, not more than open + the supplier's over-delivery tolerance); then one ERP job
 validates Odoo's receipt. The job's effect key makes the write happen once: validating
 twice would receive the goods twice. What was not received stays open in a backorder.
+
+Quantities the plant holds for quality are received into the plant's quarantine location
+(``Deps.quarantine_for``), never into stock; the buyer gets a note and a To-Do in Odoo.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from decimal import Decimal
 from procurelink.domain.ledger import LedgerOrder
 from procurelink.domain.receipt import GoodsReceipt
 from procurelink.errors import PolicyViolation, UnknownOrder, UnknownOrderLine
-from procurelink.ports.erp import ReceiptWrite, ReceivedLine, ReceivedLot
+from procurelink.ports.erp import QualityHold, ReceiptWrite, ReceivedLine, ReceivedLot
 from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessage
 from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
@@ -23,6 +26,7 @@ from procurelink.services.documents import stored_document
 RECEIPT_JOB = "erp.apply_receipt"
 
 Received = dict[str, tuple[Decimal, tuple[tuple[str, Decimal], ...]]]  # line -> qty, lots
+Held = dict[str, tuple[Decimal, tuple[tuple[str, Decimal], ...], str]]  # line -> qty, lots, why
 
 
 class ReceiptService:
@@ -45,6 +49,7 @@ class ReceiptService:
                     order_number=receipt.order_number,
                 )
             received = self._check(order, receipt)
+            held = _held(receipt)
             receipt = receipt.model_copy(update={"correlation_id": order.correlation_id})
             await uow.messages.link_correlation(message.id, order.correlation_id)
             await uow.documents.add(stored_document(deps, receipt, message.id, key))
@@ -56,7 +61,10 @@ class ReceiptService:
                     correlation_id=order.correlation_id,
                     order_number=order.order_number,
                     subject=f"{receipt.receipt_number}: received {receipt.received_at}",
-                    after={"lines": [[n, format(q, "f")] for n, (q, _) in received.items()]},
+                    after={
+                        "lines": [[n, format(q, "f")] for n, (q, _) in received.items()],
+                        "held": [[n, format(q, "f"), why] for n, (q, _, why) in held.items()],
+                    },
                 )
             )
             await uow.jobs.enqueue(
@@ -69,6 +77,11 @@ class ReceiptService:
                             [n, format(q, "f"), [[lot, format(lq, "f")] for lot, lq in lots]]
                             for n, (q, lots) in received.items()
                         ],
+                        "held": [
+                            [n, format(q, "f"), [[lot, format(lq, "f")] for lot, lq in lots], why]
+                            for n, (q, lots, why) in held.items()
+                        ],
+                        "plant": receipt.plant or order.plant,
                     },
                     correlation_id=order.correlation_id,
                     partner_id=order.partner_id,
@@ -122,6 +135,8 @@ class ReceiptService:
         if order is None or order.odoo_id is None:
             raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
         quantities = {str(n): Decimal(q) for n, q, _ in payload["lines"]}
+        held = {str(n): (Decimal(q), lots, why) for n, q, lots, why in payload.get("held") or []}
+        reasons = sorted({why for _, _, why in held.values() if why})
         write = ReceiptWrite(
             order_odoo_id=order.odoo_id,
             lines=tuple(
@@ -129,10 +144,22 @@ class ReceiptService:
                     odoo_line_id=_odoo_line(order, str(n)),
                     quantity=Decimal(q),
                     lots=tuple(ReceivedLot(str(lot), Decimal(lq)) for lot, lq in lots),
+                    held=held[str(n)][0] if str(n) in held else Decimal(0),
+                    held_lots=tuple(
+                        ReceivedLot(str(lot), Decimal(lq))
+                        for lot, lq in (held[str(n)][1] if str(n) in held else [])
+                    ),
                 )
                 for n, q, lots in payload["lines"]
             ),
             backorder="create",  # the rest is still expected from the supplier
+            hold=QualityHold(
+                quarantine=deps.quarantine_for(payload.get("plant")),
+                reason="; ".join(reasons) or f"held at receipt {payload['receipt_number']}",
+                correlation_id=order.correlation_id,
+            )
+            if held
+            else None,
         )
         await deps.erp.apply_receipt(write)
         now = deps.clock.now()
@@ -162,10 +189,29 @@ class ReceiptService:
                     correlation_id=order.correlation_id,
                     order_number=order.order_number,
                     subject=f"Odoo receipt of {order.order_number} validated "
-                    f"({payload['receipt_number']})",
+                    f"({payload['receipt_number']})"
+                    + (
+                        f", {', '.join(f'line {n}: {q} held' for n, (q, _, _) in held.items())}"
+                        " in quarantine"
+                        if held
+                        else ""
+                    ),
                 )
             )
             await uow.commit()
+
+
+def _held(receipt: GoodsReceipt) -> Held:
+    """Held quantities per order line (with their lots, when the line names one)."""
+    held: Held = {}
+    for rl in receipt.lines:
+        if not rl.held_quantity:
+            continue
+        qty, lots, why = held.get(rl.order_line_no, (Decimal(0), (), ""))
+        lot = ((rl.lot, rl.held_quantity),) if rl.lot else ()
+        reasons = "; ".join(r for r in (why, rl.hold_reason or "") if r)
+        held[rl.order_line_no] = (qty + rl.held_quantity, lots + lot, reasons)
+    return held
 
 
 def _odoo_line(order: LedgerOrder, line_no: str) -> int:

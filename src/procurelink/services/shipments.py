@@ -1,14 +1,22 @@
-"""Ship notices and carrier milestones: tracked in the ledger, expected dates sent to Odoo."""
+"""Ship notices and carrier milestones: tracked in the ledger, sent to Odoo.
+
+A ship notice gives Odoo's open receipt its expected date and, line by line, the shipped
+quantities with their lots, serials and packages (SSCC), so the receipt is prepared when the
+goods arrive; it is never validated here (the goods receipt does that). Carrier milestones
+only move the expected date.
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
+from typing import Any
 
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent, ShipmentStatus
 from procurelink.domain.ledger import LedgerOrder, LedgerShipment, ShipmentState
 from procurelink.errors import DomainError, UnknownOrder
-from procurelink.ports.erp import ShipNoticeWrite
+from procurelink.ports.erp import ShipNoticeWrite, ShippedLine, ShippedUnit
 from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessage
 from procurelink.ports.store import UnitOfWork
 from procurelink.services.acknowledgments import order_partition
@@ -94,8 +102,9 @@ class ShipmentService:
                         },
                     )
                 )
-                if asn.estimated_delivery is not None:
-                    await self._queue_expected(uow, order, shipment, asn.estimated_delivery)
+                await self._queue_expected(
+                    uow, order, shipment, asn.estimated_delivery, _shipped(asn, order)
+                )
             await uow.commit()
 
     async def track(self, message: RawMessage, event: ShipmentEvent, key: str) -> None:
@@ -153,22 +162,29 @@ class ShipmentService:
             await uow.commit()
 
     async def _queue_expected(
-        self, uow: UnitOfWork, order: LedgerOrder, shipment: LedgerShipment, expected: date
+        self,
+        uow: UnitOfWork,
+        order: LedgerOrder,
+        shipment: LedgerShipment,
+        expected: date | None,
+        lines: list[Any] | None = None,
     ) -> None:
+        day = expected.isoformat() if expected else None
         await uow.jobs.enqueue(
             NewJob(
                 kind=SHIP_NOTICE_JOB,
                 payload={
                     "order_number": order.order_number,
                     "asn_number": shipment.asn_number,
-                    "expected_date": expected.isoformat(),
+                    "expected_date": day,
                     "state": str(shipment.state),
+                    "lines": lines or [],
                 },
                 correlation_id=order.correlation_id,
                 partner_id=order.partner_id,
                 partition_key=order_partition(order),
                 dedupe_key=f"{SHIP_NOTICE_JOB}:{shipment.partner_id}:{shipment.asn_number}:"
-                f"{order.order_number}:{expected.isoformat()}",
+                f"{order.order_number}:{day or 'lines'}",
             ),
             self._deps.clock.now(),
         )
@@ -184,15 +200,34 @@ class ShipmentService:
             order = await uow.ledger.get(str(payload["order_number"]))
         if order is None or order.odoo_id is None:
             raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
-        expected = date.fromisoformat(str(payload["expected_date"]))
+        expected = (
+            date.fromisoformat(str(payload["expected_date"])) if payload["expected_date"] else None
+        )
+        lines = tuple(
+            ShippedLine(
+                odoo_line_id=_odoo_line(order, str(line_no)),
+                quantity=Decimal(qty),
+                units=tuple(
+                    ShippedUnit(Decimal(q), lot or None, sscc or None) for q, lot, sscc in units
+                ),
+            )
+            for line_no, qty, units in payload.get("lines") or []
+        )
+        when = f"receipt expected {expected.isoformat()}" if expected else "no delivery date given"
+        shipped = "; ".join(
+            f"line {n}: {q}" + (f" ({len(u)} lot/package part(s))" if u else "")
+            for n, q, u in payload.get("lines") or []
+        )
         await deps.erp.apply_ship_notice(
             ShipNoticeWrite(
                 order_odoo_id=order.odoo_id,
                 expected_date=expected,
                 note=(
-                    f"Ship notice {payload['asn_number']} ({payload['state']}): receipt expected "
-                    f"{expected.isoformat()}. Correlation id: {order.correlation_id}"
+                    f"Ship notice {payload['asn_number']} ({payload['state']}): {when}."
+                    + (f" Shipped: {shipped}." if shipped else "")
+                    + f" Correlation id: {order.correlation_id}"
                 ),
+                lines=lines,
             )
         )
         now = deps.clock.now()
@@ -210,10 +245,50 @@ class ShipmentService:
                     AuditEntry(
                         at=now,
                         actor="procurelink",
-                        action="receipt_rescheduled",
+                        action="receipt_rescheduled" if expected else "receipt_prepared",
                         correlation_id=order.correlation_id,
                         order_number=order.order_number,
-                        subject=f"Odoo receipts of {order.order_number} expected {expected}",
+                        subject=f"Odoo receipts of {order.order_number} "
+                        + (f"expected {expected}" if expected else "prepared")
+                        + (f", {len(lines)} line(s) announced" if lines else ""),
                     )
                 )
                 await uow.commit()
+
+
+def _shipped(asn: DespatchAdvice, order: LedgerOrder) -> list[Any]:
+    """The notice's lines for one order as job payload: ``[line_no, qty, units]``.
+
+    Units (``[qty, lot, sscc]``) are given when the notice has lots, serials (one unit each)
+    or packages for the line; lines shipped in another unit than ordered are left out (the
+    ledger keeps them; Odoo's receipt would need a conversion procurelink does not guess).
+    """
+    out: dict[str, tuple[Decimal, list[list[Any]], bool]] = {}
+    for package in asn.packages:
+        for item in package.items:
+            if (item.order_number or order.order_number) != order.order_number:
+                continue
+            line = order.line(item.order_line_no or "")
+            if line is None or line.odoo_line_id is None or item.quantity.uom != line.uom:
+                continue
+            qty, units, detailed = out.get(line.line_no, (Decimal(0), [], False))
+            value = item.quantity.value
+            parts: list[list[Any]] = [
+                [format(Decimal(1), "f"), s, package.sscc] for s in item.serials
+            ]
+            rest = value - len(item.serials)
+            if rest > 0:
+                parts.append([format(rest, "f"), item.lot, package.sscc])
+            detailed = detailed or bool(item.serials or item.lot or package.sscc)
+            out[line.line_no] = (qty + value, units + parts, detailed)
+    return [
+        [line_no, format(qty, "f"), units if detailed else []]
+        for line_no, (qty, units, detailed) in out.items()
+    ]
+
+
+def _odoo_line(order: LedgerOrder, line_no: str) -> int:
+    line = order.line(line_no)
+    if line is None or line.odoo_line_id is None:
+        raise UnknownOrder(f"order {order.order_number} line {line_no} left the ledger")
+    return line.odoo_line_id

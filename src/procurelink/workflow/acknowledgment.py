@@ -15,7 +15,7 @@ from typing import Any
 from procurelink.domain.ledger import LedgerLine, LedgerOrder
 from procurelink.domain.partner_profile import Tolerances
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
-from procurelink.errors import UnknownOrderLine, WrongSupplier
+from procurelink.errors import UnknownOrderLine, UomMismatch, WrongSupplier
 
 
 class ChangeKind(StrEnum):
@@ -92,7 +92,8 @@ def check_sender(order: LedgerOrder, partner_id: str) -> None:
 def assess(order: LedgerOrder, response: OrderResponse, tolerances: Tolerances) -> Assessment:
     """Changes and tolerance violations of ``response`` against ``order``.
 
-    Raises WrongSupplier or UnknownOrderLine when the response cannot belong to the order.
+    Raises WrongSupplier or UnknownOrderLine when the response cannot belong to the order,
+    UomMismatch when a quantity is in another unit than its line.
     """
     check_sender(order, response.partner_id)
     changes: list[LineChange] = []
@@ -107,10 +108,27 @@ def assess(order: LedgerOrder, response: OrderResponse, tolerances: Tolerances) 
                 order_number=order.order_number,
                 line_no=rline.line_no,
             )
+        _check_units(order, lline, rline)
         line_changes = _line_changes(lline, rline)
         changes.extend(line_changes)
         violations.extend(_violations(lline, line_changes, tolerances))
     return Assessment(tuple(changes), tuple(violations))
+
+
+def _check_units(order: LedgerOrder, lline: LedgerLine, rline: ResponseLine) -> None:
+    # Units are normalised by the codecs (partner tables included); a unit that still differs
+    # has no agreed conversion here, and writing its number as the line's unit would order
+    # the wrong amount.
+    for qty in (rline.ordered_qty, rline.confirmed_qty):
+        if qty is not None and qty.uom != lline.uom:
+            raise UomMismatch(
+                f"order {order.order_number} line {lline.line_no} is in {lline.uom!r}; "
+                f"the acknowledgment gives {qty} ({qty.uom!r})",
+                order_number=order.order_number,
+                line_no=lline.line_no,
+                expected=lline.uom,
+                got=qty.uom,
+            )
 
 
 def _line_changes(lline: LedgerLine, rline: ResponseLine) -> list[LineChange]:

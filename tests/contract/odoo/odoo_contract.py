@@ -94,6 +94,22 @@ class Fixture:
             )
         return int(pid), f"PLT-{tag}"
 
+    async def tracked_product(self, vendor_id: int, tracking: str) -> int:
+        """A storable product tracked by ``"lot"`` or ``"serial"``."""
+        pid, _ = await self.product(vendor_id, vendor_code=None)
+        await self.call("product.product", "write", [pid], {"tracking": tracking})
+        return pid
+
+    async def confirmed_order(self, vendor_id: int, lines: list[tuple[int, float]]) -> int:
+        """A confirmed order (its receipt created) of ``(product, quantity)`` lines."""
+        order = await self.order(vendor_id, [(p, q, "2025-04-15 10:00:00") for p, q in lines])
+        await self.call("purchase.order", "button_confirm", [order])
+        return order
+
+    async def order_lines(self, order_id: int) -> list[int]:
+        rows = await self.call("purchase.order", "read", [order_id], fields=["order_line"])
+        return sorted(rows[0]["order_line"])
+
     async def order(self, vendor_id: int, lines: list[tuple[int, float, str]]) -> int:
         ptype = await self.incoming_type()
         oid = await self.call(

@@ -120,12 +120,18 @@ async def test_receipt_of_an_unknown_line_is_refused(make: Fixture, gateway: Odo
     assert picking["state"] == "assigned"  # nothing written
 
 
-async def test_receipt_with_lots_is_refused_until_supported(
+async def test_lots_of_an_untracked_product_are_not_written(
     make: Fixture, gateway: OdooGateway
 ) -> None:
     order, (bolt, _sheet) = await _order(make)
     write = ReceiptWrite(
         order, (ReceivedLine(bolt, Decimal(2), lots=(ReceivedLot("L1", Decimal(2)),)),)
     )
-    with pytest.raises(ErpError, match="lot"):
-        await gateway.apply_receipt(write)
+    await gateway.apply_receipt(write)
+    first, _rest = await _pickings(make, order)
+    assert first["state"] == "done"
+    lines = await make.call(
+        "stock.move.line", "search_read", [("picking_id", "=", first["id"])], fields=["lot_id"]
+    )
+    assert lines and not any(ln["lot_id"] for ln in lines)
+    assert await _received(make, [bolt]) == [2]

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import re
 import time
 import uuid
+import zipfile
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -28,8 +32,9 @@ from procurelink.adapters.channels.email.settings import (
     ImapSettings,
     SmtpSettings,
 )
+from procurelink.entrypoints.worker import TIMEOUT, wait_for_work
 from procurelink.errors import PermanentError, TransientError
-from procurelink.ports.channel import OutboundPayload
+from procurelink.ports.channel import META_ORDER_NUMBER, OutboundPayload
 
 EDI = b"ISA*00*          *00*          *ZZ*SUPPLIER       *ZZ*ACMEMFG        ~\n\x00\xff"
 
@@ -145,6 +150,18 @@ async def test_one_refused_item_sends_the_message_to_the_error_folder(
     assert await mailbox.messages(f"{folder}-processed") == []
 
 
+async def test_a_zip_attachment_is_offered_as_an_archive_for_intake_to_unpack(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("ACK_1.csv", "Bestellung;Pos\r\nP1;1\r\n")
+    await mailbox.append(folder, supplier_mail({"acks.zip": buffer.getvalue()}))
+    [archive_item] = await reader(dovecot, folder, keep_raw_message=False).poll()
+    assert (archive_item.filename, archive_item.content_type) == ("acks.zip", "application/zip")
+    assert archive_item.body == buffer.getvalue()
+
+
 async def test_the_raw_email_is_kept_as_evidence(
     dovecot: Dovecot, folder: str, mailbox: Mailbox
 ) -> None:
@@ -168,6 +185,52 @@ async def test_a_mail_without_a_document_is_still_captured_whole(
     [item] = await reader(dovecot, folder, keep_raw_message=False).poll()
     assert item.content_type == "message/rfc822"
     assert item.metadata["email.no_attachment"] == "true"
+
+
+def raw_mail(body: bytes, content_type: str = "text/plain") -> bytes:
+    """A mail as old mailers write it: 8-bit body, charset as given (or none)."""
+    return (
+        f"From: Supplier Sales <{SUPPLIER}>\r\nTo: {MAILBOX_USER}\r\n"
+        "Subject: Bestellung P00042\r\nMessage-ID: <body@supplier.test>\r\n"
+        f"MIME-Version: 1.0\r\nContent-Type: {content_type}\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    ).encode() + body
+
+
+GERMAN_BODY = (
+    "Wir bestätigen Ihre Bestellung P00042. Liefertermin: 12.12., Größe unverändert \u2013 Grüße"
+)
+
+
+async def test_a_body_without_a_charset_is_read_in_the_encoding_it_has(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    await mailbox.append(folder, raw_mail(GERMAN_BODY.encode("cp1252")))
+    [item] = await reader(dovecot, folder).poll()
+    assert item.metadata["email.body"] == GERMAN_BODY
+    assert item.metadata["email.body_encoding"].endswith("(detected)")
+    assert "refusal" not in item.metadata
+
+
+async def test_a_body_with_a_wrong_charset_is_read_in_the_encoding_it_has(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    wrong = raw_mail(GERMAN_BODY.encode("cp1252"), "text/plain; charset=utf-8")
+    right = raw_mail(GERMAN_BODY.encode("utf-8"), "text/plain; charset=utf-8")
+    await mailbox.append(folder, wrong)
+    await mailbox.append(folder, right)
+    first, second = await reader(dovecot, folder).poll()
+    assert first.metadata["email.body"] == second.metadata["email.body"] == GERMAN_BODY
+    assert second.metadata["email.body_encoding"] == "utf-8"
+
+
+async def test_a_body_no_encoding_can_read_is_refused_with_the_reason(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    await mailbox.append(folder, raw_mail(b"\x00\x81\xff\xfe" + bytes(range(1, 32)) * 4))
+    [item] = await reader(dovecot, folder).poll()
+    assert item.metadata["refusal_code"] == "unknown_encoding"
+    assert "e-mail body (no charset declared)" in item.metadata["refusal"]
 
 
 async def test_mail_from_an_unknown_sender_is_not_captured(
@@ -245,6 +308,28 @@ async def test_idle_wakes_up_on_new_mail(dovecot: Dovecot, folder: str, mailbox:
     assert await waiting is True
     assert time.monotonic() - started < 5
     assert (await channel.poll())[0].filename == "855.x12"
+
+
+async def test_the_worker_wakes_on_new_mail_instead_of_waiting_out_its_interval(
+    dovecot: Dovecot, folder: str, mailbox: Mailbox
+) -> None:
+    channel = reader(dovecot, folder)
+    await channel.poll()  # the worker's round before it waits
+    started = time.monotonic()
+    waiting = asyncio.create_task(wait_for_work(asyncio.Event(), [("steelworks", channel)], 30))
+    await asyncio.sleep(0.3)
+    await mailbox.append(folder, supplier_mail({"855.x12": b"x"}))
+    assert await waiting == "steelworks"
+    assert time.monotonic() - started < 5
+
+
+async def test_the_worker_falls_back_to_its_interval_when_idle_fails(
+    dovecot: Dovecot, folder: str
+) -> None:
+    channel = reader(dovecot, folder, imap={"password": "wrong"})
+    started = time.monotonic()
+    assert await wait_for_work(asyncio.Event(), [("steelworks", channel)], 0.5) == TIMEOUT
+    assert time.monotonic() - started >= 0.49
 
 
 async def test_idle_times_out_without_mail(dovecot: Dovecot, folder: str) -> None:
@@ -327,6 +412,38 @@ async def test_sent_mail_carries_the_correlation_id_in_header_and_subject(
     assert sink.attachments() == {"850_PO00042_000000001.x12": EDI}
     assert receipt.channel == "email"
     assert receipt.details["message_id"] == mail.message["Message-ID"]
+
+
+async def test_a_csv_order_goes_out_with_a_printable_pdf_copy(sink: SmtpSink) -> None:
+    csv_order = b"Bestellung;Pos;Artikel;Menge\r\nP00042;1;FD-933-M10X40;1200\r\n"
+    settings = EmailSettings(
+        smtp=SmtpSettings(host=sink.host, port=sink.port, tls="plain"),
+        from_address="purchasing@acme.test",
+        to_addresses=(SUPPLIER,),
+        attach_pdf=True,
+    )
+    payload = OutboundPayload(
+        partner_id="fastener",
+        filename="PO_P00042.csv",
+        content_type="text/csv",
+        body=csv_order,
+        correlation_id="corr-42",
+        idempotency_key="msg-pdf",
+        metadata={META_ORDER_NUMBER: "P00042"},
+    )
+    await EmailChannel("fastener", settings).send(payload)
+    [mail] = sink.received
+    assert mail.message["Subject"] == "Purchase order P00042 [corr-42]"
+    attachments = sink.attachments()
+    assert attachments["PO_P00042.csv"] == csv_order
+    pdf = attachments["PO_P00042.pdf"]
+    assert pdf.startswith(b"%PDF-")
+    # The table's cells are in the PDF's text (fpdf2 writes uncompressed text when asked
+    # to; by default streams are zlib-compressed, so inflate them to look).
+    text = b"".join(
+        zlib.decompress(s) for s in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S)
+    )
+    assert b"FD-933-M10X40" in text and b"P00042" in text
 
 
 async def test_a_retried_send_has_the_same_message_id(sink: SmtpSink) -> None:

@@ -17,6 +17,7 @@ from procurelink.errors import (
     MalformedMessage,
     ProcurelinkError,
 )
+from procurelink.text_encoding import UnknownEncoding
 
 ORDERS = sample("ORDERS_PO00042.edi").decode()
 LOCATION = (
@@ -152,8 +153,17 @@ def test_utf8_syntax_level() -> None:
     [order] = codec.decode(text.encode("utf-8"), decode_ctx())
     assert isinstance(order, PurchaseOrder)
     assert any(p.name == "Stahlwerk Süd" for p in order.parties)
-    with pytest.raises(MalformedMessage):
-        codec.decode(text.encode("latin-1"), decode_ctx())
+    # Declared UTF-8, sent as Windows-1252/Latin-1: the bytes are read as what they are.
+    [again] = codec.decode(text.encode("cp1252"), decode_ctx())
+    assert isinstance(again, PurchaseOrder)
+    assert any(p.name == "Stahlwerk Süd" for p in again.parties)
+    # Bytes no encoding reads as text are refused, naming the level and the offset.
+    binary = text.encode("utf-8").replace(b"Stahlwerk S\xc3\xbcd", b"\x00\xff\xfe\x81\x07")
+    with pytest.raises(UnknownEncoding) as caught:
+        codec.decode(binary, decode_ctx())
+    assert isinstance(caught.value, MalformedMessage)
+    assert caught.value.details["syntax_identifier"] == "UNOY"
+    assert caught.value.details["offset"] == binary.index(b"\xff")
 
 
 def test_latin1_syntax_level() -> None:

@@ -114,3 +114,37 @@ async def test_idempotency_keys(intake: tuple[IntakeService, SqlStore]) -> None:
     assert same.message_id == first.message_id
     with pytest.raises(IdempotencyConflict):
         await service.capture(item(b'{"v": 2}'), idempotency_key="k1")
+
+
+async def test_a_channels_encoding_refusal_is_an_unknown_encoding_exception(
+    intake: tuple[IntakeService, SqlStore],
+) -> None:
+    service, store = intake
+    result = await service.capture(
+        item(
+            b"From: x\r\n\r\n\x00\x81",
+            evidence_only="true",
+            no_document="true",
+            refusal="e-mail body (no charset declared) cannot be recognised",
+            refusal_code="unknown_encoding",
+        )
+    )
+    assert not result.accepted
+    assert await state(store) == ([], ["unknown_encoding"])
+
+
+async def test_a_mail_without_a_document_shows_what_it_says(
+    intake: tuple[IntakeService, SqlStore],
+) -> None:
+    service, store = intake
+    await service.capture(
+        item(
+            b"From: y\r\n\r\nconfirmed",
+            evidence_only="true",
+            no_document="true",
+            **{"email.body": "Wir bestätigen\r\n  P00042."},
+        )
+    )
+    async with store.unit_of_work() as uow:
+        [exception] = await uow.exceptions.list(status=ExceptionStatus.OPEN)
+    assert exception.message.endswith("It says: Wir bestätigen P00042.")

@@ -18,7 +18,7 @@ from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.domain.receipt import GoodsReceipt, ReceiptLine
 from procurelink.domain.values import Quantity
 from procurelink.errors import PolicyViolation, UnknownOrder, UnknownOrderLine
-from procurelink.ports.erp import ReceiptWrite, ReceivedLine
+from procurelink.ports.erp import QualityHold, ReceiptWrite, ReceivedLine, ReceivedLot
 from procurelink.ports.records import Direction, JobStatus, RawMessage
 from procurelink.services.context import Deps
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
@@ -75,6 +75,7 @@ async def world(tmp_path: Path) -> AsyncIterator[tuple[ReceiptService, SqlStore,
         router=None,
         erp=erp,
         bus=InProcessBus(),
+        quarantine_locations={"WH2": "WH2/QC-Hold"},
     )  # type: ignore[arg-type]
     async with store.unit_of_work() as uow:
         await uow.ledger.save(ORDER)
@@ -145,3 +146,55 @@ async def test_tolerance_allows_a_small_over_delivery(
     await service.receive(MESSAGE, _receipt(("1", 11)), "k")
     async with store.unit_of_work() as uow:
         assert len(await uow.jobs.list(status=JobStatus.QUEUED)) == 1
+
+
+async def test_held_quantities_go_to_the_plants_quarantine(
+    world: tuple[ReceiptService, SqlStore, RecordingErp],
+) -> None:
+    service, store, erp = world
+    receipt = GoodsReceipt(
+        document_id="gr-2",
+        partner_id="plant1",
+        correlation_id="gr-2",
+        receipt_number="GR-2",
+        order_number="P00042",
+        plant="WH2",
+        received_at=NOW,
+        lines=(
+            ReceiptLine(
+                order_line_no="1",
+                quantity=Quantity(value=Decimal(6)),
+                lot="L7",
+                held_quantity=Decimal(2),
+                hold_reason="dented",
+            ),
+            ReceiptLine(order_line_no="2", quantity=Quantity(value=Decimal(4))),
+        ),
+    )
+    await service.receive(MESSAGE, receipt, "k2")
+    async with store.unit_of_work() as uow:
+        [job] = await uow.jobs.list(status=JobStatus.QUEUED)
+    await service.apply_job(job)
+    [write] = erp.receipts
+    assert write.lines == (
+        ReceivedLine(
+            501,
+            Decimal(6),
+            (ReceivedLot("L7", Decimal(6)),),
+            Decimal(2),
+            (ReceivedLot("L7", Decimal(2)),),
+        ),
+        ReceivedLine(502, Decimal(4)),
+    )
+    assert write.hold == QualityHold("WH2/QC-Hold", "dented", "corr-42")
+    async with store.unit_of_work() as uow:
+        order = await uow.ledger.get("P00042")
+    assert order is not None
+    assert [ln.received_quantity for ln in order.lines] == [6, 4]  # held goods were received
+
+
+def test_a_line_cannot_hold_more_than_it_received() -> None:
+    with pytest.raises(ValueError, match="held"):
+        ReceiptLine(
+            order_line_no="1", quantity=Quantity(value=Decimal(2)), held_quantity=Decimal(3)
+        )

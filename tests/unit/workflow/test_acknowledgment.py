@@ -9,7 +9,7 @@ from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 from procurelink.domain.partner_profile import Tolerances
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
 from procurelink.domain.values import Money, Quantity
-from procurelink.errors import UnknownOrderLine, WrongSupplier
+from procurelink.errors import UnknownOrderLine, UomMismatch, WrongSupplier
 from procurelink.workflow.acknowledgment import ChangeKind, LineChange, assess
 
 
@@ -141,6 +141,17 @@ def test_wrong_supplier_and_unknown_line_are_typed_errors() -> None:
     with pytest.raises(UnknownOrderLine) as err2:
         assess(ledger(), response(rline(line_no="9")), TOL)
     assert err2.value.details["line_no"] == "9"
+
+
+@pytest.mark.parametrize("field", ["confirmed_qty", "ordered_qty"])
+def test_a_quantity_in_another_unit_is_refused(field: str) -> None:
+    boxes = Quantity(value=Decimal(100), uom="box")
+    with pytest.raises(UomMismatch) as err:
+        assess(ledger(), response(rline(**{field: boxes})), TOL)
+    assert (err.value.details["expected"], err.value.details["got"]) == ("unit", "box")
+    assert "line 1" in err.value.message
+    # The same number in the line's unit is simply accepted.
+    assert assess(ledger(), response(rline(**{field: qty("100")})), TOL).changes == ()
 
 
 def test_change_round_trips_through_job_payload() -> None:

@@ -1,18 +1,22 @@
 """Supplier invoices written to Odoo as draft vendor bills (reference 3.9).
 
-One ``create`` of an ``account.move`` (``move_type='in_invoice'``) whose lines carry
-``purchase_line_id``: that link is the only one Odoo uses to count billed quantities
-(``qty_invoiced``, drafts included) and the order's ``invoice_status``. The bill is left
-in draft: posting is a decision for the three-way match, not for this write.
+One ``create`` of an ``account.move`` (``move_type`` ``in_invoice``, or ``in_refund`` for a
+credit note) whose lines carry ``purchase_line_id``: that link is the only one Odoo uses to
+count billed quantities (``qty_invoiced``, drafts included, refunds subtracted) and the
+order's ``invoice_status``. The bill is left in draft: posting (``action_post``) is a
+separate call, made only when the match policy says so.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.errors import ErpError
-from procurelink.ports.erp import BillWrite
+from procurelink.ports.erp import BillType, BillWrite, ErpBill, ErpLineBilling
+
+BILL_FIELDS = ["name", "state", "move_type", "ref", "payment_state"]
 
 
 class BillWriter:
@@ -42,21 +46,75 @@ class BillWriter:
                 "name": line.description or po_line["name"],
             }
             commands.append([0, 0, vals])
-        bill = await self.rpc.execute_kw(
-            "account.move",
-            "create",
-            [
-                {
-                    "move_type": "in_invoice",
-                    "partner_id": write.vendor_odoo_id,
-                    "ref": write.vendor_ref,
-                    "invoice_date": write.invoice_date.isoformat(),
-                    "currency_id": currency_id,
-                    "invoice_line_ids": commands,
-                }
-            ],
-        )
+        head: dict[str, Any] = {
+            "move_type": write.move_type,
+            "partner_id": write.vendor_odoo_id,
+            "ref": write.vendor_ref,
+            "invoice_date": write.invoice_date.isoformat(),
+            "currency_id": currency_id,
+            "invoice_line_ids": commands,
+        }
+        if write.origin:
+            head["invoice_origin"] = write.origin
+        bill = await self.rpc.execute_kw("account.move", "create", [head])
         return int(bill)
+
+    async def find(self, vendor_odoo_id: int, ref: str, move_type: BillType) -> list[ErpBill]:
+        rows = await self.rpc.execute_kw(
+            "account.move",
+            "search_read",
+            [
+                [
+                    ("move_type", "=", move_type),
+                    ("partner_id", "=", vendor_odoo_id),
+                    ("ref", "=", ref),
+                    ("state", "!=", "cancel"),
+                ]
+            ],
+            {"fields": BILL_FIELDS, "order": "id"},
+        )
+        return [_bill(r) for r in rows]
+
+    async def post(self, bill_odoo_id: int) -> ErpBill:
+        before = await self._read(bill_odoo_id)
+        if before.state == "draft":
+            # 17 answers False, 19 may answer a wizard action: the state read after is the truth.
+            await self.rpc.execute_kw("account.move", "action_post", [[bill_odoo_id]])
+            return await self._read(bill_odoo_id)
+        if before.state != "posted":
+            raise ErpError(
+                f"account.move {bill_odoo_id} is {before.state}: it cannot be posted",
+                model="account.move",
+                odoo_id=bill_odoo_id,
+            )
+        return before
+
+    async def billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        rows = await self.rpc.execute_kw(
+            "purchase.order.line",
+            "search_read",
+            [[("order_id", "=", order_odoo_id), ("display_type", "=", False)]],
+            {"fields": ["product_qty", "qty_received", "qty_invoiced"]},
+        )
+        return [
+            ErpLineBilling(
+                odoo_line_id=r["id"],
+                ordered=_dec(r["product_qty"]),
+                received=_dec(r["qty_received"]),
+                invoiced=_dec(r["qty_invoiced"]),
+            )
+            for r in rows
+        ]
+
+    async def _read(self, bill_odoo_id: int) -> ErpBill:
+        rows = await self.rpc.execute_kw(
+            "account.move", "read", [[bill_odoo_id]], {"fields": BILL_FIELDS}
+        )
+        if not rows:
+            raise ErpError(
+                f"account.move {bill_odoo_id} not found", model="account.move", odoo_id=bill_odoo_id
+            )
+        return _bill(rows[0])
 
     async def _currency(self, code: str) -> int:
         ids = await self.rpc.execute_kw(
@@ -65,3 +123,20 @@ class BillWriter:
         if not ids:  # an inactive currency is not searchable: Odoo would refuse it anyway
             raise ErpError(f"currency {code} not found or inactive", model="res.currency")
         return int(ids[0])
+
+
+def _bill(row: dict[str, Any]) -> ErpBill:
+    return ErpBill(
+        odoo_id=int(row["id"]),
+        name=str(row.get("name") or "/"),
+        state=str(row["state"]),
+        move_type=str(row["move_type"]),
+        ref=row.get("ref") or None,
+        payment_state=str(row.get("payment_state") or "not_paid"),
+    )
+
+
+def _dec(value: Any) -> Decimal:
+    # Odoo floats carry binary noise (2.9999999999999996): round to the UoM precision Odoo
+    # itself never exceeds by default (6 digits).
+    return Decimal(repr(float(value or 0.0))).quantize(Decimal("0.000001")).normalize()

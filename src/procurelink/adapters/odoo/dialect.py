@@ -20,10 +20,15 @@ class Dialect:
     line_taxes: str  # purchase.order.line taxes
     order_note: str  # purchase.order terms and conditions
     move_quantity: str  # stock.move received quantity
+    line_quantity: str  # stock.move.line done quantity
     has_picked: bool  # stock.move.picked (17+)
     has_done_state: bool  # purchase.order state "done" (16-18); 19: "purchase" + locked
     has_uom_po: bool  # product.template.uom_po_id (16-18)
     storable_by_flag: bool  # 18+: type "consu" + is_storable; 16-17: detailed_type "product"
+    move_line_quantity: str = "quantity"  # stock.move.line received quantity (16: qty_done)
+    supplier_uom: str = "product_uom"  # product.supplierinfo unit (19: product_uom_id)
+    has_uom_category: bool = True  # 16-18 uom.category + factor per reference; 19 inverted
+    has_discount: bool = True  # supplierinfo / order line discount (17+)
 
     @classmethod
     def of(cls, major: int) -> Dialect:
@@ -36,10 +41,15 @@ class Dialect:
             line_taxes="tax_ids" if v >= 19 else "taxes_id",
             order_note="note" if v >= 19 else "notes",
             move_quantity="quantity_done" if v == 16 else "quantity",
+            line_quantity="qty_done" if v == 16 else "quantity",
             has_picked=v >= 17,
             has_done_state=v <= 18,
             has_uom_po=v <= 18,
             storable_by_flag=v >= 18,
+            move_line_quantity="qty_done" if v == 16 else "quantity",
+            supplier_uom="product_uom_id" if v >= 19 else "product_uom",
+            has_uom_category=v <= 18,
+            has_discount=v >= 17,
         )
 
     def order_fields(self) -> list[str]:

@@ -5,7 +5,10 @@ The server's version is read once (``OdooRpc.dialect``) and decides the field na
 
 Reads are batched (one call per model, independent calls concurrently); an acknowledgment
 is one ``write`` plus one ``message_post`` (reference pitfalls 1-3), preceded by one ``read``
-of the lines whose quantity changes without a new date (see ``apply_acknowledgment``).
+of the lines whose quantity changes without a new date or whose line was rejected (see
+``apply_acknowledgment``). Ship notices, receipts and quality holds are written by
+``ship_notices``, ``receipts`` and ``holds`` (move lines with lots and packages:
+``move_lines``).
 """
 
 from __future__ import annotations
@@ -21,19 +24,30 @@ from procurelink.adapters.odoo import mapping
 from procurelink.adapters.odoo.automation import ChangeHookProvisioner
 from procurelink.adapters.odoo.bills import BillWriter
 from procurelink.adapters.odoo.dialect import Dialect
+from procurelink.adapters.odoo.quality_holds import QualityHoldWriter
+from procurelink.adapters.odoo.reader import OdooReader
 from procurelink.adapters.odoo.receipts import ReceiptWriter
+from procurelink.adapters.odoo.rfqs import RfqWriter
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
+from procurelink.adapters.odoo.ship_notices import ShipNoticeWriter
 from procurelink.errors import ErpError
 from procurelink.ports.erp import (
     AcknowledgmentWrite,
+    BillType,
     BillWrite,
+    ErpBill,
     ErpChange,
+    ErpLineBilling,
     ErpOrder,
+    ErpRfq,
     HookInfo,
+    QualityHoldWrite,
     ReceiptWrite,
+    RfqWrite,
     ShipNoticeWrite,
 )
+from procurelink.workflow.rfq_grouping import SourcingFacts
 
 ORDER_FIELDS = [
     "name",
@@ -80,6 +94,7 @@ class OdooGateway:
     def __init__(self, settings: OdooSettings, *, client: httpx.AsyncClient | None = None):
         self.rpc = OdooRpc(settings, client=client)
         self._hooks = ChangeHookProvisioner(self.rpc)
+        self.reads = OdooReader(self.rpc)  # the ErpReads port, over the same client
 
     async def ensure_change_hooks(
         self, base_url: str, secrets: Mapping[str, str]
@@ -174,19 +189,36 @@ class OdooGateway:
         are protected from that recompute, and so are all fields computed by the same
         method. So a line whose quantity changes without a new date gets its current
         ``date_planned`` written along: date, price, discount and description all stay.
+
+        Rejected lines with ``rejections="cancel"`` get ``product_qty`` = Odoo's own
+        ``qty_received`` (never below it, 0 when nothing arrived), in the same ``write``;
+        with ``"flag"`` only the note (built by the service) names them.
         """
         vals: dict[str, Any] = {}
         if write.vendor_ref is not None:
             vals["partner_ref"] = write.vendor_ref
+        cancelled = [r.odoo_line_id for r in write.rejected] if write.rejections == "cancel" else []
         qty_only = [
             ln.odoo_line_id
             for ln in write.lines
             if ln.product_qty is not None and ln.date_planned is None
         ]
-        current = {
-            row["id"]: row["date_planned"]
-            for row in await self._read("purchase.order.line", qty_only, ["date_planned"])
-        }
+        rows = await self._read(
+            "purchase.order.line",
+            sorted({*qty_only, *cancelled}),
+            ["date_planned", "qty_received", "order_id"],
+        )
+        current = {row["id"]: row["date_planned"] for row in rows}
+        received = {row["id"]: row["qty_received"] for row in rows}
+        foreign = [
+            r["id"] for r in rows if mapping.m2o_id(r["order_id"]) != write.order_odoo_id
+        ] + sorted(set(cancelled) - set(received))
+        if foreign:
+            raise ErpError(
+                f"purchase.order {write.order_odoo_id} has no line(s) {sorted(foreign)}",
+                model="purchase.order",
+                odoo_id=write.order_odoo_id,
+            )
         commands = []
         for line in write.lines:
             changed: dict[str, Any] = {}
@@ -198,6 +230,11 @@ class OdooGateway:
                 changed["date_planned"] = current[line.odoo_line_id]  # pins the line
             if changed:
                 commands.append([1, line.odoo_line_id, changed])
+        for line_id in cancelled:
+            # A rejected line is cancelled down to what already arrived: never below it
+            # (Odoo refuses that), 0 when nothing did. The date is pinned as above.
+            pinned = {"date_planned": current[line_id]} if current.get(line_id) else {}
+            commands.append([1, line_id, {"product_qty": received[line_id], **pinned}])
         if commands:
             vals["order_line"] = commands
         if vals:  # write() applies one dict; (1, id, vals) commands give per-line values
@@ -214,34 +251,33 @@ class OdooGateway:
         )
 
     async def apply_ship_notice(self, write: ShipNoticeWrite) -> None:
-        [order] = await self._read("purchase.order", [write.order_odoo_id], ["picking_ids"])
-        pickings = await self._read(
-            "stock.picking", order["picking_ids"], ["state", "picking_type_code"]
-        )
-        open_receipts = [
-            p["id"]
-            for p in pickings
-            if p["picking_type_code"] == "incoming" and p["state"] not in ("done", "cancel")
-        ]
-        if open_receipts:
-            # Odoo's inverse of scheduled_date moves the receipt's stock moves along with it.
-            await self.rpc.execute_kw(
-                "stock.picking",
-                "write",
-                [open_receipts, {"scheduled_date": _planned(write.expected_date)}],
-            )
-        await self.rpc.execute_kw(
-            "purchase.order",
-            "message_post",
-            [[write.order_odoo_id]],
-            {"body": write.note, "message_type": "comment", "subtype_xmlid": "mail.mt_note"},
-        )
+        await ShipNoticeWriter(self.rpc).apply(write)
 
     async def apply_receipt(self, write: ReceiptWrite) -> None:
         await ReceiptWriter(self.rpc).apply(write)
 
+    async def apply_quality_hold(self, write: QualityHoldWrite) -> None:
+        await QualityHoldWriter(self.rpc).apply(write)
+
     async def create_draft_bill(self, write: BillWrite) -> int:
         return await BillWriter(self.rpc).create_draft(write)
+
+    async def find_bills(self, vendor_odoo_id: int, ref: str, move_type: BillType) -> list[ErpBill]:
+        return await BillWriter(self.rpc).find(vendor_odoo_id, ref, move_type)
+
+    async def post_bill(self, bill_odoo_id: int) -> ErpBill:
+        return await BillWriter(self.rpc).post(bill_odoo_id)
+
+    async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        return await BillWriter(self.rpc).billing(order_odoo_id)
+
+    async def sourcing(
+        self, product_codes: Sequence[str], plants: Sequence[str], vendor_refs: Sequence[str]
+    ) -> SourcingFacts:
+        return await RfqWriter(self.rpc).sourcing(product_codes, plants, vendor_refs)
+
+    async def create_rfq(self, write: RfqWrite) -> ErpRfq:
+        return await RfqWriter(self.rpc).create(write)
 
     async def partner_ids_by_ref(self, refs: Sequence[str]) -> dict[str, int]:
         """Vendor ids for the ``ref`` values partner profiles name (one search_read)."""

@@ -13,7 +13,10 @@ version="17.0", db="procurelink", users=DEFAULT_USERS, clock=None)`` -> Starlett
 ``with running(app) as url:`` serves on a free port in a thread (tests).
 
 Credentials: database ``procurelink``, login ``admin``, password ``admin`` or the API key
-``server.ADMIN_API_KEY``; uid 2 (uid 1 is the superuser, which cannot log in).
+``server.ADMIN_API_KEY``; uid 2 (uid 1 is the superuser, which cannot log in). Users given to
+``create_app`` hold every group of ``access.GROUPS``; users created over the API (``res.users``
+create with ``password`` and ``groups_id``) log in with that password and meet Odoo 17's
+refusals for their groups (``access``: AccessError texts as a real 17 words them).
 
 Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base records):
 
@@ -23,7 +26,16 @@ Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base 
   ``taxes_id``, so ``amount_total`` = ``amount_untaxed`` + ``amount_tax`` as in a real
   database with a chart of accounts (taxes excluded from the price, rounded per line).
 * Plant: stock.warehouse 1 "Werk 2", code ``WH2``; incoming stock.picking.type 1
-  "Werk 2: Receipts" (sequence ``IN``, receipts named ``WH2/IN/00001``...).
+  "Werk 2: Receipts" (sequence ``IN``, receipts named ``WH2/IN/00001``..., creates lots),
+  2 deliveries, 3 "Internal Transfers"; stock.location 1 "Partners", 2 "Partners/Vendors"
+  (supplier), 3 "WH2" (view), 4 "WH2/Stock"; ir.model.data for
+  ``stock.stock_location_suppliers``, ``stock.stock_location_stock``,
+  ``mail.mail_activity_data_todo`` (mail.activity.type 1 "To-Do").
+* Inventory detail (``move_lines.py``): assigned receipt moves get their stock.move.line(s)
+  on creation (17+: reserved = demand, one per unit for serials; 16: ``qty_done`` 0); a
+  move's quantity is the sum of its lines and writing it adjusts them; validation resolves
+  lots (``lot_name`` -> stock.lot, Odoo's "You need to supply a Lot/Serial Number" error
+  otherwise) and books stock.quant in internal locations per lot and package.
 * uom.uom: 1 Units, 2 Dozens, 3 kg, 4 g, 5 t, 6 m, 7 L.
 * Suppliers (res.partner, ``supplier_rank`` 1): 4 "Steelworks GmbH" ref ``SW-V-88120``,
   5 "Polymer Parts Ltd" ref ``PP-V-20451``, 6 "Fastener Direct Inc" ref ``FD-V-31007``.

@@ -37,6 +37,11 @@ def _picking_type_name(env: Env, rec: Record) -> str:
     return str(rec.get("name") or "")
 
 
+def _factor_inv(env: Env, rec: Record) -> float:
+    factor = float(rec.get("factor") or 0.0)
+    return 1.0 / factor if factor else 0.0
+
+
 def _template_sellers(env: Env, rec: Record) -> list[int]:
     return env.search("product.supplierinfo", [("product_tmpl_id", "=", rec["product_tmpl_id"])])
 
@@ -69,6 +74,15 @@ PRODUCT_FIELDS: dict[str, Field] = {
     "uom_id": m2o("uom.uom", "Unit of Measure", required=True),
     "uom_po_id": m2o("uom.uom", "Purchase Unit of Measure", required=True),
     "purchase_ok": Field("boolean", "Can be Purchased"),
+    "tracking": Field(
+        "selection",
+        "Tracking",
+        selection=(
+            ("serial", "By Unique Serial Number"),
+            ("lot", "By Lots"),
+            ("none", "No Tracking"),
+        ),
+    ),
     "standard_price": Field("float", "Cost"),
     "supplier_taxes_id": Field("many2many", "Vendor Taxes", relation="account.tax"),
     "list_price": Field("float", "Sales Price"),
@@ -76,6 +90,7 @@ PRODUCT_FIELDS: dict[str, Field] = {
 }
 PRODUCT_DEFAULTS = {
     "detailed_type": "consu",
+    "tracking": "none",
     "purchase_ok": True,
     "active": True,
     "uom_id": 1,
@@ -143,6 +158,7 @@ MODELS = [
             "company_id": m2o("res.company", "Company"),
             "supplier_rank": Field("integer", "Supplier Rank"),
             "customer_rank": Field("integer", "Customer Rank"),
+            "bank_ids": o2m("res.partner.bank", "partner_id", "Banks"),
             "active": B,
         },
         order="name, id desc",
@@ -157,6 +173,9 @@ MODELS = [
             "login": char("Login", required=True),
             "partner_id": m2o("res.partner", "Related Partner"),
             "company_id": m2o("res.company", "Company"),
+            "groups_id": Field("many2many", "Groups", relation="res.groups"),
+            # Stored hashed (``access.hash_password``) and read back empty, as in Odoo.
+            "password": Field("char", "Password", compute=lambda env, rec: "", store=False),
             "active": B,
         },
         order="name, login",
@@ -184,6 +203,7 @@ MODELS = [
                     ("smaller", "Smaller than the reference Unit of Measure"),
                 ),
             ),
+            "factor_inv": computed("float", "Bigger Ratio", _factor_inv),
             "rounding": Field("float", "Rounding Precision"),
             "active": B,
         },
@@ -257,6 +277,9 @@ MODELS = [
             "company_id": m2o("res.company", "Company", required=True),
             "partner_id": m2o("res.partner", "Address"),
             "in_type_id": m2o("stock.picking.type", "In Type"),
+            "int_type_id": m2o("stock.picking.type", "Internal Type"),
+            "lot_stock_id": m2o("stock.location", "Location Stock"),
+            "view_location_id": m2o("stock.location", "View Location"),
             "reception_steps": Field(
                 "selection",
                 "Incoming Shipments",
@@ -297,11 +320,31 @@ MODELS = [
                 "Create Backorder",
                 selection=(("ask", "Ask"), ("always", "Always"), ("never", "Never")),
             ),
+            "default_location_src_id": m2o("stock.location", "Default Source Location"),
+            "default_location_dest_id": m2o("stock.location", "Default Destination Location"),
+            "use_create_lots": Field("boolean", "Create New Lots/Serial Numbers"),
+            "use_existing_lots": Field("boolean", "Use Existing Lots/Serial Numbers"),
             "active": B,
         },
         order="id",
         display_name=_picking_type_name,
-        defaults={"active": True, "create_backorder": "ask"},
+        defaults={
+            "active": True,
+            "create_backorder": "ask",
+            "use_create_lots": True,
+            "use_existing_lots": True,
+        },
+    ),
+    ModelSpec(
+        "ir.model.data",
+        "Model Data",
+        {
+            "module": char("Module", required=True),
+            "name": char("External Identifier", required=True),
+            "model": char("Model Name", required=True),
+            "res_id": Field("many2one_reference", "Record ID"),
+        },
+        order="module, model, name",
     ),
     ModelSpec(
         "mail.message.subtype",

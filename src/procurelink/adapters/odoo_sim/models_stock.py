@@ -93,6 +93,9 @@ MODELS = [
             "date_deadline": computed("datetime", "Deadline", _deadline),
             "date_done": Field("datetime", "Date of Transfer", readonly=True),
             "move_ids": o2m("stock.move", "picking_id", "Stock Moves"),
+            "move_line_ids": o2m("stock.move.line", "picking_id", "Operations"),
+            "location_id": m2o("stock.location", "Source Location"),
+            "location_dest_id": m2o("stock.location", "Destination Location"),
             "purchase_id": computed(
                 "many2one",
                 "Purchase Orders",
@@ -123,8 +126,12 @@ MODELS = [
             "state": Field("selection", "Status", selection=MOVE_STATES, readonly=True),
             "date": Field("datetime", "Date Scheduled", required=True),
             "date_deadline": Field("datetime", "Deadline"),
+            "move_line_ids": o2m("stock.move.line", "move_id", "Move Lines"),
+            "location_id": m2o("stock.location", "Source Location"),
+            "location_dest_id": m2o("stock.location", "Destination Location"),
+            "company_id": m2o("res.company", "Company"),
         },
         order="id",
-        defaults={"state": "draft"},
+        defaults={"state": "draft", "date": lambda env: env.now},
     ),
 ]

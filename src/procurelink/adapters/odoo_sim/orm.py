@@ -38,6 +38,7 @@ class Hooks:
     before_write: Callable[[Env, list[int], dict[str, Any]], None] | None = None
     after_write: Callable[[Env, list[int], dict[str, Any], dict[int, Record]], None] | None = None
     before_unlink: Callable[[Env, list[int]], None] | None = None
+    after_unlink: Callable[[Env, list[Record]], None] | None = None
 
 
 @dataclass(slots=True)
@@ -310,5 +311,6 @@ class Env:
                 children = [c for rid in ids for c in self.value(model, self.row(model, rid), name)]
                 if children and self.field(spec.relation or "", spec.inverse or "").required:
                     self.unlink(spec.relation or "", children)  # ondelete='cascade'
-        for rid in ids:
-            del self.table(model)[rid]
+        gone = [self.table(model).pop(rid) for rid in ids]
+        if hooks.after_unlink is not None and gone:
+            hooks.after_unlink(self, gone)

@@ -130,6 +130,13 @@ def seed_base(env: Env) -> None:
             },
         )
     c("stock.warehouse", {"name": "Werk 2", "code": "WH2", "company_id": 1, "partner_id": 1})
+    partners = c("stock.location", {"name": "Partners", "usage": "view"})
+    vendors = c("stock.location", {"name": "Vendors", "usage": "supplier", "location_id": partners})
+    view = c("stock.location", {"name": "WH2", "usage": "view", "company_id": 1, "warehouse_id": 1})
+    stock = c(
+        "stock.location",
+        {"name": "Stock", "location_id": view, "company_id": 1, "warehouse_id": 1},
+    )
     c(
         "stock.picking.type",
         {
@@ -138,6 +145,10 @@ def seed_base(env: Env) -> None:
             "sequence_code": "IN",
             "warehouse_id": 1,
             "company_id": 1,
+            "default_location_src_id": vendors,
+            "default_location_dest_id": stock,
+            "use_create_lots": True,
+            "use_existing_lots": False,
         },
     )
     c(
@@ -150,7 +161,33 @@ def seed_base(env: Env) -> None:
             "company_id": 1,
         },
     )
-    env.write("stock.warehouse", [1], {"in_type_id": 1})
+    internal = c(
+        "stock.picking.type",
+        {
+            "name": "Internal Transfers",
+            "code": "internal",
+            "sequence_code": "INT",
+            "warehouse_id": 1,
+            "company_id": 1,
+            "default_location_src_id": stock,
+            "default_location_dest_id": stock,
+        },
+    )
+    env.write(
+        "stock.warehouse",
+        [1],
+        {"in_type_id": 1, "int_type_id": internal, "lot_stock_id": stock, "view_location_id": view},
+    )
+    for model in sorted(env.store.models):
+        c("ir.model", {"model": model, "name": env.store.models[model].description})
+    todo = c("mail.activity.type", {"name": "To-Do"})
+    for module, name, model, res_id in (
+        ("stock", "stock_location_suppliers", "stock.location", vendors),
+        ("stock", "stock_location_stock", "stock.location", stock),
+        ("stock", "warehouse0", "stock.warehouse", 1),
+        ("mail", "mail_activity_data_todo", "mail.activity.type", todo),
+    ):
+        c("ir.model.data", {"module": module, "name": name, "model": model, "res_id": res_id})
     c("mail.message.subtype", {"name": "Discussions", "internal": False})
     c("mail.message.subtype", {"name": "Note", "internal": True})
 

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 
+from procurelink.adapters.odoo_sim.access import seed_groups
 from procurelink.adapters.odoo_sim.automation import seed_ir_models
 from procurelink.adapters.odoo_sim.clock import SimClock
 from procurelink.adapters.odoo_sim.orm import Env, Store
@@ -46,12 +47,20 @@ def create_app(
     env = Env(store, SUPERUSER_ID)
     seed_base(env)
     seed_ir_models(env)
+    all_groups = seed_groups(env)  # the users given here are administrators
     sim = SimOdoo(store=store, db=db, version=version)
     for user in users:
         name = user.name or user.login
         partner = env.create("res.partner", {"name": name, "parent_id": 1})
         uid = env.create(
-            "res.users", {"name": name, "login": user.login, "partner_id": partner, "company_id": 1}
+            "res.users",
+            {
+                "name": name,
+                "login": user.login,
+                "partner_id": partner,
+                "company_id": 1,
+                "groups_id": [[6, 0, all_groups]],
+            },
         )
         sim.users[uid] = user
     if seed:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from procurelink.adapters.odoo_sim import automation
+from procurelink.adapters.odoo_sim import access, automation
 from procurelink.adapters.odoo_sim.faults import AccessDenied, Unauthorized
 from procurelink.adapters.odoo_sim.methods import Method, call, call_named, lookup, resolve
 from procurelink.adapters.odoo_sim.orm import Env, Store
@@ -92,6 +92,10 @@ class SimOdoo:
         for uid, user in self.users.items():
             if user.login == login and secret in (user.password, *user.api_keys):
                 return uid
+        # Users created over the API (res.users create with a password).
+        for uid, row in self.store.tables.get("res.users", {}).items():
+            if row.get("login") == login and access.password_matches(row, secret):
+                return uid
         return False
 
     def _check_db(self, db: str) -> None:
@@ -101,7 +105,10 @@ class SimOdoo:
     def _check(self, db: str, uid: Any, secret: Any) -> None:
         self._check_db(db)
         user = self.users.get(uid) if isinstance(uid, int) else None
-        if user is None or secret not in (user.password, *user.api_keys):
+        if user is not None and secret in (user.password, *user.api_keys):
+            return
+        row = self.store.tables.get("res.users", {}).get(uid) if isinstance(uid, int) else None
+        if row is None or not access.password_matches(row, secret):
             raise AccessDenied()
 
     def _object(self, method: str, params: list[Any]) -> Any:
@@ -117,6 +124,7 @@ class SimOdoo:
         self._check(db, uid, secret)
         env = self._begin(uid, kwargs.pop("context", None))
         target = resolve(METHODS, env, model, name)
+        access.check(env, model, access.operation_of(name), args)
         return self._transaction(target, lambda: call(target, env, model, args, kwargs))
 
     def json2(self, token: str | None, model: str, name: str, body: dict[str, Any]) -> Any:
@@ -125,6 +133,7 @@ class SimOdoo:
         ids = body.pop("ids", None) or []
         env = self._begin(uid, body.pop("context", None))
         target = lookup(METHODS, env, model, name)
+        access.check(env, model, access.operation_of(name), [ids, body.get("vals")])
         result = self._transaction(target, lambda: call_named(target, env, model, ids, body))
         if target.returns_records and isinstance(result, int) and not isinstance(result, bool):
             return [result]  # recordsets become id lists (create, message_post)

@@ -7,6 +7,7 @@ from typing import Any
 from procurelink.adapters.odoo_sim.faults import UserError
 from procurelink.adapters.odoo_sim.fields import Record
 from procurelink.adapters.odoo_sim.models_stock import OPEN
+from procurelink.adapters.odoo_sim.move_lines import LINE, done_lines
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
 
 
@@ -76,6 +77,9 @@ def add_receipt_move(env: Env, order: Record, line: Record, qty: float | None = 
 
 def button_validate(env: Env, model: str, ids: list[int]) -> Any:
     pickings = [env.row(model, i) for i in ids]
+    drafts = [p["id"] for p in pickings if env.value(model, p, "state") == "draft"]
+    if drafts:
+        action_confirm(env, model, drafts)  # 17 confirms draft transfers first
     moves = {p["id"]: _open_moves(env, p["id"]) for p in pickings}
     if any(not ms for ms in moves.values()):
         raise UserError("You cannot validate a transfer if no quantities are reserved nor done.")
@@ -162,8 +166,11 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
     for move in moves:
         qty = done[move["id"]]
         if qty > 0:
+            kept = done_lines(env, move, qty)
+            qty = sum(float(ln.get("quantity") or 0.0) for ln in kept)
             move.update(state="done", product_uom_qty=qty, quantity=qty, picked=True, date=env.now)
         else:
+            env.unlink(LINE, env.search(LINE, [("move_id", "=", move["id"])]))
             move.update(state="cancel", quantity=0.0, picked=False)
     picking["date_done"] = env.now
     env.touch("stock.picking", [picking["id"]])
@@ -185,6 +192,7 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
                 "stock.move",
                 {
                     **{k: move[k] for k in ("name", "origin", "date", "date_deadline")},
+                    **{k: move.get(k) or False for k in ("location_id", "location_dest_id")},
                     "product_id": move["product_id"],
                     "product_uom": move["product_uom"],
                     "purchase_line_id": move["purchase_line_id"] or False,
@@ -206,6 +214,31 @@ def _touch_orders(env: Env, moves: list[Record]) -> None:
     env.touch("purchase.order", sorted(orders))
 
 
+def _prepare_picking(env: Env, vals: dict[str, Any]) -> None:
+    """Locations default from the operation type (``_compute_location_id``)."""
+    ptype = env.table("stock.picking.type").get(vals.get("picking_type_id") or 0) or {}
+    if not vals.get("location_id"):
+        vals["location_id"] = ptype.get("default_location_src_id") or _vendors(env)
+    if not vals.get("location_dest_id"):
+        vals["location_dest_id"] = ptype.get("default_location_dest_id") or False
+
+
+def _vendors(env: Env) -> Any:
+    found = env.search("stock.location", [("usage", "=", "supplier")], limit=1)
+    return found[0] if found else False
+
+
+def action_confirm(env: Env, model: str, ids: list[int]) -> bool:
+    """Draft moves of the pickings become waiting availability (``_action_confirm``)."""
+    for picking_id in ids:
+        for move_id in env.search("stock.move", [("picking_id", "=", picking_id)]):
+            move = env.row("stock.move", move_id)
+            if move.get("state") == "draft":
+                move["state"] = "confirmed"
+    env.touch(model, ids)
+    return True
+
+
 def _check_picking_write(env: Env, ids: list[int], vals: dict[str, Any]) -> None:
     if "scheduled_date" in vals:
         for picking_id in ids:
@@ -225,9 +258,15 @@ def _picking_written(
                 move["date"] = env.row("stock.picking", picking_id)["scheduled_date"]
 
 
-HOOKS = {"stock.picking": Hooks(before_write=_check_picking_write, after_write=_picking_written)}
+HOOKS = {
+    "stock.picking": Hooks(
+        prepare_create=_prepare_picking,
+        before_write=_check_picking_write,
+        after_write=_picking_written,
+    )
+}
 METHODS = {
     "button_validate": button_validate,
-    "action_confirm": lambda env, model, ids: True,
+    "action_confirm": action_confirm,
     "action_assign": lambda env, model, ids: True,
 }

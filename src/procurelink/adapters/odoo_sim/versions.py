@@ -179,7 +179,9 @@ def _schema(major: int) -> Schema:
         )
     if major <= 16:
         renames["stock.move"] = {"quantity_done": "quantity"}
+        renames["stock.move.line"] = {"qty_done": "quantity"}
         hide("stock.move", "picked")
+        hide("stock.move.line", "picked")
         hide("purchase.order.line", "discount")
         hide("product.supplierinfo", "discount")
         virtual["*"] = {
@@ -211,6 +213,8 @@ def _schema(major: int) -> Schema:
                 ),
             }
     if major >= 19:
+        renames["res.users"] = {"group_ids": "groups_id"}
+        hide("uom.uom", "factor_inv")
         renames["purchase.order.line"] = {"product_uom_id": "product_uom", "tax_ids": "taxes_id"}
         renames["purchase.order"] = {"note": "notes"}
         renames["product.supplierinfo"] = {"product_uom_id": "product_uom"}

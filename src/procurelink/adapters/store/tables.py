@@ -233,3 +233,17 @@ shipment_refs = Table(
     Column("partner_id", String, nullable=False),
     Column("asn_number", String, nullable=False),
 )
+
+# Sent messages awaiting an asynchronous delivery receipt (AS2 MDN), by the channel's id.
+pending_receipts = Table(
+    "pending_receipts",
+    metadata,
+    Column("channel", String, primary_key=True),
+    Column("message_ref", String, primary_key=True),
+    Column("partner_id", String, nullable=False),
+    Column("outbound_message_id", String),
+    Column("sent_at", UtcDateTime, nullable=False),
+    Column("data", Json, nullable=False),
+    Column("resolved_at", UtcDateTime),
+    Index(None, "partner_id"),
+)

@@ -15,6 +15,7 @@ from procurelink.adapters.store.errors import TRANSLATABLE, translate
 from procurelink.adapters.store.jobs import SqlJobRepository
 from procurelink.adapters.store.ledger import SqlLedgerRepository
 from procurelink.adapters.store.messages import SqlDocumentRepository, SqlMessageRepository
+from procurelink.adapters.store.pending_receipts import SqlPendingReceiptRepository
 from procurelink.adapters.store.shipments import SqlShipmentRepository
 from procurelink.adapters.store.state import SqlKeyValueRepository
 from procurelink.adapters.store.tracking import (
@@ -32,6 +33,7 @@ from procurelink.ports.store import (
     KeyValueRepository,
     LedgerRepository,
     MessageRepository,
+    PendingReceiptRepository,
     ShipmentRepository,
 )
 
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
     state: KeyValueRepository
     api_keys: ApiKeyRepository
     shipments: ShipmentRepository
+    pending_receipts: PendingReceiptRepository
 
     def __init__(self, engine: AsyncEngine, url: URL, writer_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -88,6 +91,7 @@ class SqlUnitOfWork:
         self.state = SqlKeyValueRepository(db)
         self.api_keys = SqlApiKeyRepository(db)
         self.shipments = SqlShipmentRepository(db)
+        self.pending_receipts = SqlPendingReceiptRepository(db)
         return self
 
     async def __aexit__(

@@ -9,10 +9,13 @@ because a wrong character in an item number is worse than a rejected message.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 
-from procurelink.errors import MalformedMessage
+from procurelink.text_encoding import EDI_CANDIDATES, UnknownEncoding, decode_declared, detect
+
+log = logging.getLogger(__name__)
 
 _LEVEL_A = "A-Z0-9 .,\\-()/='+:?!\"%&*;<>"
 # Syntax identifier -> (Python codec, allowed characters as a regex class body or None for
@@ -45,20 +48,53 @@ def codec_of(syntax_id: str) -> str:
     return LEVELS.get(syntax_id, ("latin-1", None))[0]
 
 
+_C1 = re.compile("[\x80-\x9f]")
+
+
 def decode(data: bytes) -> str:
-    """Text of the bytes in the encoding the first interchange declares (BOM removed)."""
+    """Text of the bytes in the encoding the first interchange declares (BOM removed).
+
+    Bytes that are not valid for the declared level (not UTF-8 under UNOW/UNOY; C1 control
+    codes under the ISO 8859 levels, which is what Windows-1252 quotes and UTF-8 look like
+    there) are read in the encoding charset-normalizer recognises, or refused as
+    UnknownEncoding. The level's repertoire is still checked on the text afterwards.
+    """
     data = data.removeprefix(b"\xef\xbb\xbf")
     syntax_id = syntax_id_of(data)
     codec = codec_of(syntax_id) if syntax_id else "latin-1"
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as exc:
-        raise MalformedMessage(
-            "bytes are not valid in the declared character set",
+    decoded = decode_declared(
+        data,
+        codec,
+        f"EDIFACT interchange ({syntax_id or 'no syntax identifier'})",
+        EDI_CANDIDATES,
+        syntax_identifier=syntax_id,
+        syntax_error="21",
+    )
+    text = decoded.text
+    wrong = _C1.search(text) if not decoded.detected and codec != "utf-8" else None
+    if wrong is None:
+        if decoded.detected:
+            log.warning("EDIFACT %s interchange read as %s", syntax_id, decoded.encoding)
+        return text
+    found = detect(
+        data,
+        f"EDIFACT interchange ({syntax_id})",
+        declared=codec,
+        offset=wrong.start(),
+        candidates=EDI_CANDIDATES,
+        syntax_identifier=syntax_id,
+        syntax_error="21",
+    )
+    if _C1.search(found.text):
+        raise UnknownEncoding(
+            f"EDIFACT interchange ({syntax_id}) has control characters at offset "
+            f"{wrong.start()} in every encoding that fits it",
             syntax_identifier=syntax_id,
-            offset=exc.start,
+            offset=wrong.start(),
             syntax_error="21",
-        ) from None
+        )
+    log.warning("EDIFACT %s interchange read as %s", syntax_id, found.encoding)
+    return found.text
 
 
 @lru_cache(maxsize=64)

@@ -16,7 +16,8 @@ Profile example::
           order_number: Bestellnummer
           line_no: Pos
           confirmed_qty: Menge
-          uom: ME
+          uom: ME                         # without it quantities are pieces ("unit"),
+                                          # and a line in another unit is refused
           promised_date: Liefertermin
           vendor_ref: AB-Nummer
         status_map: {"OK": accepted, "Terminänderung": rescheduled, "abgelehnt": rejected}

@@ -10,6 +10,7 @@ No options are read.
 from __future__ import annotations
 
 import json
+import logging
 import re
 from decimal import Decimal
 from typing import Any, NoReturn
@@ -20,6 +21,9 @@ from procurelink.domain.catalog import DOCUMENT_TYPES, parse_document
 from procurelink.domain.document import Document
 from procurelink.errors import EmptyMessage, InvalidDocument, MalformedMessage
 from procurelink.ports.codec import DecodeContext, EncodeContext, Encoded
+from procurelink.text_encoding import decode_declared
+
+log = logging.getLogger(__name__)
 
 CONTENT_TYPE = "application/json"
 _UNSAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
@@ -52,10 +56,12 @@ class JsonCodec:
 
 
 def _load(data: bytes) -> Any:
-    try:
-        text = data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as exc:
-        raise MalformedMessage("message is not UTF-8", offset=exc.start) from None
+    # JSON is UTF-8 (RFC 8259); a partner's UTF-16 or Windows-1252 export is read as what it
+    # is rather than refused, and bytes no encoding fits are refused as UnknownEncoding.
+    decoded = decode_declared(data, "utf-8", "JSON message")
+    if decoded.detected:
+        log.warning("JSON message is not UTF-8; read as %s", decoded.encoding)
+    text = decoded.text.removeprefix("\ufeff")
     if not text.strip():
         raise EmptyMessage()
     try:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import codecs
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, BinaryIO, TypeVar
 
@@ -39,9 +40,12 @@ from procurelink.codecs.x12.units import UnitMap
 from procurelink.domain.document import Document
 from procurelink.errors import ConfigurationError, EmptyMessage, InvalidDocument, MalformedMessage
 from procurelink.ports.codec import DecodeContext
+from procurelink.text_encoding import EDI_CANDIDATES, decode_declared
 
 T = TypeVar("T")
 Decoder = Callable[[TransactionSet, ReadContext], Document]
+
+log = logging.getLogger(__name__)
 
 
 def _decode_850(ts: TransactionSet, ctx: ReadContext) -> Document:
@@ -138,19 +142,18 @@ def _charset(options: Mapping[str, Any]) -> str:
 
 
 def decode_text(data: bytes, options: Mapping[str, Any]) -> str:
+    """The message's text in the partner's charset; bytes not valid in it are read as the
+    encoding charset-normalizer recognises, or refused (UnknownEncoding, an ISA syntax error)."""
     charset = _charset(options)
     try:
-        text = data.decode(charset)
-    except UnicodeDecodeError as exc:
-        raise MalformedMessage(
-            "message is not valid text in the partner's charset",
-            charset=charset,
-            offset=exc.start,
-            rule=Rule.ISA_SYNTAX,
-        ) from None
+        decoded = decode_declared(
+            data, charset, "X12 message", EDI_CANDIDATES, rule=Rule.ISA_SYNTAX
+        )
     except LookupError as exc:
         raise ConfigurationError("unknown charset option", charset=charset) from exc
-    return text.removeprefix("\ufeff")
+    if decoded.detected:
+        log.warning("X12 message is not valid %s; read as %s", charset, decoded.encoding)
+    return decoded.text.removeprefix("\ufeff")
 
 
 def _check_usage(

@@ -18,6 +18,8 @@ from procurelink import bootstrap
 from procurelink.domain.catalog import json_schemas
 from procurelink.entrypoints.api.app import create_app
 from procurelink.entrypoints.cli.edi import edi_app
+from procurelink.entrypoints.cli.odoo import odoo_app
+from procurelink.entrypoints.cli.rfq import rfq_app
 from procurelink.entrypoints.listen import BackgroundServer
 from procurelink.entrypoints.worker import run_worker, until_stopped
 from procurelink.errors import ProcurelinkError
@@ -38,6 +40,8 @@ app.add_typer(exceptions_app, name="exceptions")
 app.add_typer(schema_app, name="schema")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(edi_app, name="edi")
+app.add_typer(rfq_app, name="rfq")
+app.add_typer(odoo_app, name="odoo")
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True)
@@ -51,7 +55,7 @@ DEMO_DIR = Path("var/demo")
 def _run(coro: Awaitable[T]) -> T:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Libraries that narrate every connection at INFO: keep their warnings only.
-    for noisy in ("httpx", "asyncssh", "asyncssh.sftp", "aioimaplib", "pyas2lib"):
+    for noisy in ("httpx", "asyncssh", "asyncssh.sftp", "aioimaplib", "pyas2lib", "mail.log"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return asyncio.run(coro)  # type: ignore[arg-type]
@@ -79,7 +83,7 @@ def demo(
         "var/demo"
     ),
 ) -> None:
-    """Run procurelink with the Odoo simulator and two demo suppliers, all in one process."""
+    """Run procurelink with the Odoo simulator and five demo suppliers, all in one process."""
     from procurelink.entrypoints.demo.scenario import run_demo
 
     code = _run(run_demo(workdir=workdir, once=once, console=out))

@@ -1,7 +1,9 @@
 """The demo scenario: buyers confirm orders in the Odoo simulator, suppliers answer.
 
 Everything runs in one process on the embedded default: SQLite under the work directory, the
-Odoo simulator, the worker, the console and the two demo suppliers.
+Odoo simulator, the worker, the console and five demo suppliers, one per channel: a directory
+drop (X12), HTTP (JSON), the embedded SFTP server (CSV), e-mail through a real Dovecot (CSV +
+PDF) and AS2 between two AS2 endpoints (EDIFACT). Without Dovecot the e-mail one is inactive.
 """
 
 from __future__ import annotations
@@ -9,105 +11,55 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import secrets
 import shutil
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import httpx
 from pydantic import SecretStr
 from rich.console import Console
-from rich.table import Table
 
 from procurelink import bootstrap
 from procurelink.adapters.channels.sftp_server.passwords import hash_password
-from procurelink.adapters.channels.sftp_server.server import EmbeddedSftpServer
-from procurelink.domain.events import BusinessEvent
-from procurelink.domain.ledger import OrderState
 from procurelink.entrypoints.api.app import create_app
+from procurelink.entrypoints.demo.as2_supplier import As2EdifactSupplier, make_identity
+from procurelink.entrypoints.demo.buyer import confirm_orders, ensure_vendors
+from procurelink.entrypoints.demo.mail_supplier import EmailCsvSupplier
+from procurelink.entrypoints.demo.mailserver import (
+    DOVECOT,
+    INSTALL_HINT,
+    dovecot_installed,
+    run_dovecot,
+    run_mail_relay,
+)
+from procurelink.entrypoints.demo.profiles import (
+    ACME_MAILBOX,
+    BRIGHTLINE_MAILBOX,
+    BRIGHTLINE_REF,
+    FASTENER_REF,
+    NORDCAST_REF,
+    POLYMER_REF,
+    STEELWORKS_REF,
+    As2Setup,
+    MailPorts,
+    profiles,
+)
+from procurelink.entrypoints.demo.report import ODOO_DB, announce, event_printer, summary
 from procurelink.entrypoints.demo.suppliers import (
     JsonHttpSupplier,
     SftpCsvSupplier,
     X12DropSupplier,
 )
+from procurelink.entrypoints.demo.world import DONE, DemoSupplier, DemoWorld
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.entrypoints.worker import install_stop_signals
 from procurelink.settings import Settings
 
 HOST = "127.0.0.1"
-ODOO_DB = "procurelink"
 DEMO_SECRET = "demo-shared-secret-polymer"  # noqa: S105 - demo only, printed nowhere
-
-STEELWORKS_REF = "SW-V-88120"
-POLYMER_REF = "PP-V-20451"
-FASTENER_REF = "FD-V-31007"
 SFTP_PASSWORD = "fastener-demo"  # noqa: S105 - the demo supplier's login, printed nowhere
-
-
-@dataclass
-class DemoWorld:
-    workdir: Path
-    odoo: BackgroundServer
-    api: BackgroundServer
-    supplier_api: BackgroundServer
-    runtime: bootstrap.Runtime
-    steelworks: X12DropSupplier
-    polymer: JsonHttpSupplier
-    fastener: SftpCsvSupplier
-    sftp: EmbeddedSftpServer
-    order_numbers: list[str]
-
-
-def _profiles(workdir: Path, supplier_url: str, sftp_hash: str) -> dict[str, str]:
-    sw = workdir / "suppliers" / "steelworks"
-    return {
-        "steelworks.yaml": f"""\
-id: steelworks
-name: Steelworks GmbH
-odoo: {{partner_ref: "{STEELWORKS_REF}"}}
-identifiers:
-  gln: "9520002000019"
-  x12: {{qualifier: ZZ, id: STEELWORKS}}
-codec:
-  type: x12-004010
-  options: {{sender_qualifier: ZZ, sender_id: ACMEMFG}}
-channels:
-  outbound: {{type: directory, outbox: "{sw / "from-acme"}"}}
-  inbound: {{type: directory, inbox: "{sw / "to-acme"}"}}
-tolerances: {{date_shift_days: 2, quantity_change_pct: 0}}
-""",
-        "polymer.yaml": f"""\
-id: polymer
-name: Polymer Parts Ltd
-odoo: {{partner_ref: "{POLYMER_REF}"}}
-codec: {{type: json}}
-channels:
-  outbound: {{type: http-webhook, url: "{supplier_url}/orders"}}
-tolerances: {{date_shift_days: 3}}
-shared_secret: "${{PROCURELINK_DEMO_POLYMER_SECRET}}"
-""",
-        "fastener.yaml": f"""\
-id: fastener
-name: Fastener Direct Inc
-odoo: {{partner_ref: "{FASTENER_REF}"}}
-codec:
-  type: csv
-  options:
-    delimiter: ";"
-    decimal_separator: ","
-    date_format: "%d.%m.%Y"
-    columns: {{order_number: Bestellung, line_no: Pos, status: Status, confirmed_qty: Menge,
-               promised_date: Termin}}
-    status_map: {{OK: accepted}}
-    order_columns: {{order_number: Bestellung, line_no: Pos, supplier_item: Artikel,
-                     description: Text, quantity: Menge, uom: ME, requested_date: Termin}}
-channels:
-  outbound: &sftp {{type: sftp-server, root: "{workdir / "sftp"}", username: fastener,
-                   password_hash: "{sftp_hash}"}}
-  inbound: *sftp
-""",
-    }
 
 
 def _fresh(workdir: Path) -> None:
@@ -116,13 +68,27 @@ def _fresh(workdir: Path) -> None:
     (workdir / "partners").mkdir(parents=True)
 
 
-def _write_profiles(workdir: Path, supplier_url: str, sftp_hash: str) -> None:
-    for name, text in _profiles(workdir, supplier_url, sftp_hash).items():
-        (workdir / "partners" / name).write_text(text)
+def _suppliers(no_mail: str | None) -> list[DemoSupplier]:
+    return [
+        DemoSupplier("steelworks", STEELWORKS_REF, "X12 by directory drop"),
+        DemoSupplier("polymer", POLYMER_REF, "JSON over HTTP (webhook + API)"),
+        DemoSupplier("fastener", FASTENER_REF, "CSV by SFTP (embedded server)"),
+        DemoSupplier("brightline", BRIGHTLINE_REF, "CSV + PDF by e-mail (SMTP/IMAP)", no_mail),
+        DemoSupplier("nordcast", NORDCAST_REF, "EDIFACT over AS2 (signed, encrypted, MDN)"),
+    ]
 
 
 async def start_world(workdir: Path, log: Any) -> DemoWorld:
     _fresh(workdir)
+    resources = contextlib.ExitStack()
+    try:
+        return await _start_world(workdir, log, resources)
+    except BaseException:
+        resources.close()
+        raise
+
+
+async def _start_world(workdir: Path, log: Any, resources: contextlib.ExitStack) -> DemoWorld:
     odoo = BackgroundServer(bootstrap.odoo_simulator_app(), HOST, next_free_port(HOST, 8069))
     await odoo.start()
 
@@ -130,7 +96,43 @@ async def start_world(workdir: Path, log: Any) -> DemoWorld:
     supplier_api = BackgroundServer(polymer.app(), HOST, next_free_port(HOST, 8090))
     await supplier_api.start()
 
-    _write_profiles(workdir, supplier_api.url, hash_password(SFTP_PASSWORD, cost=2**12))
+    mail: MailPorts | None = None
+    relay = dovecot = None
+    no_mail: str | None = (
+        f"{DOVECOT} is missing: install it with `{INSTALL_HINT}` and run the demo again"
+    )
+    if dovecot_installed():
+        users = {
+            ACME_MAILBOX: secrets.token_urlsafe(12),
+            BRIGHTLINE_MAILBOX: secrets.token_urlsafe(12),
+        }
+        try:
+            dovecot = resources.enter_context(run_dovecot(users))
+            relay = resources.enter_context(run_mail_relay(dovecot))
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            # The other suppliers still show their flows; the summary says why mail did not.
+            no_mail = f"Dovecot did not start ({' '.join(str(exc).split())[:300]})"
+        else:
+            no_mail = None
+            mail = MailPorts(imap=dovecot.port, smtp=relay.port)
+            os.environ["PROCURELINK_DEMO_IMAP_PASSWORD"] = users[ACME_MAILBOX]
+
+    as2_dir = workdir / "as2"
+    ours, theirs = await asyncio.gather(
+        asyncio.to_thread(make_identity, as2_dir, "acme"),
+        asyncio.to_thread(make_identity, as2_dir, "nordcast"),
+    )
+    nordcast = As2EdifactSupplier("nordcast", theirs, ours.cert, log)
+    nordcast_server = BackgroundServer(nordcast.app(), HOST, next_free_port(HOST, 4080))
+    await nordcast_server.start()
+
+    api_port = next_free_port(HOST, 8080)
+    sftp_hash = hash_password(SFTP_PASSWORD, cost=2**12)
+    as2 = As2Setup(
+        ours, theirs.cert, f"{nordcast_server.url}/", f"http://{HOST}:{api_port}/as2/mdn"
+    )
+    for name, text in profiles(workdir, supplier_api.url, sftp_hash, mail, as2).items():
+        (workdir / "partners" / name).write_text(text)
     os.environ["PROCURELINK_DEMO_POLYMER_SECRET"] = DEMO_SECRET
     settings = Settings(
         database_url=f"sqlite+aiosqlite:///{workdir / 'procurelink.db'}",
@@ -140,16 +142,22 @@ async def start_world(workdir: Path, log: Any) -> DemoWorld:
         odoo_password=SecretStr("admin"),
         partners_dir=workdir / "partners",
         api_host=HOST,
-        api_port=next_free_port(HOST, 8080),
+        api_port=api_port,
         sftp_server_port=next_free_port(HOST, 2222),
         sftp_server_root=workdir / "sftp",
         sftp_server_host_key=workdir / "sftp_host_ed25519",
     )
+    rpc = bootstrap.odoo_rpc(settings)
+    try:
+        await ensure_vendors(rpc)  # before the runtime resolves the profiles' vendor refs
+    finally:
+        await rpc.aclose()
     await bootstrap.migrate(settings)
     runtime = await bootstrap.build_runtime(settings)
     api = BackgroundServer(create_app(runtime), HOST, settings.api_port)
     await api.start()
     polymer.api_url = api.url
+    nordcast.acme_url = f"{api.url}/as2/"
 
     sw = workdir / "suppliers" / "steelworks"
     steelworks = X12DropSupplier(
@@ -159,62 +167,38 @@ async def start_world(workdir: Path, log: Any) -> DemoWorld:
     assert sftp is not None
     await sftp.start()
     fastener = SftpCsvSupplier("fastener", sftp.port, "fastener", SFTP_PASSWORD, log)
+    brightline = (
+        EmailCsvSupplier("brightline", BRIGHTLINE_MAILBOX, ACME_MAILBOX, dovecot, relay, log)
+        if dovecot is not None and relay is not None
+        else None
+    )
     return DemoWorld(
-        workdir, odoo, api, supplier_api, runtime, steelworks, polymer, fastener, sftp, []
+        workdir,
+        odoo,
+        api,
+        supplier_api,
+        runtime,
+        steelworks,
+        polymer,
+        fastener,
+        sftp,
+        nordcast,
+        nordcast_server,
+        brightline,
+        _suppliers(no_mail),
+        resources,
     )
 
 
 async def confirm_demo_orders(world: DemoWorld) -> list[str]:
-    """Play the buyer: create and confirm one order per demo supplier in Odoo."""
+    """Play the buyer: create and confirm one order per active demo supplier in Odoo."""
     rpc = bootstrap.odoo_rpc(world.runtime.settings)
-    numbers = []
     try:
-        for ref in (STEELWORKS_REF, POLYMER_REF, FASTENER_REF):
-            vendor = (
-                await rpc.execute_kw("res.partner", "search", [[["ref", "=", ref]]], {"limit": 1})
-            )[0]
-            infos = await rpc.execute_kw(
-                "product.supplierinfo",
-                "search_read",
-                [[["partner_id", "=", vendor]]],
-                {"fields": ["product_tmpl_id", "price"], "limit": 3},
-            )
-            planned = datetime.now(UTC) + timedelta(days=14)
-            lines = []
-            for i, info in enumerate(infos):
-                product = (
-                    await rpc.execute_kw(
-                        "product.product",
-                        "search",
-                        [[["product_tmpl_id", "=", info["product_tmpl_id"][0]]]],
-                        {"limit": 1},
-                    )
-                )[0]
-                lines.append(
-                    [
-                        0,
-                        0,
-                        {
-                            "product_id": product,
-                            "product_qty": 100 * (i + 1),
-                            "price_unit": info["price"],
-                            "date_planned": (planned + timedelta(days=i)).strftime(
-                                "%Y-%m-%d %H:%M:%S"
-                            ),
-                        },
-                    ]
-                )
-            po = await rpc.execute_kw(
-                "purchase.order", "create", [{"partner_id": vendor, "order_line": lines}]
-            )
-            await rpc.execute_kw("purchase.order", "button_confirm", [[po]])
-            name = (await rpc.execute_kw("purchase.order", "read", [[po]], {"fields": ["name"]}))[
-                0
-            ]["name"]
-            numbers.append(name)
+        return await confirm_orders(
+            rpc, [s.vendor_ref for s in world.suppliers if s.inactive is None]
+        )
     finally:
         await rpc.aclose()
-    return numbers
 
 
 async def one_round(world: DemoWorld, client: httpx.AsyncClient) -> None:
@@ -222,51 +206,15 @@ async def one_round(world: DemoWorld, client: httpx.AsyncClient) -> None:
     await world.steelworks.round()
     await world.polymer.round(client)
     await world.fastener.round()
+    if world.brightline is not None:
+        await world.brightline.round()
+    await world.nordcast.round(client)
     await world.runtime.run_once()
 
 
 async def settled(world: DemoWorld) -> bool:
     states = {o.order_number: o.state for o in await world.runtime.queries.orders()}
-    done = {OrderState.CONFIRMED, OrderState.CHANGE_PENDING, OrderState.REJECTED}
-    return all(states.get(n) in done for n in world.order_numbers)
-
-
-def event_printer(console: Console) -> Any:
-    async def show(event: BusinessEvent) -> None:
-        kind = getattr(event, "event_type", type(event).__name__)
-        where = event.order_number or ""
-        extra = {
-            "order_released": "released to the supplier",
-            "document_sent": f"sent {event.data.get('filename')} "
-            f"-> {event.data.get('destination')}",
-            "acknowledgment_applied": "acknowledgment applied to Odoo",
-            "exception_raised": f"exception #{event.data.get('exception_id')}: "
-            f"{event.data.get('message')}",
-            "exception_resolved": f"exception #{event.data.get('exception_id')} "
-            f"{event.data.get('status')}",
-        }.get(kind, kind)
-        console.print(f"[cyan]{kind:>22}[/cyan] {where} {extra}")
-
-    return show
-
-
-async def summary(world: DemoWorld, console: Console) -> bool:
-    table = Table("order", "supplier", "state", "vendor ref", title="Orders")
-    orders = await world.runtime.queries.orders()
-    for o in orders:
-        table.add_row(o.order_number, o.partner_id, str(o.state), o.vendor_ref or "")
-    console.print(table)
-    exceptions = await world.runtime.queries.exceptions()
-    for x in exceptions:
-        console.print(f"open exception #{x.id} [{x.reason_code}] {x.message}")
-    states = [o.state for o in orders if o.order_number in world.order_numbers]
-    ok = OrderState.CONFIRMED in states and OrderState.CHANGE_PENDING in states
-    confirmed = sum(1 for o in orders if o.state == OrderState.CONFIRMED)
-    console.print(
-        f"{len(orders)} order(s) released, {confirmed} confirmed, "
-        f"{len(exceptions)} exception(s) awaiting approval. Console: {world.api.url}/console"
-    )
-    return ok
+    return all(states.get(n) in DONE for n in world.order_numbers)
 
 
 async def run_demo(workdir: Path, once: bool, console: Console) -> int:
@@ -275,11 +223,7 @@ async def run_demo(workdir: Path, once: bool, console: Console) -> int:
     install_stop_signals(stop)
     world = await start_world(workdir, lambda text: console.print(text, markup=False))
     world.runtime.bus.subscribe(event_printer(console))
-    console.print(f"Odoo simulator  {world.odoo.url}  (db {ODOO_DB}, admin/admin)")
-    console.print(f"console         {world.api.url}/console")
-    console.print(f"polymer webhook {world.supplier_api.url}/orders")
-    console.print(f"steelworks EDI  {world.steelworks.pickup} -> {world.steelworks.drop}")
-    console.print(f"SFTP server     127.0.0.1:{world.sftp.port} (fastener pushes CSV)")
+    announce(world, console)
     try:
         world.order_numbers = await confirm_demo_orders(world)
         console.print(f"buyer confirmed {', '.join(world.order_numbers)} in Odoo")
@@ -298,7 +242,8 @@ async def run_demo(workdir: Path, once: bool, console: Console) -> int:
                     await asyncio.wait_for(stop.wait(), timeout=2)
             return 0
     finally:
-        for server in (world.api, world.supplier_api, world.odoo):
+        for server in (world.api, world.supplier_api, world.nordcast_server, world.odoo):
             await server.stop()
         await world.sftp.close()
         await world.runtime.close()
+        world.resources.close()

@@ -1,4 +1,4 @@
-"""Two demo suppliers that answer purchase orders the way real ones do.
+"""Demo suppliers that answer purchase orders the way real ones do.
 
 * Steelworks speaks X12 through a directory drop: it picks up 850s from the folder procurelink
   writes to and drops an 855 into the folder procurelink polls. It moves one line by a day,
@@ -8,6 +8,9 @@
 * Polymer Parts speaks JSON over HTTP: procurelink POSTs the order to its webhook, and it
   POSTs an acknowledgment back to procurelink's API, signed with the shared secret. It pushes
   a line date ten days out, beyond its tolerance, so a buyer has to approve it.
+
+The e-mail supplier (``mail_supplier``) and the AS2 supplier (``as2_supplier``) have their
+own modules.
 """
 
 from __future__ import annotations
@@ -234,7 +237,7 @@ class SftpCsvSupplier:
                 async with sftp.open(f"out/{name}", "rb") as fh:
                     data = await fh.read()
                 text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
-                ack = self._acknowledgment(text)
+                ack = csv_acknowledgment(text)
                 async with sftp.open(f"in/ACK_{name}", "wb") as fh:
                     await fh.write(ack.encode())
                 await sftp.remove(f"out/{name}")
@@ -242,12 +245,16 @@ class SftpCsvSupplier:
                 answered += 1
             return answered
 
-    @staticmethod
-    def _acknowledgment(order_csv: str) -> str:
-        rows = list(csv.DictReader(io.StringIO(order_csv), delimiter=";"))
-        out = io.StringIO()
-        writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-        writer.writerow(["Bestellung", "Pos", "Status", "Menge", "Termin"])
-        for row in rows:
-            writer.writerow([row["Bestellung"], row["Pos"], "OK", row["Menge"], row["Termin"]])
-        return out.getvalue()
+
+def csv_acknowledgment(order_csv: str) -> str:
+    """A spreadsheet accepting every line of an order spreadsheet as ordered."""
+    rows = list(csv.DictReader(io.StringIO(order_csv), delimiter=";"))
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    # The unit is echoed: a quantity without one would be read as pieces.
+    writer.writerow(["Bestellung", "Pos", "Status", "Menge", "ME", "Termin"])
+    for row in rows:
+        writer.writerow(
+            [row["Bestellung"], row["Pos"], "OK", row["Menge"], row["ME"], row["Termin"]]
+        )
+    return out.getvalue()

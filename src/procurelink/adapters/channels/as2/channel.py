@@ -12,6 +12,7 @@ import asyncio
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import httpx
@@ -74,6 +75,8 @@ class As2Channel:
             )
         except Exception as exc:  # pyas2lib/oscrypto raise plain exceptions too
             raise errors.build_error(creds.partner_id, exc) from exc
+        # The receipt, however late, must lead back to the message we stored.
+        outgoing = replace(outgoing, sent=replace(outgoing.sent, reference=payload.idempotency_key))
         if settings.mdn_mode == "async":
             assert self._pending is not None  # checked in __init__
             # Before the POST: the partner may answer before the response reaches us.

@@ -3,9 +3,9 @@
 With ``mdn_mode: async`` the partner answers on a separate POST to our ``mdn_url``, minutes or
 hours later. The channel records a ``SentMessage`` before it POSTs (the MDN may come back
 before ``send`` returns); ``AsyncMdnProcessor`` verifies the MDN with the partner's
-certificates, checks the MIC and resolves the record. ``PendingMdns`` is a port so that the
-store can keep the records across restarts; ``MemoryPendingMdns`` serves tests and a single
-process.
+certificates, checks the MIC and resolves the record. ``StorePendingMdns`` keeps the records
+in the MessageStore (``pending_receipts``), so an MDN arriving after a restart is still
+matched; ``MemoryPendingMdns`` serves tests of the protocol itself.
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Protocol
 from procurelink.adapters.channels.as2.credentials import Credentials
 from procurelink.adapters.channels.as2.messages import SentMessage
 from procurelink.adapters.channels.as2.receipts import MdnReport, original_message_id, verify_mdn
+from procurelink.ports.records import PendingReceipt
+from procurelink.ports.store import MessageStore
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +51,56 @@ class MemoryPendingMdns:
 
     def waiting(self) -> list[str]:
         return sorted(self._sent)
+
+
+CHANNEL = "as2"
+
+
+class StorePendingMdns:
+    """Messages awaiting an MDN, in the store: they survive a restart of procurelink."""
+
+    def __init__(
+        self, store: MessageStore, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    ) -> None:
+        self._store = store
+        self._clock = clock
+
+    async def add(self, sent: SentMessage) -> None:
+        async with self._store.unit_of_work() as uow:
+            await uow.pending_receipts.add(
+                PendingReceipt(
+                    channel=CHANNEL,
+                    message_ref=sent.message_id,
+                    partner_id=sent.partner_id,
+                    sent_at=sent.sent_at,
+                    data={"mic": sent.mic, "mic_algorithm": sent.mic_algorithm},
+                    outbound_message_id=sent.reference,
+                )
+            )
+            await uow.commit()
+
+    async def get(self, message_id: str) -> SentMessage | None:
+        async with self._store.unit_of_work() as uow:
+            found = await uow.pending_receipts.get(CHANNEL, message_id)
+        if found is None or found.resolved_at is not None:
+            return None
+        return SentMessage(
+            partner_id=found.partner_id,
+            message_id=found.message_ref,
+            mic=found.data.get("mic"),
+            mic_algorithm=found.data.get("mic_algorithm"),
+            sent_at=found.sent_at,
+            reference=found.outbound_message_id,
+        )
+
+    async def resolve(self, message_id: str) -> None:
+        async with self._store.unit_of_work() as uow:
+            await uow.pending_receipts.resolve(CHANNEL, message_id, self._clock())
+            await uow.commit()
+
+    async def waiting(self) -> list[str]:
+        async with self._store.unit_of_work() as uow:
+            return [p.message_ref for p in await uow.pending_receipts.waiting(CHANNEL)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,7 @@ class SentMessage:
     mic: str | None  # base64 digest of the signed content, as the MDN must echo it
     mic_algorithm: str | None
     sent_at: datetime
+    reference: str | None = None  # what the sender calls it (procurelink's message id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,9 @@
 """E-mail messages <-> channel items: pure functions, no I/O.
 
 Inbound, one e-mail becomes one InboundItem per captured attachment plus, as evidence, one
-item holding the whole raw message (``message/rfc822``). Nothing is decompressed: an .xlsx or
-a .zip stays the bytes the supplier sent, so a zip bomb is only ever its compressed size.
+item holding the whole raw message (``message/rfc822``). Nothing is decompressed here: a .zip
+stays the bytes the supplier sent; intake unpacks it within the partner's archive limits and
+refuses a zip bomb (services/archives.py).
 """
 
 from __future__ import annotations
@@ -17,15 +18,18 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
 from email.utils import formatdate, getaddresses
 
+from procurelink.adapters.channels.email.printout import render_pdf
 from procurelink.adapters.channels.email.settings import EmailSettings
 from procurelink.ports.channel import (
     META_EVIDENCE_ONLY,
     META_NO_DOCUMENT,
+    META_ORDER_NUMBER,
     META_REFUSAL,
     META_REFUSAL_CODE,
     InboundItem,
     OutboundPayload,
 )
+from procurelink.text_encoding import DecodedText, UnknownEncoding, decode_declared, detect
 
 RFC822 = "message/rfc822"
 
@@ -39,6 +43,7 @@ _CONTENT_TYPES = {
     ".txt": "text/plain",
     ".pdf": "application/pdf",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".zip": "application/zip",
 }
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\]")
 _KEY_SAFE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -121,6 +126,8 @@ def items_from_message(
     keep_raw = settings.keep_raw_message or not parts
     count = len(parts) + (1 if keep_raw else 0)
     common = _common(parsed, ref, origin, count)
+    # The body is read once and kept with the e-mail's own item (the evidence).
+    body, body_meta = _body(parsed)
     items = []
     for index, part in enumerate(parts):
         meta = {**common, "email.part": "attachment", "email.part_index": str(index)}
@@ -153,10 +160,15 @@ def items_from_message(
             "email.part": "message",
             "email.part_index": str(len(parts)),
             META_EVIDENCE_ONLY: "true",
+            **body_meta,
         }
         if not parts:
             meta["email.no_attachment"] = "true"
             meta[META_NO_DOCUMENT] = "true"
+            if isinstance(body, UnknownEncoding):
+                # The body is all the supplier sent, and it cannot be read: say so.
+                meta[META_REFUSAL] = body.message
+                meta[META_REFUSAL_CODE] = body.code
         items.append(
             InboundItem(
                 partner_id=origin.partner_id,
@@ -170,6 +182,50 @@ def items_from_message(
             )
         )
     return items
+
+
+_BODY_CHARS = 2000  # what a buyer needs to see on the exception; the e-mail itself is kept
+
+
+def _body(message: Message) -> tuple[str | UnknownEncoding | None, dict[str, str]]:
+    """The text of the mail's first plain-text body part, and metadata naming its encoding.
+
+    A missing or wrong charset is common (old mail clients, ERP mailers): bytes that are not
+    valid in what the part declares are read in the encoding charset-normalizer recognises,
+    and a body nothing can read is returned as the UnknownEncoding error.
+    """
+    part = next(
+        (
+            p
+            for p in message.walk()
+            if p.get_content_type() == "text/plain"
+            and not p.get_filename()
+            and p.get_content_disposition() != "attachment"
+        ),
+        None,
+    )
+    if part is None:
+        return None, {}
+    payload = part.get_payload(decode=True)
+    raw = payload if isinstance(payload, bytes) else b""
+    declared = part.get_content_charset()
+    try:
+        if declared is None and raw.isascii():
+            decoded = DecodedText(raw.decode("ascii"), "us-ascii", detected=False)
+        elif declared is None:
+            decoded = detect(raw, "e-mail body (no charset declared)")
+        else:
+            try:
+                decoded = decode_declared(raw, declared, "e-mail body")
+            except LookupError:
+                decoded = detect(raw, f"e-mail body (unknown charset {declared!r})")
+    except UnknownEncoding as exc:
+        return exc, {"email.body_encoding": "unknown", "email.body_problem": exc.message}
+    encoding = f"{decoded.encoding} (detected)" if decoded.detected else decoded.encoding
+    return decoded.text, {
+        "email.body": decoded.text.strip()[:_BODY_CHARS],
+        "email.body_encoding": encoding,
+    }
 
 
 def oversized_message_item(
@@ -260,7 +316,7 @@ def outbound_message(
     payload: OutboundPayload, settings: EmailSettings, from_address: str
 ) -> EmailMessage:
     fields: Mapping[str, str] = {
-        "order_number": payload.metadata.get("order_number") or payload.filename,
+        "order_number": payload.metadata.get(META_ORDER_NUMBER) or payload.filename,
         "correlation_id": payload.correlation_id,
         "filename": payload.filename,
         "partner_id": payload.partner_id,
@@ -278,10 +334,18 @@ def outbound_message(
     message.set_content(settings.body_template.format_map(fields))
     # Parameters such as "; charset=utf-8" do not belong in the subtype argument.
     maintype, _, subtype = payload.content_type.split(";")[0].strip().partition("/")
+    filename = safe_filename(payload.filename, fallback="document.bin")
     message.add_attachment(
         payload.body,
         maintype=maintype or "application",
         subtype=subtype or "octet-stream",
-        filename=safe_filename(payload.filename, fallback="document.bin"),
+        filename=filename,
     )
+    if settings.attach_pdf:
+        message.add_attachment(
+            render_pdf(payload, message["Subject"]),
+            maintype="application",
+            subtype="pdf",
+            filename=f"{os.path.splitext(filename)[0]}.pdf",
+        )
     return message

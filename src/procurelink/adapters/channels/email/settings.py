@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, m
 # Placeholders a subject or body template may use; anything else is a typo caught at load.
 TEMPLATE_FIELDS = frozenset({"order_number", "correlation_id", "filename", "partner_id"})
 
-DEFAULT_ATTACHMENT_TYPES = (".x12", ".edi", ".txt", ".csv", ".xlsx", ".pdf", ".json")
+# .zip: intake unpacks archives within the partner's limits (services/archives.py).
+DEFAULT_ATTACHMENT_TYPES = (".x12", ".edi", ".txt", ".csv", ".xlsx", ".pdf", ".json", ".zip")
 
 
 class TlsMode(StrEnum):
@@ -125,6 +126,10 @@ class EmailSettings(BaseModel):
     to_addresses: tuple[str, ...] = ()
     cc_addresses: tuple[str, ...] = ()
     subject_template: str = "Purchase order {order_number} [{correlation_id}]"
+    attach_pdf: bool = Field(
+        default=False,
+        description="also attach a printable PDF copy of the document (a CSV as a table)",
+    )
     body_template: str = (
         "Please find purchase order {order_number} attached ({filename}).\n\n"
         "Reference: {correlation_id}\n"

@@ -1,0 +1,168 @@
+"""Access rights of the simulator: groups, model ACLs and Odoo's AccessError text.
+
+Only the refusals an integration user meets are modelled, as a real Odoo 17 answered them
+to a user with Purchase / User, Inventory / User and Invoicing / Billing (and Internal
+User): settings (``ir.config_parameter``, ``base.automation``) need Administration /
+Settings; users, companies and ``ir.model.data`` need Administration / Access Rights;
+contacts and bank accounts are written only by Contact Creation (or the purchase and
+inventory administrators for contacts). Every other model is open to internal users.
+
+Groups are records of ``res.groups`` with their xml ids in ``ir.model.data`` (so clients
+find them as on a real database); a user's groups are ``res.users.groups_id`` (19:
+``group_ids``). The superuser (uid 1) passes every check, as in Odoo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from procurelink.adapters.odoo_sim.faults import AccessError
+from procurelink.adapters.odoo_sim.fields import Field, ModelSpec, char
+from procurelink.adapters.odoo_sim.orm import Hooks
+
+if TYPE_CHECKING:
+    from procurelink.adapters.odoo_sim.orm import Env
+
+SUPERUSER_ID = 1
+SETTINGS = "Administration/Settings"
+ACCESS_RIGHTS = "Administration/Access Rights"
+CONTACT_CREATION = "Extra Rights/Contact Creation"
+PURCHASE_ADMIN = "Purchase/Administrator"
+STOCK_ADMIN = "Inventory/Administrator"
+
+# xml id -> (category, name): what res.groups.full_name shows as "category / name".
+GROUPS: dict[str, tuple[str, str]] = {
+    "base.group_user": ("User types", "Internal User"),
+    "base.group_system": ("Administration", "Settings"),
+    "base.group_erp_manager": ("Administration", "Access Rights"),
+    "base.group_partner_manager": ("Extra Rights", "Contact Creation"),
+    "purchase.group_purchase_user": ("Purchase", "User"),
+    "purchase.group_purchase_manager": ("Purchase", "Administrator"),
+    "stock.group_stock_user": ("Inventory", "User"),
+    "stock.group_stock_manager": ("Inventory", "Administrator"),
+    "account.group_account_invoice": ("Invoicing", "Billing"),
+    "account.group_account_manager": ("Invoicing", "Billing Administrator"),
+}
+
+# res.users.SELF_WRITEABLE_FIELDS (17): what a user may change on its own record.
+SELF_WRITEABLE = frozenset(
+    {"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"}
+)
+WRITES = ("write", "create", "unlink")
+ALL = ("read", *WRITES)
+# (model, operation) -> the groups (category/name, as the error lists them) allowed.
+ACL: dict[tuple[str, str], tuple[str, ...]] = {
+    **{("ir.config_parameter", op): (SETTINGS,) for op in ALL},
+    **{("base.automation", op): (SETTINGS,) for op in ALL},
+    **{("ir.model.data", op): (ACCESS_RIGHTS,) for op in ALL},
+    **{("res.users", op): (ACCESS_RIGHTS,) for op in WRITES},
+    **{("res.company", op): (ACCESS_RIGHTS,) for op in WRITES},
+    **{("res.groups", op): (ACCESS_RIGHTS,) for op in WRITES},
+    **{("res.partner.bank", op): (CONTACT_CREATION,) for op in WRITES},
+    **{("res.partner", op): (CONTACT_CREATION, STOCK_ADMIN, PURCHASE_ADMIN) for op in WRITES},
+}
+HEADS = {
+    "read": "You are not allowed to access '{kind}' ({model}) records.",
+    "write": "You are not allowed to modify '{kind}' ({model}) records.",
+    "create": "You are not allowed to create '{kind}' ({model}) records.",
+    "unlink": "You are not allowed to delete '{kind}' ({model}) records.",
+}
+# Generic ORM methods and the access they need; business methods need read access (their
+# first step reads or searches the records, as ir.config_parameter.set_param shows).
+OPERATIONS = {"create": "create", "write": "write", "unlink": "unlink"}
+
+MODELS = [
+    ModelSpec(
+        "res.groups",
+        "Access Groups",
+        {
+            "name": char("Name", required=True),
+            "category": char("Application"),
+            "full_name": Field("char", "Group Name", readonly=True),
+        },
+        order="name",
+    ),
+    ModelSpec(
+        "ir.config_parameter",
+        "System Parameter",
+        {"key": char("Key", required=True), "value": Field("text", "Value", required=True)},
+        order="key",
+        rec_name="key",
+    ),
+]
+
+
+def seed_groups(env: Env) -> list[int]:
+    """Create the groups and their xml ids; their ids (the administrator gets them all)."""
+    ids = []
+    for xmlid, (category, name) in GROUPS.items():
+        gid = env.create(
+            "res.groups", {"name": name, "category": category, "full_name": f"{category} / {name}"}
+        )
+        module, _, local = xmlid.partition(".")
+        env.create(
+            "ir.model.data", {"module": module, "name": local, "model": "res.groups", "res_id": gid}
+        )
+        ids.append(gid)
+    return ids
+
+
+def hashed(password: str) -> str:
+    return "sha256$" + hashlib.sha256(password.encode()).hexdigest()
+
+
+def password_matches(user: dict[str, Any], secret: Any) -> bool:
+    stored = user.get("password")
+    return bool(stored) and isinstance(secret, str) and stored == hashed(secret)
+
+
+def hash_password(env: Env, vals: dict[str, Any]) -> None:
+    """res.users create/write: keep only the hash of a new password."""
+    if vals.get("password"):
+        vals["password"] = hashed(str(vals["password"]))
+
+
+HOOKS = {"res.users": Hooks(prepare_create=hash_password)}
+
+
+def operation_of(method: str) -> str:
+    return OPERATIONS.get(method, "read")
+
+
+def _self_write(env: Env, model: str, operation: str, args: Sequence[Any]) -> bool:
+    """res.users.write on one's own record, safe fields only: Odoo writes it as superuser."""
+    if (model, operation) != ("res.users", "write") or len(args) < 2:
+        return False
+    ids, vals = args[0], args[1]
+    ids = [ids] if isinstance(ids, int) else list(ids or [])
+    return (
+        ids == [env.uid]
+        and isinstance(vals, dict)
+        and all(k in SELF_WRITEABLE or k.startswith("context_") for k in vals)
+    )
+
+
+def check(env: Env, model: str, operation: str, args: Sequence[Any] = ()) -> None:
+    """Odoo's ``ir.model.access.check``: AccessError with the allowed groups listed.
+
+    ``args``: the call's positional arguments (``write``'s ids and values).
+    """
+    allowed = ACL.get((model, operation))
+    if allowed is None or env.uid == SUPERUSER_ID or _self_write(env, model, operation, args):
+        return
+    user = env.table("res.users").get(env.uid) or {}
+    mine = set()
+    for gid in user.get("groups_id") or []:
+        group = env.table("res.groups").get(gid)
+        if group:
+            mine.add(f"{group['category']}/{group['name']}")
+    if mine & set(allowed):
+        return
+    head = HEADS[operation].format(kind=env.spec(model).description, model=model)
+    groups = "\n".join(f"\t- {g}" for g in sorted(allowed))
+    raise AccessError(
+        f"{head}\n\nThis operation is allowed for the following groups:\n{groups}"
+        "\n\nContact your administrator to request access if necessary."
+    )

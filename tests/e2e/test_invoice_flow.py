@@ -1,0 +1,169 @@
+"""Supplier invoices end to end: confirmed order, goods received, an X12 810 dropped by the
+supplier, a draft vendor bill in Odoo linked to the order lines; a price-off invoice waits
+for a buyer's approval and only then becomes a bill."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from e2e_world import World
+
+from procurelink.entrypoints.api.app import create_app
+from procurelink.ports.erp import ReceiptWrite, ReceivedLine
+from procurelink.ports.records import ExceptionStatus
+
+UNITS = {"ACME-10042": "EA", "ACME-20117": "KG"}
+
+
+def render_810(
+    order_number: str,
+    invoice_number: str,
+    lines: list[tuple[str, int, str]],
+    control: int,
+    currency: str,
+) -> bytes:
+    """An 810 as Steelworks sends it (the shared sample's shape): lines (item, qty, price)."""
+    amounts = [Decimal(q) * Decimal(p) for _, q, p in lines]
+    net = sum(amounts, Decimal(0)).quantize(Decimal("0.01"))
+    tax = (net * Decimal("0.19")).quantize(Decimal("0.01"))
+    items = [
+        f"IT1*{i}*{q}*{UNITS[item]}*{p}**BP*{item}~"
+        for i, (item, q, p) in enumerate(lines, start=1)
+    ]
+    body = [
+        "ST*810*0001~",
+        f"BIG*20250421*{invoice_number}*20250401*{order_number}***DI*00~",
+        f"CUR*SE*{currency}~",
+        "N1*SU*Steelworks GmbH*UL*9520002000019~",
+        "N1*BY*ACME Manufacturing*UL*9520001000010~",
+        *items,
+        f"TDS*{int((net + tax) * 100)}~",
+        f"TXI*VA*{tax}*19*****{net}~",
+        f"CTT*{len(lines)}*{sum(q for _, q, _ in lines)}~",
+    ]
+    segments = [
+        f"ISA*00*{' ' * 10}*00*{' ' * 10}*ZZ*{'STEELWORKS':<15}*ZZ*{'ACMEMFG':<15}"
+        f"*250421*0805*U*00401*{control:09d}*0*P*>~",
+        f"GS*IN*STEELWORKS*ACMEMFG*20250421*0805*{control}*X*004010~",
+        *body,
+        f"SE*{len(body) + 1}*0001~",
+        f"GE*1*{control}~",
+        f"IEA*1*{control:09d}~",
+    ]
+    return "\n".join(segments).encode()
+
+
+def drop(world: World, name: str, body: bytes) -> None:
+    world.inbox.mkdir(parents=True, exist_ok=True)
+    (world.inbox / name).write_bytes(body)
+
+
+async def confirmed_and_received(
+    world: World, qty: tuple[int, int]
+) -> tuple[int, str, list[int], str]:
+    """An order of bolts and steel, released to Steelworks and fully received in Odoo;
+    its id, name, line ids and currency (the company's: EUR in the simulator)."""
+    po, name = await world.confirm_order(
+        "SW-V-88120", [("ACME-10042", qty[0]), ("ACME-20117", qty[1])]
+    )
+    await world.runtime.run_once()  # released: the 850 goes out, the ledger knows the order
+    lines = [ln["id"] for ln in await world.odoo_lines(po)]
+    received = tuple(ReceivedLine(i, Decimal(q)) for i, q in zip(lines, qty, strict=True))
+    await world.runtime.deps.erp.apply_receipt(ReceiptWrite(po, received))
+    [order] = await world.rpc.execute_kw(
+        "purchase.order", "read", [[po]], {"fields": ["currency_id"]}
+    )
+    return po, name, lines, order["currency_id"][1]
+
+
+async def bills(world: World, ref: str) -> list[dict[str, Any]]:
+    rows = await world.rpc.execute_kw(
+        "account.move",
+        "search_read",
+        [[["ref", "=", ref], ["move_type", "=", "in_invoice"]]],
+        {"fields": ["state", "partner_id", "invoice_date", "invoice_line_ids"]},
+    )
+    return list(rows)
+
+
+async def bill_lines(world: World, bill: dict[str, Any]) -> dict[int, tuple[float, float]]:
+    rows = await world.rpc.execute_kw(
+        "account.move.line",
+        "read",
+        [bill["invoice_line_ids"]],
+        {"fields": ["purchase_line_id", "quantity", "price_unit"]},
+    )
+    return {
+        r["purchase_line_id"][0]: (r["quantity"], r["price_unit"])
+        for r in rows
+        if r["purchase_line_id"]
+    }
+
+
+async def test_received_order_and_matching_810_become_a_draft_bill(world: World) -> None:
+    po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    invoice = render_810(
+        name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 811, cur
+    )
+    drop(world, "810_match.x12", invoice)
+    await world.runtime.run_once()
+
+    [bill] = await bills(world, number)
+    assert bill["state"] == "draft"  # default policy: accounting posts
+    assert bill["invoice_date"] == "2025-04-21"
+    assert await bill_lines(world, bill) == {bolts: (100, 1.5), steel: (40, 1.5)}
+    [order] = await world.rpc.execute_kw(
+        "purchase.order", "read", [[po]], {"fields": ["invoice_status"]}
+    )
+    assert order["invoice_status"] == "invoiced"
+    assert await world.runtime.queries.exceptions() == []
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    assert {"invoice_received", "bill_drafted"} <= {a.action for a in view.audit}
+
+    # The same invoice again (another interchange): no second bill, the duplicate recorded.
+    drop(
+        world,
+        "810_again.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 812, cur),
+    )
+    await world.runtime.run_once()
+    assert len(await bills(world, number)) == 1
+    [dup] = await world.runtime.queries.exceptions()
+    assert dup.reason_code == "duplicate_message"
+
+
+async def test_price_off_invoice_needs_approval_before_it_becomes_a_bill(world: World) -> None:
+    _po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    invoice = render_810(
+        name, number, [("ACME-10042", 100, "1.8"), ("ACME-20117", 40, "1.5")], 821, cur
+    )
+    drop(world, "810_price.x12", invoice)
+    await world.runtime.run_once()
+
+    assert await bills(world, number) == []
+    [exc] = await world.runtime.queries.exceptions()
+    assert exc.reason_code == "invoice_mismatch", exc.message
+    assert exc.approvable
+    assert "line 1: unit price 1.8, ordered at 1.5" in exc.message
+    assert [d["kind"] for d in exc.payload["discrepancies"]] == ["price_variance"]
+    console = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(world.runtime)), base_url="http://console"
+    )
+    async with console:
+        page = await console.get("/console/exceptions")
+    assert "<code>price_variance</code> line 1: expected 1.5, got 1.8" in page.text
+    assert f'action="/console/exceptions/{exc.id}/approve"' in page.text
+
+    await world.runtime.approvals.approve(exc.id, "jane")
+    await world.runtime.run_once()
+    [bill] = await bills(world, number)
+    assert bill["state"] == "draft"
+    assert await bill_lines(world, bill) == {bolts: (100, 1.8), steel: (40, 1.5)}
+    [done] = await world.runtime.queries.exceptions(status=ExceptionStatus.APPROVED)
+    assert done.resolved_by == "jane"

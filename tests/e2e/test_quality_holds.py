@@ -1,0 +1,112 @@
+"""A plant's goods receipt with a held quantity, then a failed inspection: from intake to
+Odoo, the held goods end up in quarantine (never in stock) and the buyer gets a To-Do."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from e2e_world import World
+
+from procurelink.ports.channel import InboundItem
+
+
+def plant_message(document: dict[str, Any]) -> InboundItem:
+    """The plant's WMS reports in procurelink's JSON (through the JSON-speaking profile)."""
+    return InboundItem(
+        partner_id="polymer",
+        channel="api",
+        filename=None,
+        content_type="application/json",
+        body=json.dumps(document).encode(),
+        received_at=datetime.now(UTC),
+        handle="",
+    )
+
+
+async def stock_by_location(world: World, code: str) -> dict[str, float]:
+    [product] = await world.rpc.execute_kw(
+        "product.product", "search", [[["default_code", "=", code]]]
+    )
+    rows = await world.rpc.execute_kw(
+        "stock.quant",
+        "search_read",
+        [[["product_id", "=", product], ["location_id.usage", "=", "internal"]]],
+        {"fields": ["location_id", "quantity"]},
+    )
+    out: dict[str, float] = defaultdict(float)
+    for row in rows:
+        out[row["location_id"][1]] += row["quantity"]
+    return dict(out)
+
+
+def delta(after: dict[str, float], before: dict[str, float]) -> dict[str, float]:
+    names = set(after) | set(before)
+    moved = {n: after.get(n, 0.0) - before.get(n, 0.0) for n in names}
+    return {n: q for n, q in moved.items() if q}
+
+
+async def test_held_receipt_and_failed_inspection_reach_quarantine(world: World) -> None:
+    po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 100)])
+    await world.runtime.run_once()
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    [line] = view.order.lines
+    before = await stock_by_location(world, "ACME-10042")
+
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "goods_receipt",
+                "receipt_number": f"GR-{po}",
+                "order_number": name,
+                "received_at": "2025-04-22T08:00:00Z",
+                "lines": [
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "100", "uom": line.uom},
+                        "held_quantity": "30",
+                        "hold_reason": "cracked housings",
+                    }
+                ],
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert [x.message for x in await world.runtime.queries.exceptions()] == []
+    moved = delta(await stock_by_location(world, "ACME-10042"), before)
+    [stock] = [n for n in moved if not n.endswith("/Quarantine")]
+    [quarantine] = [n for n in moved if n.endswith("/Quarantine")]
+    assert (moved[stock], moved[quarantine]) == (70.0, 30.0)
+    activities = await world.rpc.execute_kw(
+        "mail.activity",
+        "search_read",
+        [[["res_model", "=", "purchase.order"], ["res_id", "=", po]]],
+        {"fields": ["note", "summary"]},
+    )
+    assert len(activities) == 1 and "cracked housings" in activities[0]["note"]
+
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "quality_result",
+                "inspection_number": f"QI-{po}",
+                "order_number": name,
+                "order_line_no": line.line_no,
+                "verdict": "failed",
+                "rejected_qty": {"value": "10", "uom": line.uom},
+                "defect_codes": ["DIM-07"],
+                "inspected_at": "2025-04-23T08:00:00Z",
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    moved = delta(await stock_by_location(world, "ACME-10042"), before)
+    assert (moved[stock], moved[quarantine]) == (60.0, 40.0)
+    assert not await world.runtime.queries.exceptions()
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    actions = [a.action for a in view.audit]
+    assert "receipt_posted" in actions and "quality_hold_posted" in actions
