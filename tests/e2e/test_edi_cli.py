@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
 
+from procurelink.codecs.decoded import Decoded
 from procurelink.entrypoints.cli.main import app
 
 # Click 8.2+ keeps stderr apart from stdout by default (the old mix_stderr=False).
@@ -49,6 +51,33 @@ def test_every_sample_decodes_to_a_json_list_with_envelopes(sample: Path) -> Non
         assert envelope["interchange_control_number"]
         assert envelope["transaction_control_number"]
         assert envelope["sender"] and envelope["receiver"]
+
+
+@pytest.mark.parametrize("name", ["edifact/ORDERS_PO00042.edi", "x12/850_PO00042.x12"])
+def test_a_file_over_the_limit_is_streamed_to_the_same_output(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from procurelink.codecs.edifact import streaming as edifact_streaming
+    from procurelink.codecs.x12 import streaming as x12_streaming
+    from procurelink.entrypoints.cli import edi
+
+    whole = _decode(EDI / name)
+    streamed: list[str] = []
+
+    def spy(module: Any) -> Callable[..., Iterator[Decoded]]:
+        original = module.decode_stream
+
+        def decode_stream(*args: Any, **kwargs: Any) -> Iterator[Decoded]:
+            streamed.append(module.__name__)
+            return cast(Iterator[Decoded], original(*args, **kwargs))
+
+        return decode_stream
+
+    for module in (x12_streaming, edifact_streaming):
+        monkeypatch.setattr(module, "decode_stream", spy(module))
+    monkeypatch.setattr(edi, "_WHOLE_FILE_LIMIT", 10)
+    assert _decode(EDI / name) == whole
+    assert streamed == [f"procurelink.codecs.{name.split('/')[0]}.streaming"]
 
 
 def test_the_partner_profile_supplies_codec_options(

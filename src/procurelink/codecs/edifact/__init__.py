@@ -42,6 +42,9 @@ interchange and UNG/UNE groups. Bytes are read as the first UNB's syntax level s
 latin-1, UNOW/UNOY as UTF-8); bytes not valid for the level are read in the encoding
 charset-normalizer recognises (procurelink.text_encoding) or refused as unknown_encoding, and
 characters outside the level's repertoire are refused with their offset.
+``streaming.decode_stream`` decodes a binary stream one message at a time, with the same
+checks and mappers, so that an interchange of any size is decoded in constant memory (its
+bytes must be valid for the declared level: the stream is not searched for another encoding).
 
 Error details name ``interchange`` (UNB 0020), ``group`` (UNG 0048), ``message`` (UNH 0062),
 ``segment_index`` (from UNH = 1 inside a message, from UNB = 1 outside), ``segment_id``,

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
+from procurelink.codecs.collector import collector_paused
 from procurelink.codecs.edifact import dialect, messages
 from procurelink.codecs.edifact.common import MessageContext
 from procurelink.codecs.edifact.envelope import Interchange, Message
@@ -60,10 +61,12 @@ class EdifactCodec:
 
     def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
         documents: list[Document] = []
-        for interchange in read_interchanges(read_text(data), STRICT):
-            _check_test(interchange, ctx.options)
-            for message in interchange.messages:
-                documents.append(decode_message(interchange, message, ctx.partner_id, ctx))
+        # The whole result is kept anyway; see ``collector`` for why the collector waits.
+        with collector_paused():
+            for interchange in read_interchanges(read_text(data), STRICT):
+                _check_test(interchange, ctx.options)
+                for message in interchange.messages:
+                    documents.append(decode_message(interchange, message, ctx.partner_id, ctx))
         return documents
 
     def envelopes(self, data: bytes, options: Mapping[str, Any]) -> list[Envelope]:
@@ -111,7 +114,8 @@ def decode_message(
         },
         version=(message.version + message.release).upper(),
     )
-    return _validated(message.place, lambda: decoder(m, interchange, message))
+    with collector_paused():
+        return _validated(message.place, lambda: decoder(m, interchange, message))
 
 
 def _check_test(interchange: Interchange, options: Mapping[str, Any]) -> None:

@@ -54,11 +54,14 @@ def number_problem(place: Place, segment: Segment, element: int, component: int)
 
 
 def decimal(place: Place, segment: Segment, element: int, component: int) -> Decimal | None:
-    problem = number_problem(place, segment, element, component)
-    if problem is not None:
-        raise problem.exception()
     value = segment.get(element, component)
-    return Decimal(value.replace(",", ".")) if value else None
+    if not value:
+        return None
+    if not _NUMBER.fullmatch(value):
+        problem = number_problem(place, segment, element, component)
+        assert problem is not None  # the same pattern refused the same value
+        raise problem.exception()
+    return Decimal(value.replace(",", ".") if "," in value else value)
 
 
 def required_decimal(place: Place, segment: Segment, element: int, component: int) -> Decimal:
@@ -118,6 +121,15 @@ def dtm_problem(place: Place, segment: Segment) -> Problem | None:
 
 def dtm_datetime(place: Place, segment: Segment) -> datetime:
     """The (first) date and time of a DTM; formats without a time give midnight."""
+    parts = segment.components(1)
+    value = parts[1] if len(parts) > 1 else ""
+    rule = DATE_FORMATS.get(parts[2] if len(parts) > 2 and parts[2] else "102")
+    if value and rule is not None and rule[0].fullmatch(value):
+        # The common case in one pass; anything else takes the checks below for its error.
+        try:
+            return first_datetime(value.split("-", 1)[0], rule[1])
+        except ValueError:
+            pass
     problem = dtm_problem(place, segment)
     fmt = segment.get(1, 3) or "102"
     if problem is None and fmt not in DATE_FORMATS:

@@ -26,8 +26,9 @@ from procurelink.codecs.edifact.problems import (
     Sink,
 )
 from procurelink.codecs.edifact.syntax import RawInterchange, Segment
+from procurelink.codecs.seen_controls import SeenControls
 
-_SERVICE_TAGS = ("UNH", "UNT", "UNG", "UNE", "UNZ")
+SERVICE_TAGS = frozenset({"UNH", "UNT", "UNG", "UNE", "UNZ"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,14 +73,45 @@ class Interchange:
     test: bool
     groups: list[Group] = field(default_factory=list)
     messages: list[Message] = field(default_factory=list)
+    # UNH 0062 values so far: looking each one up among the messages was quadratic.
+    refs: SeenControls = field(default_factory=SeenControls, repr=False, compare=False)
+    # Counted apart from the lists, which a stream decoder leaves empty (see ``streaming``).
+    group_count: int = 0
+    message_count: int = 0
 
 
 def open_interchange(raw: RawInterchange, text: str, sink: Sink) -> Interchange:
     segments = raw.segments
-    unb = segments[0]
+    interchange = interchange_header(raw, sink)
+    control = interchange.control
+    place = Place(interchange=control or None)
+    _check_characters(place, raw, text, interchange.syntax_id, sink)
+    unz = _walk(place, interchange, sink)
+    if unz is None:
+        last = segments[-1]
+        sink.report(place.problem("interchange is not closed by UNZ", last, syntax_error=MISSING))
+        return interchange
+    close_interchange(place, interchange, unz, sink)
+    return interchange
+
+
+def close_interchange(place: Place, interchange: Interchange, unz: Segment, sink: Sink) -> None:
+    """The UNZ checks: something inside, the count (groups when UNG is used), the reference."""
+    counted = interchange.group_count or interchange.message_count
+    if not counted:
+        sink.report(
+            place.problem("interchange holds no message", unz, syntax_error=LOWER_LEVEL_EMPTY)
+        )
+    check_count(place, unz, counted, "UNZ 0036 does not match the number of ", sink)
+    check_ref(place, unz, interchange.control, sink)
+
+
+def interchange_header(raw: RawInterchange, sink: Sink) -> Interchange:
+    """The interchange as its UNB (``raw.segments[0]``) describes it, the UNB checked."""
+    unb = raw.segments[0]
     control = unb.get(5)
     place = Place(interchange=control or None)
-    interchange = Interchange(
+    return Interchange(
         raw=raw,
         syntax_id=unb.get(1, 1),
         syntax_version=unb.get(1, 2),
@@ -87,29 +119,15 @@ def open_interchange(raw: RawInterchange, text: str, sink: Sink) -> Interchange:
         sender_qualifier=unb.get(2, 2),
         recipient=unb.get(3, 1),
         recipient_qualifier=unb.get(3, 2),
-        prepared=_check_unb(place, unb, sink),
+        prepared=check_unb(place, unb, sink),
         control=control,
         application_ref=unb.get(7),
         ack_requested=unb.get(9) == "1",
         test=unb.get(11) == "1",
     )
-    _check_characters(place, raw, text, interchange.syntax_id, sink)
-    unz = _walk(place, interchange, sink)
-    if unz is None:
-        last = segments[-1]
-        sink.report(place.problem("interchange is not closed by UNZ", last, syntax_error=MISSING))
-        return interchange
-    counted = len(interchange.groups) if interchange.groups else len(interchange.messages)
-    if not counted:
-        sink.report(
-            place.problem("interchange holds no message", unz, syntax_error=LOWER_LEVEL_EMPTY)
-        )
-    _check_count(place, unz, counted, "UNZ 0036 does not match the number of ", sink)
-    _check_ref(place, unz, control, sink)
-    return interchange
 
 
-def _check_unb(place: Place, unb: Segment, sink: Sink) -> datetime | None:
+def check_unb(place: Place, unb: Segment, sink: Sink) -> datetime | None:
     if unb.get(1, 1) not in charsets.LEVELS:
         sink.report(
             place.problem(
@@ -191,9 +209,11 @@ def _walk(place: Place, interchange: Interchange, sink: Sink) -> Segment | None:
         if segment.tag == "UNG":
             group, i = _group(place, segments, i, interchange, sink)
             interchange.groups.append(group)
+            interchange.group_count += 1
         elif segment.tag == "UNH":
             message, i = _message(place, segments, i, interchange, sink)
             interchange.messages.append(message)
+            interchange.message_count += 1
         else:
             sink.report(
                 place.problem(
@@ -211,9 +231,31 @@ def _group(
     outer: Place, segments: list[Segment], i: int, interchange: Interchange, sink: Sink
 ) -> tuple[Group, int]:
     ung = segments[i]
+    group, place = open_group(outer, ung, interchange, sink)
+    i += 1
+    while i < len(segments) and segments[i].tag == "UNH":
+        message, i = _message(place, segments, i, interchange, sink)
+        check_fit(group, message, sink)
+        group.messages.append(message)
+        interchange.messages.append(message)
+        interchange.message_count += 1
+    une = segments[i] if i < len(segments) else None
+    if une is None or une.tag != "UNE":
+        at = une or segments[-1]
+        sink.report(place.problem("group is not closed by UNE", at, syntax_error=MISSING))
+        return group, i
+    check_count(place, une, len(group.messages), "UNE 0060 does not match the number of ", sink)
+    check_ref(place, une, group.ref, sink)
+    return group, i + 1
+
+
+def open_group(
+    outer: Place, ung: Segment, interchange: Interchange, sink: Sink
+) -> tuple[Group, Place]:
+    """The group a UNG opens, and the place of its messages; the UNG checked."""
     ref = ung.get(5)
     place = Place(interchange=outer.interchange, group=ref or None)
-    if interchange.messages:
+    if interchange.message_count:
         sink.report(
             place.problem(
                 "groups and bare messages are mixed", ung, syntax_error=NOT_SUPPORTED_HERE
@@ -221,70 +263,73 @@ def _group(
         )
     if not ref:
         sink.report(place.problem("UNG 0048 is empty", ung, 5, syntax_error=MISSING))
-    group = Group(ref=ref, function=ung.get(1), header=ung, messages=[])
-    i += 1
-    while i < len(segments) and segments[i].tag == "UNH":
-        message, i = _message(place, segments, i, interchange, sink)
-        if group.function and message.type and message.type != group.function:
-            sink.report(
-                message.place.problem(
-                    "message type does not fit the group (UNG 0038)",
-                    message.header,
-                    2,
-                    1,
-                    syntax_error=NOT_SUPPORTED_HERE,
-                    expected=group.function,
-                    found=message.type,
-                )
+    return Group(ref=ref, function=ung.get(1), header=ung, messages=[]), place
+
+
+def check_fit(group: Group, message: Message, sink: Sink) -> None:
+    if group.function and message.type and message.type != group.function:
+        sink.report(
+            message.place.problem(
+                "message type does not fit the group (UNG 0038)",
+                message.header,
+                2,
+                1,
+                syntax_error=NOT_SUPPORTED_HERE,
+                expected=group.function,
+                found=message.type,
             )
-        group.messages.append(message)
-        interchange.messages.append(message)
-    une = segments[i] if i < len(segments) else None
-    if une is None or une.tag != "UNE":
-        at = une or segments[-1]
-        sink.report(place.problem("group is not closed by UNE", at, syntax_error=MISSING))
-        return group, i
-    _check_count(place, une, len(group.messages), "UNE 0060 does not match the number of ", sink)
-    _check_ref(place, une, ref, sink)
-    return group, i + 1
+        )
 
 
 def _message(
     outer: Place, segments: list[Segment], i: int, interchange: Interchange, sink: Sink
 ) -> tuple[Message, int]:
     unh = segments[i]
-    ref = unh.get(1)
-    place = Place(outer.interchange, outer.group, ref or None, base=unh.number - 1)
-    _check_unh(place, unh, interchange, sink)
+    place = message_place(outer, unh, interchange, sink)
     end = i + 1
-    while end < len(segments) and segments[end].tag not in _SERVICE_TAGS:
+    while end < len(segments) and segments[end].tag not in SERVICE_TAGS:
         end += 1
-    message = Message(
-        ref=ref,
+    message = new_message(place, unh, segments[i + 1 : end])
+    if end == len(segments) or segments[end].tag != "UNT":
+        at = segments[end] if end < len(segments) else segments[-1]
+        sink.report(place.problem("message is not closed by UNT", at, syntax_error=MISSING))
+        return message, end
+    close_message(place, segments[end], end - i + 1, message.ref, sink)
+    return message, end + 1
+
+
+def message_place(outer: Place, unh: Segment, interchange: Interchange, sink: Sink) -> Place:
+    """Where the message a UNH opens sits; the UNH checked."""
+    place = Place(outer.interchange, outer.group, unh.get(1) or None, base=unh.number - 1)
+    check_unh(place, unh, interchange, sink)
+    return place
+
+
+def new_message(place: Place, unh: Segment, segments: list[Segment]) -> Message:
+    return Message(
+        ref=unh.get(1),
         type=unh.get(2, 1),
         version=unh.get(2, 2),
         release=unh.get(2, 3),
         agency=unh.get(2, 4),
         association=unh.get(2, 5),
         header=unh,
-        segments=segments[i + 1 : end],
+        segments=segments,
         place=place,
     )
-    if end == len(segments) or segments[end].tag != "UNT":
-        at = segments[end] if end < len(segments) else segments[-1]
-        sink.report(place.problem("message is not closed by UNT", at, syntax_error=MISSING))
-        return message, end
-    unt = segments[end]
-    _check_count(place, unt, end - i + 1, "UNT 0074 does not match the number of ", sink)
-    _check_ref(place, unt, ref, sink)
-    return message, end + 1
 
 
-def _check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink) -> None:
+def close_message(place: Place, unt: Segment, counted: int, ref: str, sink: Sink) -> None:
+    """The UNT checks: segment count (UNH and UNT included) and reference."""
+    check_count(place, unt, counted, "UNT 0074 does not match the number of ", sink)
+    check_ref(place, unt, ref, sink)
+
+
+def check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink) -> None:
     ref = unh.get(1)
     if not ref:
         sink.report(place.problem("UNH 0062 is empty", unh, 1, syntax_error=MISSING))
-    elif any(m.ref == ref for m in interchange.messages):
+    elif not interchange.refs.add(ref):
         sink.report(
             place.problem("UNH 0062 repeats within the interchange", unh, 1, syntax_error=DUPLICATE)
         )
@@ -295,7 +340,7 @@ def _check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink)
             )
 
 
-def _check_count(place: Place, trailer: Segment, actual: int, message: str, sink: Sink) -> None:
+def check_count(place: Place, trailer: Segment, actual: int, message: str, sink: Sink) -> None:
     declared = trailer.get(1)
     what = {"UNT": "segments", "UNE": "messages"}.get(trailer.tag, "messages or groups")
     if declared != str(actual):
@@ -311,7 +356,7 @@ def _check_count(place: Place, trailer: Segment, actual: int, message: str, sink
         )
 
 
-def _check_ref(place: Place, trailer: Segment, ref: str, sink: Sink) -> None:
+def check_ref(place: Place, trailer: Segment, ref: str, sink: Sink) -> None:
     found = trailer.get(2)
     if found != ref:
         sink.report(

@@ -6,6 +6,7 @@ Item numbers are looked up by their type code (7143), never by position (edi.md 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from procurelink.codecs.edifact.elements import (
     decimal,
@@ -30,23 +31,36 @@ TEXT_WIDTH = {"D96A": 35, "D01B": 256}
 NOTE_WIDTH = {"D96A": 70, "D01B": 512}
 
 
+def item_fields(line: LineData) -> dict[str, Any]:
+    """The fields of the line's ``Item``, for a document validated as a whole."""
+    return {
+        "buyer_item": line.first_id(*BUYER),
+        "supplier_item": line.first_id(*SUPPLIER),
+        "gtin": line.first_id(*GTIN),
+        "description": " ".join(line.description) or None,
+    }
+
+
 def read_item(line: LineData) -> Item:
-    return Item(
-        buyer_item=line.first_id(*BUYER),
-        supplier_item=line.first_id(*SUPPLIER),
-        gtin=line.first_id(*GTIN),
-        description=" ".join(line.description) or None,
-    )
+    return Item(**item_fields(line))
+
+
+def quantity_fields(
+    place: Place, units: UnitMap, line: LineData, qualifier: str, default_unit: str | None = None
+) -> dict[str, Any] | None:
+    """The fields of the line's ``Quantity`` (QTY with ``qualifier``), None without one."""
+    segment = line.quantities.get(qualifier)
+    if segment is None:
+        return None
+    value = required_decimal(place, segment, 1, 2)
+    return {"value": value, "uom": read_unit(place, units, segment, 3, default_unit)}
 
 
 def read_quantity(
     place: Place, units: UnitMap, line: LineData, qualifier: str, default_unit: str | None = None
 ) -> Quantity | None:
-    segment = line.quantities.get(qualifier)
-    if segment is None:
-        return None
-    value = required_decimal(place, segment, 1, 2)
-    return Quantity(value=value, uom=read_unit(place, units, segment, 3, default_unit))
+    fields = quantity_fields(place, units, line, qualifier, default_unit)
+    return None if fields is None else Quantity(**fields)
 
 
 def read_unit(

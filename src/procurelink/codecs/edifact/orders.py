@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from typing import Any
 
 from procurelink.codecs.edifact.common import (
     MessageContext,
@@ -24,6 +25,8 @@ from procurelink.codecs.edifact.common import (
 )
 from procurelink.codecs.edifact.elements import dtm_date, optional, required
 from procurelink.codecs.edifact.items import (
+    item_fields,
+    quantity_fields,
     read_item,
     read_price,
     read_quantity,
@@ -47,6 +50,8 @@ from procurelink.domain.order import (
 from procurelink.domain.parties import Contact, Party, PartyRole
 from procurelink.domain.values import Money
 from procurelink.errors import InvalidDocument
+
+_ONE = Decimal(1)
 
 # BGM 1225; confirmations, duplicates and copies restate an original.
 PURPOSES = {
@@ -111,39 +116,44 @@ def decode_order(m: MessageContext, data: MessageData) -> PurchaseOrder:
     if order_currency is None:
         raise m.place.error("ORDERS without CUX and no default currency", syntax_error=MISSING)
     refs = data.refs
-    return PurchaseOrder(
-        **m.ids,
-        order_number=number,
-        purpose=_purpose(m, data, "9"),
-        order_date=required_date(m, data, "137", "4"),
-        currency=order_currency,
-        parties=parties,
-        contact=contact,
-        contract_ref=refs["CT"].value if "CT" in refs else None,
-        vendor_code_at_buyer=vendor_code or (refs["IA"].value if "IA" in refs else None),
-        vendor_ref=refs["VN"].value if "VN" in refs else None,
-        requested_date=header_date(m, data, "2"),
-        payment_terms=payment_terms(m, data),
-        incoterms=optional(data.tod, 3, 1) if data.tod else None,
-        lines=tuple(_order_line(m, line, order_currency) for line in data.lines),
-        total_amount=data.totals.get("79", data.totals.get("86")),
+    # One validation of the whole order, its lines as plain fields, rather than four models
+    # per line built one by one.
+    return PurchaseOrder.model_validate(
+        {
+            **m.ids,
+            "order_number": number,
+            "purpose": _purpose(m, data, "9"),
+            "order_date": required_date(m, data, "137", "4"),
+            "currency": order_currency,
+            "parties": parties,
+            "contact": contact,
+            "contract_ref": refs["CT"].value if "CT" in refs else None,
+            "vendor_code_at_buyer": vendor_code or (refs["IA"].value if "IA" in refs else None),
+            "vendor_ref": refs["VN"].value if "VN" in refs else None,
+            "requested_date": header_date(m, data, "2"),
+            "payment_terms": payment_terms(m, data),
+            "incoterms": optional(data.tod, 3, 1) if data.tod else None,
+            "lines": [_order_line(m, line, order_currency) for line in data.lines],
+            "total_amount": data.totals.get("79", data.totals.get("86")),
+        }
     )
 
 
-def _order_line(m: MessageContext, line: LineData, order_currency: str) -> OrderLine:
-    quantity = read_quantity(m.place, m.units, line, "21")
+def _order_line(m: MessageContext, line: LineData, order_currency: str) -> dict[str, Any]:
+    """The fields of an ``OrderLine``, validated with the whole order."""
+    quantity = quantity_fields(m.place, m.units, line, "21")
     if quantity is None:
         raise m.place.error("order line without QTY+21", line.lin, syntax_error=MISSING)
     price = read_price(m.place, line, "AAA", "AAB")
     requested = line.dates.get("2")
-    return OrderLine(
-        line_no=required(m.place, line.lin, 1),
-        item=read_item(line),
-        quantity=quantity,
-        unit_price=Money(amount=price[0], currency=order_currency) if price else None,
-        price_basis_qty=price[1] if price else Decimal(1),
-        requested_date=dtm_date(m.place, requested) if requested else None,
-    )
+    return {
+        "line_no": required(m.place, line.lin, 1),
+        "item": item_fields(line),
+        "quantity": quantity,
+        "unit_price": {"amount": price[0], "currency": order_currency} if price else None,
+        "price_basis_qty": price[1] if price else _ONE,
+        "requested_date": dtm_date(m.place, requested) if requested else None,
+    }
 
 
 def decode_change(m: MessageContext, data: MessageData) -> OrderChange:

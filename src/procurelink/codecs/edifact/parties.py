@@ -55,30 +55,31 @@ def read_party(data: PartyData, with_contact: bool = True) -> Party | None:
     if role is None:
         return None
     party_id = optional(nad, 2, 1)
-    address = Address(
-        street=_join(nad.components(5)),
-        city=optional(nad, 6),
-        # D.01B makes 3229 the first component of C819; reading component 1 covers both.
-        region=optional(nad, 7),
-        postcode=optional(nad, 8),
-        country=optional(nad, 9),
-    )
+    street, city = _join(nad.components(5)), optional(nad, 6)
+    # D.01B makes 3229 the first component of C819; reading component 1 covers both.
+    region, postcode, country = optional(nad, 7), optional(nad, 8), optional(nad, 9)
+    address = None
+    # Built only when something was read: comparing with an empty Address cost a model each.
+    if street or city or region or postcode or country:
+        address = Address(
+            street=street, city=city, region=region, postcode=postcode, country=country
+        )
     return Party(
         role=role,
         name=_join(nad.components(4)) or _join(nad.components(3)),
         id=party_id,
         id_scheme=_READ_SCHEMES.get(nad.get(2, 3), IdScheme.MUTUAL) if party_id else None,
-        address=address if address != Address() else None,
+        address=address,
         vat_id=data.refs.get("VA"),
         contact=read_contact(data) if with_contact else None,
     )
 
 
 def read_contact(data: PartyData) -> Contact | None:
-    contact = Contact(
-        name=data.contact_name, phone=data.comms.get("TE"), email=data.comms.get("EM")
-    )
-    return contact if contact != Contact() else None
+    name, phone, email = data.contact_name, data.comms.get("TE"), data.comms.get("EM")
+    if name is None and phone is None and email is None:
+        return None
+    return Contact(name=name, phone=phone, email=email)
 
 
 def write_party(

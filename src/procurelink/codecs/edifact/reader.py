@@ -9,6 +9,7 @@ differs between messages and is never needed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -58,7 +59,11 @@ class LineData:
     gins: list[Segment] = field(default_factory=list)
 
     def first_id(self, *types: str) -> str | None:
-        return next((value for kind in types for k, value in self.ids if k == kind), None)
+        for kind in types:
+            for k, value in self.ids:
+                if k == kind:
+                    return value
+        return None
 
 
 @dataclass
@@ -101,9 +106,9 @@ class _Reader:
         self.summary = False
 
     def feed(self, segment: Segment) -> None:
-        handler = getattr(self, "_" + segment.tag.lower(), None)
+        handler = _HANDLERS.get(segment.tag)
         if handler is not None:
-            handler(segment)
+            handler(self, segment)
 
     def _bgm(self, s: Segment) -> None:
         self.data.bgm = s
@@ -189,8 +194,7 @@ class _Reader:
 
     def _lin(self, s: Segment) -> None:
         self.line = LineData(s)
-        if s.get(3, 1):
-            self.line.ids.append((s.get(3, 2), s.get(3, 1)))
+        _add_id(self.line.ids, s.components(3))
         self.data.lines.append(self.line)
         if self.package is not None:
             self.package.lines.append(self.line)
@@ -199,9 +203,9 @@ class _Reader:
     def _pia(self, s: Segment) -> None:
         if self.line is None:
             return
+        ids = self.line.ids
         for element in range(2, len(s.elements) + 1):
-            if s.get(element, 1):
-                self.line.ids.append((s.get(element, 2), s.get(element, 1)))
+            _add_id(ids, s.components(element))
 
     def _imd(self, s: Segment) -> None:
         if self.line is not None:
@@ -257,8 +261,26 @@ class _Reader:
             self.data.line_count = s
 
 
+def _add_id(ids: list[tuple[str, str]], parts: list[str]) -> None:
+    """An item number (C212: id, type) when the id is there; one split per composite."""
+    if parts and parts[0]:
+        ids.append((parts[1] if len(parts) > 1 else "", parts[0]))
+
+
+# Segment tag -> the reader's method for it (``_nad`` reads NAD ...), looked up once here
+# rather than by name for every segment.
+_HANDLERS: dict[str, Callable[[_Reader, Segment], None]] = {
+    name[1:].upper(): method
+    for name, method in vars(_Reader).items()
+    if len(name) == 4 and name[0] == "_" and name[1:].isalpha() and callable(method)
+}
+
+
 def read_message(place: Place, segments: list[Segment]) -> MessageData:
     reader = _Reader(place)
+    handlers = _HANDLERS
     for segment in segments:
-        reader.feed(segment)
+        handler = handlers.get(segment.tag)
+        if handler is not None:
+            handler(reader, segment)
     return reader.data

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 
 from procurelink.errors import MalformedMessage
 
@@ -102,15 +103,19 @@ class Segment:
 
     def get(self, element: int, component: int = 1) -> str:
         """Component ``component`` of element ``element`` (both 1-based), ``""`` when absent."""
+        # Mappers call this for nearly every value: the common case (no release character,
+        # an element that is there) costs one index and one partition or split.
+        if element > 0 and not self.escaped:
+            try:
+                raw = self.elements[element - 1]
+            except IndexError:
+                return ""
+            if component == 1:
+                return raw.partition(self.service.component)[0]
+            parts = raw.split(self.service.component)
+            return parts[component - 1] if 0 < component <= len(parts) else ""
         if element < 1 or element > len(self.elements):
             return ""
-        if not self.escaped:  # the common case, inlined: mappers call this for every value
-            raw = self.elements[element - 1]
-            if component == 1:
-                cut = raw.find(self.service.component)
-                return raw if cut < 0 else raw[:cut]
-            parts = raw.split(self.service.component)
-            return parts[component - 1] if 1 <= component <= len(parts) else ""
         parts = self.components(element)
         return parts[component - 1] if 1 <= component <= len(parts) else ""
 
@@ -153,6 +158,9 @@ def split_released(text: str, separator: str, release: str) -> list[str]:
         start = search = at + 1
 
 
+_released_char = itemgetter(1)
+
+
 @lru_cache(maxsize=16)
 def _release_pattern(release: str) -> re.Pattern[str]:
     return re.compile(re.escape(release) + "(.)", re.DOTALL)
@@ -161,7 +169,8 @@ def _release_pattern(release: str) -> re.Pattern[str]:
 def unescape(text: str, release: str) -> str:
     if release not in text:
         return text
-    return _release_pattern(release).sub(r"\1", text)
+    # A C-level callable instead of the template r"\1", which re expands in Python per match.
+    return _release_pattern(release).sub(_released_char, text)
 
 
 def read_una(text: str, pos: int) -> ServiceChars:
@@ -231,7 +240,7 @@ def interchanges(text: str) -> Iterator[RawInterchange]:
         enabled = gc.isenabled()
         gc.disable()
         try:
-            segments = _segments(text, pos, end, service)
+            segments = read_segments(text, pos, end, service)
         finally:
             if enabled:
                 gc.enable()
@@ -257,29 +266,34 @@ def _interchange_end(text: str, start: int, service: ServiceChars) -> int:
             before -= 1
         if before <= start or text[before - 1] != service.segment:
             continue
-        if service.release and _released(text, before - 1, service.release):
+        if service.release and is_released(text, before - 1, service.release):
             continue
-        end = _terminator_after(text, at, service)
+        end = terminator_after(text, at, service)
         return len(text) if end < 0 else end + 1
 
 
-def _released(text: str, at: int, release: str) -> bool:
+def is_released(text: str, at: int, release: str) -> bool:
     back = at
     while back > 0 and text[back - 1] == release:
         back -= 1
     return (at - back) % 2 == 1
 
 
-def _terminator_after(text: str, pos: int, service: ServiceChars) -> int:
+def terminator_after(text: str, pos: int, service: ServiceChars) -> int:
     search = pos
     while True:
         at = text.find(service.segment, search)
-        if at < 0 or not service.release or not _released(text, at, service.release):
+        if at < 0 or not service.release or not is_released(text, at, service.release):
             return at
         search = at + 1
 
 
-def _segments(text: str, start: int, end: int, service: ServiceChars) -> list[Segment]:
+def read_segments(
+    text: str, start: int, end: int, service: ServiceChars, base: int = 0, before: int = 0
+) -> list[Segment]:
+    """The segments of ``text[start:end]``; ``base`` is the offset of ``text`` in the whole
+    input and ``before`` the number of segments of the interchange already read (both
+    non-zero when a stream is read a window at a time)."""
     terminator, release, element = service.segment, service.release, service.element
     chunk = text[start:end]
     pieces = chunk.split(terminator)
@@ -291,7 +305,7 @@ def _segments(text: str, start: int, end: int, service: ServiceChars) -> list[Se
     release_present = bool(rel) and rel in chunk
     segments: list[Segment] = []
     append = segments.append
-    offset = start
+    offset = base + start
     last = len(pieces) - 1
     for index, piece in enumerate(pieces):
         at = offset
@@ -308,16 +322,16 @@ def _segments(text: str, start: int, end: int, service: ServiceChars) -> list[Se
             raise MalformedMessage(
                 "segment without terminator at end of input",
                 offset=at,
-                segment_index=len(segments) + 1,
+                segment_index=before + len(segments) + 1,
                 segment_id=body[:3],
             )
         escaped = release_present and rel in body
         parts = split_released(body, element, rel) if escaped else body.split(element)
         tag = parts[0]
         if tag not in _VALID_TAGS:
-            _check_tag(tag, at, len(segments) + 1)
+            _check_tag(tag, at, before + len(segments) + 1)
         del parts[0]
-        append(Segment(tag, parts, len(segments) + 1, at, service, escaped))
+        append(Segment(tag, parts, before + len(segments) + 1, at, service, escaped))
     return segments
 
 

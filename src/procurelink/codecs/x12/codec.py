@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from procurelink.codecs.collector import collector_paused
 from procurelink.codecs.x12 import (
     changeack865,
     dialect,
@@ -133,8 +134,10 @@ class X12Codec:
     def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
         """Every document in the bytes; the first problem raises (see ``validate``)."""
         documents: list[Document] = []
-        for transaction in read_sets(data, ctx.options, raise_error):
-            documents.append(decode_set(transaction, ctx))
+        # The whole result is kept anyway; see ``collector`` for why the collector waits.
+        with collector_paused():
+            for transaction in read_sets(data, ctx.options, raise_error):
+                documents.append(decode_set(transaction, ctx))
         return documents
 
     def validate(self, data: bytes, options: Mapping[str, Any] | None = None) -> ValidationReport:

@@ -14,7 +14,8 @@ from procurelink.errors import InvalidDate, InvalidDocument, MalformedMessage, P
 E = TypeVar("E", bound=ProcurelinkError)
 
 # R type: optional sign, digits with an optional point; no exponent, no thousands separators.
-_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+DECIMAL_PATTERN = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+_DECIMAL = DECIMAL_PATTERN
 _DIGITS = re.compile(r"\d{1,9}")
 _DATE8 = re.compile(r"\d{8}")
 _DATE6 = re.compile(r"\d{6}")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from procurelink.codecs.seen_controls import SeenControls
 from procurelink.codecs.x12.controls import bad, check_control, check_count, check_isa
 from procurelink.codecs.x12.elements import Place, date8, integer, required
 from procurelink.codecs.x12.rules import Rule
@@ -25,6 +26,8 @@ from procurelink.errors import InvalidDocument, MalformedMessage
 
 T = TypeVar("T")
 _ST_CONTROL = re.compile(r"[0-9A-Za-z]{4,9}")
+# Segments that end a set's body: its SE, or an envelope segment when the SE is missing.
+_SET_ENDS = frozenset({"SE", "ST", "GE", "GS", "IEA"})
 
 # Functional identifier (GS01) of each transaction set procurement uses.
 FUNCTIONAL_IDS = {
@@ -109,45 +112,20 @@ class _Segments:
     def push(self, segment: Segment) -> None:
         self._back = segment
 
-
-class SeenControls:
-    """The ST02 values of a group so far, for the uniqueness check, in little memory.
-
-    A streamed group of a million sets would keep a million strings in a plain set (over
-    100 MB); senders number sets consecutively, so numeric controls are kept as runs of
-    consecutive numbers of one width ("0001".."9999"), the rest in a set.
-    """
-
-    __slots__ = ("_others", "_runs")
-    # Past this many runs (numbering that jumps around), numbers go to the set instead, so
-    # the scan of the runs stays short.
-    MAX_RUNS = 256
-
-    def __init__(self) -> None:
-        self._runs: list[list[int]] = []  # [width, first, last]; the last run grows
-        self._others: set[str] = set()
-
-    def add(self, control: str) -> bool:
-        """Record ``control``; False when the group had it already."""
-        if control in self._others:
-            return False
-        if not (control.isascii() and control.isdigit()):
-            self._others.add(control)
-            return True
-        width, number = len(control), int(control)
-        runs = self._runs
-        if runs and runs[-1][0] == width and runs[-1][2] + 1 == number:
-            if any(w == width and a <= number <= b for w, a, b in runs[:-1]):
-                return False
-            runs[-1][2] = number
-            return True
-        if any(w == width and a <= number <= b for w, a, b in runs):
-            return False
-        if len(runs) < self.MAX_RUNS:
-            runs.append([width, number, number])
-        else:
-            self._others.add(control)
-        return True
+    def until(self, stops: frozenset[str]) -> tuple[list[Segment], Segment]:
+        """The segments before the next one whose tag is in ``stops``, and that one: one
+        C-level set lookup per segment, which is most of what reading a set body costs."""
+        body: list[Segment] = []
+        segment = self.next()
+        if segment.tag in stops:
+            return body, segment
+        body.append(segment)
+        append = body.append
+        for segment in self._segments:
+            if segment.tag in stops:
+                return body, segment
+            append(segment)
+        raise AssertionError("the tokenizer ends every interchange with IEA")
 
 
 def attempt(report: Report, read: Callable[[], T]) -> T | None:
@@ -316,16 +294,11 @@ def _transaction(
             found=group.functional_id,
             rule=Rule.FUNCTIONAL_ID,
         )
-    body: list[Segment] = []
-    while True:
-        segment = segments.next()
-        if segment.tag == "SE":
-            break
-        if segment.tag in ("ST", "GE", "GS", "IEA"):
-            bad(report, place, "transaction set is not closed by SE", segment, rule=Rule.SE_MISSING)
-            segments.push(segment)
-            return TransactionSet(set_id, control, tuple(body), place, group, st.get(3))
-        body.append(segment)
+    body, segment = segments.until(_SET_ENDS)
+    if segment.tag != "SE":
+        bad(report, place, "transaction set is not closed by SE", segment, rule=Rule.SE_MISSING)
+        segments.push(segment)
+        return TransactionSet(set_id, control, tuple(body), place, group, st.get(3))
     check_count(
         place,
         segment,

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import methodcaller
+from typing import Any
 
+from procurelink.codecs.x12.elements import (
+    DECIMAL_PATTERN as _DECIMAL,
+)
 from procurelink.codecs.x12.elements import (
     Place,
     decimal,
@@ -28,6 +33,8 @@ _BUYER = ("BP", "IN")
 _SUPPLIER = ("VP", "VN")
 _GTIN = ("EN", "UP", "UK")
 _GTIN_BY_LENGTH = {12: "UP", 14: "UK"}
+_ONE = Decimal(1)
+_rstrip_space = methodcaller("rstrip", " ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,41 @@ def read_po1(place: Place, units: UnitMap, po1: Segment, quantity_required: bool
     )
 
 
+def po1_fields(place: Place, units: UnitMap, po1: Segment) -> dict[str, Any]:
+    """An 850 PO1 as the fields of a canonical ``OrderLine`` (quantity required), in plain
+    values and dicts: the whole order is validated once by its model, which costs less than
+    building each line's models one by one. Reads and refuses exactly what ``read_po1``
+    does; every refusal is left to the same element readers, so errors are the same."""
+    values = list(map(_rstrip_space, po1.elements))
+    if len(values) < 5:
+        values += [""] * (5 - len(values))
+    line_no, quantity, code, price, basis = values[:5]
+    if not line_no:
+        required(place, po1, 1)
+    if not (quantity and _DECIMAL.fullmatch(quantity)):
+        required_decimal(place, po1, 2)
+    unit = units.to_normal(code) if code else None
+    if unit is None:
+        read_unit(place, units, po1, 3)
+    if price and not _DECIMAL.fullmatch(price):
+        decimal(place, po1, 4)
+    pairs: dict[str, str] = {}
+    for qualifier, product in zip(values[5::2], values[6::2], strict=False):
+        if product:
+            pairs.setdefault(qualifier, product)
+    return {
+        "line_no": line_no,
+        "item": {
+            "buyer_item": _first(pairs, _BUYER),
+            "supplier_item": _first(pairs, _SUPPLIER),
+            "gtin": _first(pairs, _GTIN),
+        },
+        "quantity": {"value": Decimal(quantity), "uom": unit},
+        "unit_price": Decimal(price) if price else None,
+        "price_basis_qty": _BASIS_READ.get(basis, _ONE),
+    }
+
+
 def product_ids(segment: Segment, start: int) -> dict[str, str]:
     """Qualifier -> product ID of the pairs from element ``start`` on (first one wins)."""
     pairs: dict[str, str] = {}
@@ -108,7 +150,10 @@ def read_basis(segment: Segment, index: int) -> Decimal:
 
 
 def _first(pairs: dict[str, str], qualifiers: tuple[str, ...]) -> str | None:
-    return next((pairs[q] for q in qualifiers if q in pairs), None)
+    for qualifier in qualifiers:
+        if qualifier in pairs:
+            return pairs[qualifier]
+    return None
 
 
 def write_unit(units: UnitMap, quantity: Quantity, line_no: str) -> str:

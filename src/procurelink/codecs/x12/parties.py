@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from procurelink.codecs.x12.elements import optional
 from procurelink.codecs.x12.syntax import Segment
-from procurelink.domain.parties import Address, Contact, IdScheme, Party, PartyRole
+from procurelink.domain.parties import Contact, IdScheme, Party, PartyRole
 
 # N101 entity codes; several read codes fold into one role (VN/SE are the supplier too).
 _READ_ROLES = {
@@ -50,11 +52,17 @@ _LOOP_TAGS = ("N2", "N3", "N4", "REF", "PER")
 
 def read_n1_loop(segments: tuple[Segment, ...], i: int) -> tuple[Party | None, int]:
     """The party of the N1 at ``i`` (None for roles we do not map) and the next index."""
+    fields, i = n1_fields(segments, i)
+    return (None if fields is None else Party(**fields)), i
+
+
+def n1_fields(segments: tuple[Segment, ...], i: int) -> tuple[dict[str, Any] | None, int]:
+    """``read_n1_loop`` as the fields of a Party, for a document validated as a whole."""
     n1 = segments[i]
     names = [n1.get(2)]
     street: list[str] = []
     city = region = postcode = country = vat_id = None
-    contact: Contact | None = None
+    contact: dict[str, Any] | None = None
     i += 1
     while i < len(segments) and segments[i].tag in _LOOP_TAGS:
         segment = segments[i]
@@ -68,24 +76,32 @@ def read_n1_loop(segments: tuple[Segment, ...], i: int) -> tuple[Party | None, i
         elif segment.tag == "REF" and segment.get(1) == "VX":
             vat_id = optional(segment, 2)
         elif segment.tag == "PER" and contact is None:
-            contact = read_contact(segment)
+            contact = contact_fields(segment)
         i += 1
     role = _READ_ROLES.get(n1.get(1))
     if role is None:
         return None, i
-    address = Address(
-        street=_join(street), city=city, postcode=postcode, region=region, country=country
-    )
+    joined_street = _join(street)
+    address = None
+    # Only when something was read: an empty address is no address.
+    if joined_street or city or postcode or region or country:
+        address = {
+            "street": joined_street,
+            "city": city,
+            "postcode": postcode,
+            "region": region,
+            "country": country,
+        }
     party_id = optional(n1, 4)
-    return Party(
-        role=role,
-        name=_join(names),
-        id=party_id,
-        id_scheme=_READ_SCHEMES.get(n1.get(3), IdScheme.MUTUAL) if party_id else None,
-        address=address if address != Address() else None,
-        vat_id=vat_id,
-        contact=contact,
-    ), i
+    return {
+        "role": role,
+        "name": _join(names),
+        "id": party_id,
+        "id_scheme": _READ_SCHEMES.get(n1.get(3), IdScheme.MUTUAL) if party_id else None,
+        "address": address,
+        "vat_id": vat_id,
+        "contact": contact,
+    }, i
 
 
 def write_n1_loops(parties: tuple[Party, ...]) -> list[tuple[str, ...]]:
@@ -121,6 +137,10 @@ def _write_party(party: Party, code: str) -> list[tuple[str, ...]]:
 
 
 def read_contact(per: Segment) -> Contact:
+    return Contact(**contact_fields(per))
+
+
+def contact_fields(per: Segment) -> dict[str, Any]:
     phone = email = None
     for index in (3, 5, 7):
         qualifier, value = per.get(index), optional(per, index + 1)
@@ -128,7 +148,7 @@ def read_contact(per: Segment) -> Contact:
             phone = value
         elif qualifier == "EM" and email is None:
             email = value
-    return Contact(name=optional(per, 2), phone=phone, email=email)
+    return {"name": optional(per, 2), "phone": phone, "email": email}
 
 
 def write_contact(function: str, contact: Contact) -> tuple[str, ...]:

@@ -18,13 +18,12 @@ from procurelink.codecs.x12.elements import (
     required,
 )
 from procurelink.codecs.x12.envelope import TransactionSet
-from procurelink.codecs.x12.lines import Po1, read_po1, write_po1
-from procurelink.codecs.x12.parties import read_contact, read_n1_loop, write_contact, write_n1_loops
+from procurelink.codecs.x12.lines import po1_fields, write_po1
+from procurelink.codecs.x12.parties import contact_fields, n1_fields, write_contact, write_n1_loops
 from procurelink.codecs.x12.syntax import Segment
 from procurelink.codecs.x12.units import UnitMap
 from procurelink.domain.order import OrderLine, OrderPurpose, PurchaseOrder
-from procurelink.domain.parties import Party
-from procurelink.domain.values import Money, PaymentTerms
+from procurelink.domain.values import PaymentTerms
 from procurelink.errors import InvalidDocument, MalformedMessage
 
 # BEG01: confirmations (06) and duplicates (07) restate an original order.
@@ -47,17 +46,11 @@ _REFS = {"IA": "vendor_code_at_buyer", "CT": "contract_ref", "VN": "vendor_ref"}
 
 
 @dataclass
-class _Line:
-    po1: Po1
-    description: list[str] = field(default_factory=list)
-    requested_date: date | None = None
-
-
-@dataclass
 class _Order:
     header: dict[str, Any] = field(default_factory=dict)
-    parties: list[Party] = field(default_factory=list)
-    lines: list[_Line] = field(default_factory=list)
+    parties: list[dict[str, Any]] = field(default_factory=list)  # see ``n1_fields``
+    # Each line as the fields of an OrderLine (see ``lines.po1_fields``).
+    lines: list[dict[str, Any]] = field(default_factory=list)
     line_count: tuple[Segment, int] | None = None
 
 
@@ -69,11 +62,12 @@ def decode(
     i = 0
     while i < len(body):
         segment = body[i]
-        if segment.tag == "N1":
-            party, i = read_n1_loop(body, i)
+        tag = segment.tag
+        if tag == "N1":
+            party, i = n1_fields(body, i)
             if party is not None:
                 order.parties.append(party)
-        elif segment.tag == "PO1":
+        elif tag == "PO1":
             line, i = _read_line(place, units, body, i)
             order.lines.append(line)
         else:
@@ -97,13 +91,14 @@ def _read_header(place: Place, segment: Segment, order: _Order) -> None:
     elif tag == "REF" and segment.get(1) in _REFS:
         header[_REFS[segment.get(1)]] = optional(segment, 2)
     elif tag == "PER" and "contact" not in header:
-        header["contact"] = read_contact(segment)
+        header["contact"] = contact_fields(segment)
     elif tag == "FOB" and segment.get(4) == "01":
         header["incoterms"] = optional(segment, 5)
     elif tag == "ITD":
-        header["payment_terms"] = PaymentTerms(
-            net_days=integer(place, segment, 7), description=optional(segment, 12)
-        )
+        header["payment_terms"] = {
+            "net_days": integer(place, segment, 7),
+            "description": optional(segment, 12),
+        }
     elif tag == "DTM" and segment.get(1) == "002" and not order.lines:
         header["requested_date"] = date8(place, segment, 2)
     elif tag == "CTT":
@@ -115,18 +110,28 @@ def _read_header(place: Place, segment: Segment, order: _Order) -> None:
 
 def _read_line(
     place: Place, units: UnitMap, body: tuple[Segment, ...], i: int
-) -> tuple[_Line, int]:
-    line = _Line(read_po1(place, units, body[i], quantity_required=True))
+) -> tuple[dict[str, Any], int]:
+    line = po1_fields(place, units, body[i])
+    description: list[str] = []
+    requested: date | None = None
     i += 1
-    while i < len(body) and body[i].tag not in _LINE_END:
+    end = len(body)
+    while i < end:
         segment = body[i]
-        if segment.tag == "PID" and segment.get(5):
-            line.description.append(segment.get(5))
-        elif segment.tag == "DTM" and segment.get(1) == "002":
-            line.requested_date = line.requested_date or date8(place, segment, 2)
-        elif segment.tag == "SCH" and segment.get(5) == "002":
-            line.requested_date = line.requested_date or date8(place, segment, 6)
+        tag = segment.tag
+        if tag in _LINE_END:
+            break
+        if tag == "PID":
+            text = segment.get(5)
+            if text:
+                description.append(text)
+        elif tag == "DTM" and segment.get(1) == "002":
+            requested = requested or date8(place, segment, 2)
+        elif tag == "SCH" and segment.get(5) == "002":
+            requested = requested or date8(place, segment, 6)
         i += 1
+    line["item"]["description"] = " ".join(description) or None
+    line["requested_date"] = requested
     return line, i
 
 
@@ -152,27 +157,13 @@ def _build(
     currency = header.pop("currency", None) or default_currency
     if currency is None:
         raise place.error(InvalidDocument, "850 without CUR and no default currency")
-    lines = tuple(_order_line(line, currency) for line in order.lines)
-    return PurchaseOrder(
-        **ids,
-        **header,
-        currency=currency,
-        parties=tuple(order.parties),
-        lines=lines,
-    )
-
-
-def _order_line(line: _Line, currency: str) -> OrderLine:
-    po1 = line.po1
-    assert po1.quantity is not None  # read with quantity_required
-    price = po1.unit_price
-    return OrderLine(
-        line_no=po1.line_no,
-        item=po1.item.model_copy(update={"description": " ".join(line.description) or None}),
-        quantity=po1.quantity,
-        unit_price=Money(amount=price, currency=currency) if price is not None else None,
-        price_basis_qty=po1.price_basis_qty,
-        requested_date=line.requested_date,
+    for line in order.lines:
+        price = line["unit_price"]
+        if price is not None:
+            line["unit_price"] = {"amount": price, "currency": currency}
+    # One validation of the whole order (lines as dicts) rather than four models per line.
+    return PurchaseOrder.model_validate(
+        {**ids, **header, "currency": currency, "parties": order.parties, "lines": order.lines}
     )
 
 

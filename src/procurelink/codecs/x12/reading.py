@@ -13,6 +13,7 @@ from typing import Any, BinaryIO, TypeVar
 
 from pydantic import ValidationError
 
+from procurelink.codecs.collector import collector_paused
 from procurelink.codecs.x12 import (
     asn856,
     changeack865,
@@ -205,7 +206,8 @@ def decode_set(transaction: TransactionSet, ctx: DecodeContext) -> Document:
         "correlation_id": ctx.correlation_id,
     }
     read_ctx = ReadContext(UnitMap(ctx.options), ctx.options, group.date, ids)
-    return _validated(place, lambda: decoder(transaction, read_ctx))
+    with collector_paused():
+        return _validated(place, lambda: decoder(transaction, read_ctx))
 
 
 def _validated(place: Place, build: Callable[[], T]) -> T:

@@ -26,6 +26,7 @@ from procurelink import bootstrap
 from procurelink.codecs.decoded import Decoded
 from procurelink.codecs.edifact import EdifactCodec
 from procurelink.codecs.edifact import listing as edifact_listing
+from procurelink.codecs.edifact import streaming as edifact_streaming
 from procurelink.codecs.edifact import validation as edifact_validation
 from procurelink.codecs.x12 import X12Codec
 from procurelink.codecs.x12 import streaming as x12_streaming
@@ -63,7 +64,7 @@ _LOCATION_KEYS = (
     "offset",
 )
 _ALWAYS = frozenset(_LOCATION_KEYS[:6])
-# Read files up to this many bytes as a whole; beyond, X12 is decoded as a stream.
+# Read files up to this many bytes as a whole; beyond, they are decoded as a stream.
 _WHOLE_FILE_LIMIT = 64 * 1024 * 1024
 
 
@@ -263,13 +264,16 @@ def _encode_ctx(
 
 
 def decoded(file: Path, ctx: DecodeContext) -> Iterator[Decoded]:
-    """Each document of the file with its envelope; large X12 files are streamed."""
+    """Each document of the file with its envelope; large files are streamed."""
     if file.stat().st_size > _WHOLE_FILE_LIMIT:
         with file.open("rb") as stream:
-            if detect_syntax(stream.read(256)) == "x12":
-                stream.seek(0)
+            syntax = detect_syntax(stream.read(256))
+            stream.seek(0)
+            if syntax == "x12":
                 yield from x12_streaming.decode_stream(stream, ctx)
-                return
+            else:
+                yield from edifact_streaming.decode_stream(stream, ctx)
+            return
     data = _read(file)
     if detect_syntax(data) == "x12":
         yield from x12_streaming.iter_decode(data, ctx)

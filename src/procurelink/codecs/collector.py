@@ -1,0 +1,28 @@
+"""Pausing the cyclic garbage collector while a decoder builds many small objects.
+
+A decoded message is thousands of tuples, lists, dicts and model instances, none of them in
+a reference cycle. Each 700 new container objects start a collection of the youngest
+generation, and every few of those a full one over the whole heap, which grows with the
+document: on a 50,000-segment file that was a third of the decode time. The collector is
+paused only while one message or set is built, then resumed as it was, so garbage that does
+have cycles is still collected between messages and a long stream never grows unbounded.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic collector for the block; nested use keeps it paused until the end
+    of the outermost block."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
