@@ -16,6 +16,7 @@ from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessag
 from procurelink.ports.store import UnitOfWork
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
+from procurelink.services.effects import order_for_effect
 from procurelink.services.recording import exception_event, record_exception
 from procurelink.workflow.acknowledgment import Assessment, ChangeKind, LineChange, assess
 from procurelink.workflow.lifecycle import Actor, sources_for
@@ -114,12 +115,10 @@ class AcknowledgmentService:
         deps = self._deps
         payload = job.payload
         effect_key = f"erp.ack:{payload['document_id']}"
-        async with deps.store.unit_of_work() as uow:
-            if await uow.effects.get(effect_key) is not None:
-                return
-            order = await uow.ledger.get(str(payload["order_number"]))
-        if order is None or order.odoo_id is None:
-            raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
+        found = await order_for_effect(deps, effect_key, str(payload["order_number"]))
+        if found is None:
+            return
+        order, _ = found
         if order.state in (OrderState.CANCELLED, OrderState.CLOSED):
             # Odoo would accept the write on a cancelled or locked order; the buyer must not
             # find supplier dates applied to an order that no longer stands.

@@ -18,6 +18,7 @@ from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessag
 from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
+from procurelink.services.effects import order_for_effect
 
 QUALITY_HOLD_JOB = "erp.apply_quality_hold"
 
@@ -94,18 +95,16 @@ class QualityService:
         deps = self._deps
         payload = job.payload
         key = str(job.dedupe_key or f"{QUALITY_HOLD_JOB}:{job.id}")
-        async with deps.store.unit_of_work() as uow:
-            if await uow.effects.get(key) is not None:
-                return
-            order = await uow.ledger.get(str(payload["order_number"]))
-        if order is None or order.odoo_id is None:
-            raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
+        found = await order_for_effect(deps, key, str(payload["order_number"]))
+        if found is None:
+            return
+        order, odoo_id = found
         line = order.line(str(payload["line_no"]))
         if line is None or line.odoo_line_id is None:
             raise UnknownOrderLine(f"order {order.order_number} line {payload['line_no']} is gone")
         await deps.erp.apply_quality_hold(
             QualityHoldWrite(
-                order_odoo_id=order.odoo_id,
+                order_odoo_id=odoo_id,
                 lines=(HeldLine(line.odoo_line_id, Decimal(payload["quantity"]), payload["lot"]),),
                 hold=QualityHold(
                     quarantine=deps.quarantine_for(payload.get("plant")),

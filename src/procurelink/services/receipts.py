@@ -22,6 +22,7 @@ from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessag
 from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
+from procurelink.services.effects import order_for_effect
 
 RECEIPT_JOB = "erp.apply_receipt"
 
@@ -128,17 +129,15 @@ class ReceiptService:
         deps = self._deps
         payload = job.payload
         key = str(job.dedupe_key or f"{RECEIPT_JOB}:{job.id}")
-        async with deps.store.unit_of_work() as uow:
-            if await uow.effects.get(key) is not None:
-                return
-            order = await uow.ledger.get(str(payload["order_number"]))
-        if order is None or order.odoo_id is None:
-            raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
+        found = await order_for_effect(deps, key, str(payload["order_number"]))
+        if found is None:
+            return
+        order, odoo_id = found
         quantities = {str(n): Decimal(q) for n, q, _ in payload["lines"]}
         held = {str(n): (Decimal(q), lots, why) for n, q, lots, why in payload.get("held") or []}
         reasons = sorted({why for _, _, why in held.values() if why})
         write = ReceiptWrite(
-            order_odoo_id=order.odoo_id,
+            order_odoo_id=odoo_id,
             lines=tuple(
                 ReceivedLine(
                     odoo_line_id=_odoo_line(order, str(n)),

@@ -22,6 +22,7 @@ from procurelink.ports.store import UnitOfWork
 from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
+from procurelink.services.effects import order_for_effect
 from procurelink.workflow.despatch import shipment_lines
 
 SHIP_NOTICE_JOB = "erp.apply_ship_notice"
@@ -194,12 +195,10 @@ class ShipmentService:
         deps = self._deps
         payload = job.payload
         key = str(job.dedupe_key or f"{SHIP_NOTICE_JOB}:{job.id}")
-        async with deps.store.unit_of_work() as uow:
-            if await uow.effects.get(key) is not None:
-                return
-            order = await uow.ledger.get(str(payload["order_number"]))
-        if order is None or order.odoo_id is None:
-            raise UnknownOrder(f"order {payload['order_number']} is not in the ledger")
+        found = await order_for_effect(deps, key, str(payload["order_number"]))
+        if found is None:
+            return
+        order, odoo_id = found
         expected = (
             date.fromisoformat(str(payload["expected_date"])) if payload["expected_date"] else None
         )
@@ -220,7 +219,7 @@ class ShipmentService:
         )
         await deps.erp.apply_ship_notice(
             ShipNoticeWrite(
-                order_odoo_id=order.odoo_id,
+                order_odoo_id=odoo_id,
                 expected_date=expected,
                 note=(
                     f"Ship notice {payload['asn_number']} ({payload['state']}): {when}."
