@@ -11,11 +11,13 @@ import pytest
 from invoice_builders import inv_line, invoice, ledger_order
 from invoice_world import MESSAGE, World, make_world
 
+from procurelink.domain.events import BillCreated
 from procurelink.domain.invoice import Invoice, InvoiceKind
 from procurelink.errors import IllegalTransition
 from procurelink.ports.erp import BillWrite
 from procurelink.ports.records import ExceptionStatus, JobStatus
 from procurelink.services.approvals import ApprovalService
+from procurelink.services.jobs import replay_dead_job
 
 
 @pytest.fixture
@@ -187,3 +189,81 @@ async def test_invoice_for_another_suppliers_order_is_refused_and_not_linked(wor
     assert exc.reason_code == "invoice_refused"
     assert [d["kind"] for d in exc.payload["discrepancies"]] == ["wrong_supplier"]
     assert exc.correlation_id != "corr-77"
+
+
+async def test_tax_rate_other_than_the_order_lines_is_an_approvable_discrepancy(
+    world: World,
+) -> None:
+    world.erp.tax_rates = {100: Decimal(19), 101: Decimal(19)}
+    service = world.service()
+    await service.receive(MESSAGE, _inv(tax_rate="7"), "k1")
+    await world.run(service)
+    assert world.erp.bills == {}
+    [exc] = await world.exceptions()
+    assert exc.reason_code == "invoice_mismatch" and exc.approvable
+    [d] = exc.payload["discrepancies"]
+    assert (d["kind"], d["line_no"], d["expected"], d["actual"]) == ("tax_rate", "1", "19", "7")
+    assert "line 1: tax 7%, order line 1 is taxed at 19%" in exc.message
+    await ApprovalService(world.deps).approve(exc.id, "jane")
+    await world.run(service)
+    assert len(world.erp.bills) == 1
+
+
+async def test_the_ordered_tax_rate_matches(world: World) -> None:
+    world.erp.tax_rates = {100: Decimal(19)}
+    service = world.service()
+    await service.receive(MESSAGE, _inv(tax_rate="19"), "k1")
+    await world.run(service)
+    assert len(world.erp.bills) == 1
+    assert await world.exceptions() == []
+
+
+async def test_a_replayed_dead_invoice_job_keeps_one_exception_per_invoice(world: World) -> None:
+    service = world.service()
+    runner = world.runner(service)
+    world.erp.fail_billing = 2
+    await service.receive(MESSAGE, _inv(price="0.15"), "k1")  # a price mismatch, once read
+    [dead] = await runner.drain()
+    assert dead.outcome == "dead"
+    [letter] = await world.exceptions()
+    assert (letter.document_id, letter.payload["job_id"]) == ("doc-1", dead.job_id)
+
+    assert await replay_dead_job(world.deps, dead.job_id)
+    assert [r.outcome for r in await runner.drain()] == ["dead"]  # refused again
+    assert [x.id for x in await world.exceptions()] == [letter.id]
+
+    assert await replay_dead_job(world.deps, dead.job_id)
+    assert [r.outcome for r in await runner.drain()] == ["done"]  # now the mismatch is seen
+    async with world.store.unit_of_work() as uow:
+        [mismatch] = await uow.exceptions.list(status=ExceptionStatus.OPEN)
+        closed = await uow.exceptions.get(letter.id)
+    assert mismatch.reason_code == "invoice_mismatch" and mismatch.document_id == "doc-1"
+    assert closed is not None and closed.status == ExceptionStatus.RESOLVED
+    assert closed.resolution_note == f"superseded by exception {mismatch.id}"
+
+    async with world.store.unit_of_work() as uow:
+        job = await uow.jobs.get(dead.job_id)
+    assert job is not None
+    await service.apply_job(job)  # any further run of the job: still that one exception
+    async with world.store.unit_of_work() as uow:
+        assert [x.id for x in await uow.exceptions.list(status=ExceptionStatus.OPEN)] == [
+            mismatch.id
+        ]
+    raised = [e for e in world.bus.published if e.event_type == "exception_raised"]
+    assert [e.data["exception_id"] for e in raised] == [mismatch.id]
+
+
+async def test_a_bill_closes_the_dead_letter_of_its_invoice(world: World) -> None:
+    service = world.service("when_matched")
+    runner = world.runner(service)
+    world.erp.fail_billing = 1
+    await service.receive(MESSAGE, _inv(), "k1")
+    [dead] = await runner.drain()
+    assert await replay_dead_job(world.deps, dead.job_id)
+    await runner.drain()
+    assert world.erp.posted == [1]
+    async with world.store.unit_of_work() as uow:
+        assert await uow.exceptions.list(status=ExceptionStatus.OPEN) == []
+    [event] = [e for e in world.bus.published if isinstance(e, BillCreated)]
+    assert event.data["state"] == "posted" and event.data["name"] == "BILL/1"
+    assert event.correlation_id == "corr-42" and event.partner_id == "steelworks"
