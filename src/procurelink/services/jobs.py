@@ -114,14 +114,18 @@ class JobRunner:
 
 
 async def _already_raised(uow: UnitOfWork, job: Job, document_id: str | None) -> bool:
-    """A replayed job that dies again, or one whose document has its open exception, adds
-    no second exception: the dashboard shows each problem once."""
+    """A replayed job that dies again, or another job of its kind for the same document
+    (re-queued, woken), adds no second dead letter: the dashboard shows each problem once."""
     standing = await uow.exceptions.list(
         status=ExceptionStatus.OPEN, correlation_id=job.correlation_id, limit=1000
     )
     return any(
         x.payload.get("job_id") == job.id
-        or (document_id is not None and x.document_id == document_id)
+        or (
+            document_id is not None
+            and x.document_id == document_id
+            and x.payload.get("job_kind") == job.kind
+        )
         for x in standing
     )
 
