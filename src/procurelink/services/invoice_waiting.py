@@ -9,8 +9,8 @@ through procurelink wakes it at once; one booked directly in Odoo is seen at the
 re-check. Once the grace is over, the quantity becomes an exception for the buyer.
 
 The key ``invoice:waiting:<document id>`` holds the id of the one re-check that counts
-("" once the invoice is settled): re-checks from an earlier wait, superseded by a wake-up
-that parked the invoice again, end without doing anything.
+(``woken:<job id>`` while a receipt's wake-up runs, "" once the invoice is settled):
+re-checks superseded by a wake-up end without doing anything.
 """
 
 from __future__ import annotations
@@ -110,9 +110,11 @@ async def wake_waiting_invoices(
     for doc in await uow.documents.list_by_correlation(order.correlation_id):
         if doc.document_type != "invoice" or not await uow.state.get(waiting_key(doc.id)):
             continue
-        woken.append(
-            await enqueue_invoice(
-                deps, uow, order, {"document_id": doc.id, "woken_by": receipt_key}
-            )
+        job_id = await enqueue_invoice(
+            deps, uow, order, {"document_id": doc.id, "woken_by": receipt_key}
         )
+        # The pending re-check stands down: one job of the invoice at a time, not two
+        # racing to create its bill.
+        await uow.state.put(waiting_key(doc.id), f"woken:{job_id}")
+        woken.append(job_id)
     return woken
