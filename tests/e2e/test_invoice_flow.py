@@ -1,10 +1,15 @@
 """Supplier invoices end to end: confirmed order, goods received, an X12 810 dropped by the
 supplier, a draft vendor bill in Odoo linked to the order lines; a price-off invoice waits
-for a buyer's approval and only then becomes a bill."""
+for a buyer's approval and only then becomes a bill; an invoice ahead of its goods waits
+for the plant's receipt (or, past the grace period, for a buyer); a tax rate other than
+the order line's is a discrepancy."""
 
 from __future__ import annotations
 
+import json
 import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -12,6 +17,7 @@ import httpx
 from e2e_world import World
 
 from procurelink.entrypoints.api.app import create_app
+from procurelink.ports.channel import InboundItem
 from procurelink.ports.erp import ReceiptWrite, ReceivedLine
 from procurelink.ports.records import ExceptionStatus
 
@@ -24,11 +30,13 @@ def render_810(
     lines: list[tuple[str, int, str]],
     control: int,
     currency: str,
+    rate: Decimal = Decimal(19),
 ) -> bytes:
-    """An 810 as Steelworks sends it (the shared sample's shape): lines (item, qty, price)."""
+    """An 810 as Steelworks sends it (the shared sample's shape): lines (item, qty, price),
+    taxed at ``rate`` % (the order lines' rate in Odoo, unless a test wants a mismatch)."""
     amounts = [Decimal(q) * Decimal(p) for _, q, p in lines]
     net = sum(amounts, Decimal(0)).quantize(Decimal("0.01"))
-    tax = (net * Decimal("0.19")).quantize(Decimal("0.01"))
+    tax = (net * rate / 100).quantize(Decimal("0.01"))
     items = [
         f"IT1*{i}*{q}*{UNITS[item]}*{p}**BP*{item}~"
         for i, (item, q, p) in enumerate(lines, start=1)
@@ -41,7 +49,7 @@ def render_810(
         "N1*BY*ACME Manufacturing*UL*9520001000010~",
         *items,
         f"TDS*{int((net + tax) * 100)}~",
-        f"TXI*VA*{tax}*19*****{net}~",
+        f"TXI*VA*{tax}*{rate.normalize():f}*****{net}~",
         f"CTT*{len(lines)}*{sum(q for _, q, _ in lines)}~",
     ]
     segments = [
@@ -61,22 +69,37 @@ def drop(world: World, name: str, body: bytes) -> None:
     (world.inbox / name).write_bytes(body)
 
 
-async def confirmed_and_received(
-    world: World, qty: tuple[int, int]
-) -> tuple[int, str, list[int], str]:
-    """An order of bolts and steel, released to Steelworks and fully received in Odoo;
-    its id, name, line ids and currency (the company's: EUR in the simulator)."""
+async def confirmed(world: World, qty: tuple[int, int]) -> tuple[int, str, list[int], str]:
+    """An order of bolts and steel, released to Steelworks; its id, name, line ids and
+    currency (the company's: EUR in the simulator)."""
     po, name = await world.confirm_order(
         "SW-V-88120", [("ACME-10042", qty[0]), ("ACME-20117", qty[1])]
     )
     await world.runtime.run_once()  # released: the 850 goes out, the ledger knows the order
     lines = [ln["id"] for ln in await world.odoo_lines(po)]
-    received = tuple(ReceivedLine(i, Decimal(q)) for i, q in zip(lines, qty, strict=True))
-    await world.runtime.deps.erp.apply_receipt(ReceiptWrite(po, received))
     [order] = await world.rpc.execute_kw(
         "purchase.order", "read", [[po]], {"fields": ["currency_id"]}
     )
     return po, name, lines, order["currency_id"][1]
+
+
+async def confirmed_and_received(
+    world: World, qty: tuple[int, int]
+) -> tuple[int, str, list[int], str]:
+    """``confirmed``, and fully received in Odoo."""
+    po, name, lines, currency = await confirmed(world, qty)
+    received = tuple(ReceivedLine(i, Decimal(q)) for i, q in zip(lines, qty, strict=True))
+    await world.runtime.deps.erp.apply_receipt(ReceiptWrite(po, received))
+    return po, name, lines, currency
+
+
+async def tax_rate(world: World, po: int) -> Decimal:
+    """The rate Odoo put on the order's lines (the product's vendor taxes: 19 % in the
+    simulator, whatever the company's default purchase tax is on a real database)."""
+    rates = {f.tax_rate for f in await world.runtime.deps.erp.order_billing(po)}
+    [rate] = rates
+    assert rate is not None
+    return rate
 
 
 async def bills(world: World, ref: str) -> list[dict[str, Any]]:
@@ -106,8 +129,9 @@ async def bill_lines(world: World, bill: dict[str, Any]) -> dict[int, tuple[floa
 async def test_received_order_and_matching_810_become_a_draft_bill(world: World) -> None:
     po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
     number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    rate = await tax_rate(world, po)
     invoice = render_810(
-        name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 811, cur
+        name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 811, cur, rate
     )
     drop(world, "810_match.x12", invoice)
     await world.runtime.run_once()
@@ -129,7 +153,9 @@ async def test_received_order_and_matching_810_become_a_draft_bill(world: World)
     drop(
         world,
         "810_again.x12",
-        render_810(name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 812, cur),
+        render_810(
+            name, number, [("ACME-10042", 100, "1.5"), ("ACME-20117", 40, "1.5")], 812, cur, rate
+        ),
     )
     await world.runtime.run_once()
     assert len(await bills(world, number)) == 1
@@ -138,10 +164,15 @@ async def test_received_order_and_matching_810_become_a_draft_bill(world: World)
 
 
 async def test_price_off_invoice_needs_approval_before_it_becomes_a_bill(world: World) -> None:
-    _po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
+    po, name, (bolts, steel), cur = await confirmed_and_received(world, (100, 40))
     number = f"SW-INV-{uuid.uuid4().hex[:6]}"
     invoice = render_810(
-        name, number, [("ACME-10042", 100, "1.8"), ("ACME-20117", 40, "1.5")], 821, cur
+        name,
+        number,
+        [("ACME-10042", 100, "1.8"), ("ACME-20117", 40, "1.5")],
+        821,
+        cur,
+        await tax_rate(world, po),
     )
     drop(world, "810_price.x12", invoice)
     await world.runtime.run_once()
@@ -167,3 +198,106 @@ async def test_price_off_invoice_needs_approval_before_it_becomes_a_bill(world: 
     assert await bill_lines(world, bill) == {bolts: (100, 1.8), steel: (40, 1.5)}
     [done] = await world.runtime.queries.exceptions(status=ExceptionStatus.APPROVED)
     assert done.resolved_by == "jane"
+
+
+@dataclass
+class LaterClock:
+    """The system clock, ``ahead`` in the future: days pass without waiting for them."""
+
+    ahead: timedelta
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.ahead
+
+
+def plant_receipt(name: str, line_no: str, qty: int, uom: str) -> InboundItem:
+    """The plant's WMS reports the goods in procurelink's JSON (the JSON-speaking profile)."""
+    document = {
+        "document_type": "goods_receipt",
+        "receipt_number": f"GR-{uuid.uuid4().hex[:6]}",
+        "order_number": name,
+        "received_at": "2025-04-22T08:00:00Z",
+        "lines": [{"order_line_no": line_no, "quantity": {"value": str(qty), "uom": uom}}],
+    }
+    return InboundItem(
+        partner_id="polymer",
+        channel="api",
+        filename=None,
+        content_type="application/json",
+        body=json.dumps(document).encode(),
+        received_at=datetime.now(UTC),
+        handle="",
+    )
+
+
+async def test_invoice_before_the_goods_waits_for_the_plants_receipt(world: World) -> None:
+    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_early.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.5")], 831, cur, await tax_rate(world, po)),
+    )
+    await world.runtime.run_once()
+    assert await bills(world, number) == []
+    assert await world.runtime.queries.exceptions() == []
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    [waiting] = [e for e in view.timeline if e.title.startswith("invoice_awaiting_receipt")]
+    assert f"invoice {number} waits for receipt until" in waiting.title
+
+    line = next(ln for ln in view.order.lines if ln.odoo_line_id == bolts)
+    await world.runtime.intake.capture(plant_receipt(name, line.line_no, 100, line.uom))
+    await world.runtime.runner.drain()  # the receipt, then the invoice it wakes
+    [bill] = await bills(world, number)
+    assert bill["state"] == "draft"
+    assert await bill_lines(world, bill) == {bolts: (100, 1.5)}
+    assert await world.runtime.queries.exceptions() == []
+
+
+async def test_invoice_without_goods_past_the_grace_period_goes_to_the_buyer(
+    world: World,
+) -> None:
+    po, name, _lines, cur = await confirmed(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_nogoods.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.5")], 841, cur, await tax_rate(world, po)),
+    )
+    await world.runtime.run_once()
+    assert await world.runtime.queries.exceptions() == []
+
+    world.runtime.deps.clock = LaterClock(timedelta(days=6))  # default grace: 5 days
+    await world.runtime.runner.drain()
+    assert await bills(world, number) == []
+    [exc] = await world.runtime.queries.exceptions()
+    assert exc.reason_code == "invoice_mismatch" and exc.approvable
+    assert [d["kind"] for d in exc.payload["discrepancies"]] == ["quantity_over_received"]
+    assert "(no receipt by " in exc.message
+
+
+async def test_a_tax_rate_other_than_the_order_lines_waits_for_a_buyer(world: World) -> None:
+    po, name, (bolts, _steel), cur = await confirmed_and_received(world, (100, 40))
+    ordered = await tax_rate(world, po)
+    charged = ordered + 2
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_tax.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.5")], 851, cur, charged),
+    )
+    await world.runtime.run_once()
+    assert await bills(world, number) == []
+    [exc] = await world.runtime.queries.exceptions()
+    assert exc.reason_code == "invoice_mismatch" and exc.approvable
+    [d] = exc.payload["discrepancies"]
+    assert (d["kind"], d["expected"], d["actual"]) == (
+        "tax_rate",
+        f"{ordered.normalize():f}",
+        f"{charged.normalize():f}",
+    )
+    await world.runtime.approvals.approve(exc.id, "jane")
+    await world.runtime.run_once()
+    [bill] = await bills(world, number)
+    assert await bill_lines(world, bill) == {bolts: (100, 1.5)}

@@ -43,6 +43,12 @@ class AcknowledgmentApplied(BusinessEvent):
     event_type: Literal["acknowledgment_applied"] = "acknowledgment_applied"
 
 
+class BillCreated(BusinessEvent):
+    """A supplier invoice became a vendor bill in the ERP (``data.state``: draft or posted)."""
+
+    event_type: Literal["bill_created"] = "bill_created"
+
+
 class ExceptionRaised(BusinessEvent):
     event_type: Literal["exception_raised"] = "exception_raised"
 
@@ -58,6 +64,7 @@ AnyEvent = Annotated[
     | DocumentSent
     | DocumentReceived
     | AcknowledgmentApplied
+    | BillCreated
     | ExceptionRaised
     | ExceptionResolved,
     Field(discriminator="event_type"),

@@ -35,6 +35,12 @@ class MatchTolerances(BaseModel):
         description="amounts and taxes may differ from their recomputation by this much "
         "(plus half a cent per line, for per-line rounding)",
     )
+    receipt_grace_days: Dec = Field(
+        default=Decimal(5),
+        ge=0,
+        description="an invoice for goods still on their way waits this long for the receipt "
+        "before its quantity becomes an exception",
+    )
 
 
 def within(

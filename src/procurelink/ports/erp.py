@@ -203,6 +203,9 @@ class ErpLineBilling:
     ordered: Decimal
     received: Decimal
     invoiced: Decimal  # drafts included, refunds subtracted (Odoo's qty_invoiced)
+    # Sum of the line's percentage taxes (19 for 19 % VAT, 0 without taxes); None when a
+    # fixed or otherwise computed tax makes a rate meaningless.
+    tax_rate: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from procurelink.errors import DomainError, ProcurelinkError, TransientError
-from procurelink.ports.records import Job
+from procurelink.ports.records import ExceptionStatus, Job
+from procurelink.ports.store import UnitOfWork
 from procurelink.services.context import Deps
 from procurelink.services.recording import record_exception
 from procurelink.workflow.retry import FailureAction, RetryPolicy, after_failure
@@ -94,18 +95,39 @@ class JobRunner:
             if isinstance(exc, ProcurelinkError)
             else ProcurelinkError(f"{job.kind} failed: {type(exc).__name__}: {exc}")
         )
+        document_id = job.payload.get("document_id")
+        document_id = document_id if isinstance(document_id, str) else None
         async with deps.store.unit_of_work() as uow:
             await uow.jobs.bury(job.id, self.worker_id, text, deps.clock.now())
-            await record_exception(
-                deps,
-                uow,
-                error,
-                partner_id=job.partner_id,
-                correlation_id=job.correlation_id,
-                payload={"job_id": job.id, "job_kind": job.kind},
-            )
+            if not await _already_raised(uow, job, document_id):
+                await record_exception(
+                    deps,
+                    uow,
+                    error,
+                    partner_id=job.partner_id,
+                    correlation_id=job.correlation_id,
+                    document_id=document_id,
+                    payload={"job_id": job.id, "job_kind": job.kind},
+                )
             await uow.commit()
         return RunResult(job.id, job.kind, "dead", text)
+
+
+async def _already_raised(uow: UnitOfWork, job: Job, document_id: str | None) -> bool:
+    """A replayed job that dies again, or another job of its kind for the same document
+    (re-queued, woken), adds no second dead letter: the dashboard shows each problem once."""
+    standing = await uow.exceptions.list(
+        status=ExceptionStatus.OPEN, correlation_id=job.correlation_id, limit=1000
+    )
+    return any(
+        x.payload.get("job_id") == job.id
+        or (
+            document_id is not None
+            and x.document_id == document_id
+            and x.payload.get("job_kind") == job.kind
+        )
+        for x in standing
+    )
 
 
 def _describe(exc: BaseException, trace: bool) -> str:

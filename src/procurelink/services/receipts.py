@@ -2,8 +2,9 @@
 
 The document is accepted only when it fits the ledger (order known, lines exist, same
 unit, not more than open + the supplier's over-delivery tolerance); then one ERP job
-validates Odoo's receipt. The job's effect key makes the write happen once: validating
-twice would receive the goods twice. What was not received stays open in a backorder.
+validates Odoo's receipt and wakes the order's invoices waiting for these goods. The
+job's effect key makes the write happen once: validating twice would receive the goods
+twice. What was not received stays open in a backorder.
 
 Quantities the plant holds for quality are received into the plant's quarantine location
 (``Deps.quarantine_for``), never into stock; the buyer gets a note and a To-Do in Odoo.
@@ -23,6 +24,7 @@ from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
 from procurelink.services.effects import order_for_effect
+from procurelink.services.invoice_waiting import wake_waiting_invoices
 
 RECEIPT_JOB = "erp.apply_receipt"
 
@@ -197,6 +199,9 @@ class ReceiptService:
                     ),
                 )
             )
+            # Invoices that came before these goods are matched again now, not at their
+            # next re-check (queued behind this job in the order's partition).
+            await wake_waiting_invoices(deps, uow, current, key)
             await uow.commit()
 
 

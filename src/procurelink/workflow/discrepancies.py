@@ -21,6 +21,7 @@ class DiscrepancyKind(StrEnum):
     LINE_AMOUNT = "line_amount"
     TOTALS = "totals"
     TAXES = "taxes"
+    TAX_RATE = "tax_rate"
     UNORDERED_CHARGES = "unordered_charges"
 
 

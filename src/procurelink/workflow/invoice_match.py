@@ -19,6 +19,7 @@ from procurelink.domain.ledger import LedgerLine, LedgerOrder
 from procurelink.domain.tolerances import MatchTolerances, within
 from procurelink.workflow.discrepancies import Discrepancy, DiscrepancyKind, fmt, limits_text
 from procurelink.workflow.invoice_arithmetic import arithmetic_checks
+from procurelink.workflow.invoice_taxes import tax_rate_checks
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,7 @@ class LineBilling:
 
     received: Decimal
     invoiced: Decimal  # net: bills minus credit notes, drafts included
+    tax_rate: Decimal | None = None  # the order line's percentage taxes; None: unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +68,21 @@ class MatchedLine:
 class MatchResult:
     lines: tuple[MatchedLine, ...]
     discrepancies: tuple[Discrepancy, ...] = field(default=())
+    # Invoice lines billing more than was received but no more than was ordered: a
+    # receipt still on its way may cure them.
+    receivable: frozenset[str] = field(default=frozenset())
 
     @property
     def matched(self) -> bool:
         return not self.discrepancies
+
+    @property
+    def awaits_receipt(self) -> bool:
+        """Every discrepancy is goods billed before they were received (and still due)."""
+        return bool(self.discrepancies) and all(
+            d.kind == DiscrepancyKind.QUANTITY_OVER_RECEIVED and d.line_no in self.receivable
+            for d in self.discrepancies
+        )
 
     @property
     def approvable(self) -> bool:
@@ -162,9 +175,11 @@ def match_invoice(invoice: Invoice, given: MatchInput) -> MatchResult:
                 description=iline.item.description,
             )
         )
-    found.extend(_quantity_checks(invoice, order, planned, given))
+    quantities, receivable = _quantity_checks(invoice, order, planned, given)
+    found.extend(quantities)
+    found.extend(tax_rate_checks(invoice, planned, given.billing))
     found.extend(arithmetic_checks(invoice, given.tolerances))
-    return MatchResult(tuple(planned), tuple(found))
+    return MatchResult(tuple(planned), tuple(found), frozenset(receivable))
 
 
 def _name(invoice: Invoice) -> str:
@@ -235,13 +250,17 @@ def _line_checks(
 
 def _quantity_checks(
     invoice: Invoice, order: LedgerOrder, planned: list[MatchedLine], given: MatchInput
-) -> list[Discrepancy]:
-    """Per order line, all invoice lines together: billed ≤ received, credited ≤ billed."""
+) -> tuple[list[Discrepancy], list[str]]:
+    """Per order line, all invoice lines together: billed ≤ received, credited ≤ billed.
+
+    Also the invoice lines over received but not over ordered: goods not received *yet*.
+    """
     per_line: dict[str, list[MatchedLine]] = {}
     for m in planned:
         per_line.setdefault(m.order_line_no, []).append(m)
     tol = given.tolerances
     out: list[Discrepancy] = []
+    receivable: list[str] = []
     for order_line_no, matched in per_line.items():
         lline = order.line(order_line_no)
         assert lline is not None  # planned lines were resolved against this order
@@ -279,4 +298,6 @@ def _quantity_checks(
                     actual=fmt(qty),
                 )
             )
-    return out
+            if within(billed - lline.quantity, lline.quantity, tol.quantity_pct, tol.quantity_abs):
+                receivable.append(first)
+    return out, receivable

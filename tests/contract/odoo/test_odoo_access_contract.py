@@ -12,6 +12,7 @@ from __future__ import annotations
 import uuid
 import xmlrpc.client
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -97,6 +98,22 @@ async def test_integration_user_reads_what_it_needs(
     assert (
         await integration.rpc.execute_kw("purchase.order", "search", [[]], {"limit": 1}) is not None
     )
+
+
+async def test_integration_user_reads_the_three_way_facts_with_tax_rates(
+    make: Fixture, integration: OdooGateway
+) -> None:
+    """The invoice match reads order lines and their taxes (account.tax) as this user."""
+    vendor, _ = await make.vendor()
+    product, _ = await make.product(vendor, vendor_code=None)
+    order = await make.confirmed_order(vendor, [(product, 5)])
+    [line] = await make.order_lines(order)
+    field = make.dialect.line_taxes
+    [row] = await make.call("purchase.order.line", "read", [line], fields=[field])
+    rates = await make.call("account.tax", "read", row[field], fields=["amount"])
+    [fact] = await integration.order_billing(order)
+    assert (fact.odoo_line_id, fact.ordered) == (line, 5)
+    assert fact.tax_rate == sum((Decimal(str(r["amount"])) for r in rates), Decimal(0))
 
 
 async def test_integration_user_is_refused_settings_and_admin(

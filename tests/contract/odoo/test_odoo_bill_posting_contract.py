@@ -66,6 +66,28 @@ async def test_order_billing_reports_ordered_received_and_billed(
     assert facts[bolt].invoiced == 6  # a draft already counts as billed (pitfall 14)
 
 
+async def test_order_billing_reports_each_lines_tax_rate(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    """The rate the match compares an invoice line's tax with: the sum of the order line's
+    percentage taxes (taxes_id, tax_ids on 19), 0 for an untaxed line."""
+    _vendor, order, (bolt, sheet), _currency = await _order_received(make, gateway, (0, 0))
+    [tax] = await make.call(
+        "account.tax",
+        "search_read",
+        [("type_tax_use", "=", "purchase"), ("amount_type", "=", "percent")],
+        fields=["amount"],
+        limit=1,
+    )
+    field = make.dialect.line_taxes
+    await make.call("purchase.order.line", "write", [bolt], {field: [(6, 0, [tax["id"]])]})
+    await make.call("purchase.order.line", "write", [sheet], {field: [(6, 0, [])]})
+    facts = {f.odoo_line_id: f for f in await gateway.order_billing(order)}
+    assert facts[bolt].tax_rate == Decimal(str(tax["amount"]))
+    assert facts[bolt].tax_rate > 0
+    assert facts[sheet].tax_rate == 0
+
+
 async def test_posting_a_bill_numbers_it_and_keeps_it_billed(
     make: Fixture, gateway: OdooGateway
 ) -> None:

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from procurelink.domain.catalog import DOCUMENT_TYPES, json_schemas, parse_document
+from procurelink.domain.events import AnyEvent, BillCreated
 from procurelink.domain.order import OrderLine, PurchaseOrder
 from procurelink.domain.parties import Item, Party, PartyRole
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
@@ -93,3 +94,15 @@ def test_json_schema_for_every_document_type() -> None:
     assert "order_number" in order_schema["required"]
     assert order_schema["$id"].endswith("/v1/purchase_order.json")
     assert "business_event" in schemas
+
+
+def test_a_bill_created_event_travels_as_any_business_event() -> None:
+    sent = BillCreated(
+        event_id="e1",
+        occurred_at=datetime(2025, 4, 21, tzinfo=UTC),
+        correlation_id="corr-42",
+        data={"bill_id": 7, "state": "posted"},
+    )
+    received = TypeAdapter(AnyEvent).validate_json(sent.model_dump_json())
+    assert isinstance(received, BillCreated)
+    assert received.event_type == "bill_created" and received.data["state"] == "posted"

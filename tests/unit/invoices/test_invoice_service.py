@@ -3,145 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from invoice_builders import inv_line, invoice, ledger_order
+from invoice_world import MESSAGE, World, make_world
 
-from procurelink.adapters.bus.memory import InProcessBus
-from procurelink.adapters.clock import SystemClock
-from procurelink.adapters.partners.yaml_directory import PartnerRegistry
-from procurelink.adapters.store import SqlStore, create_store, migrate
+from procurelink.domain.events import BillCreated
 from procurelink.domain.invoice import Invoice, InvoiceKind
-from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.errors import IllegalTransition
-from procurelink.ports.erp import BillType, BillWrite, ErpBill, ErpLineBilling
-from procurelink.ports.records import (
-    Direction,
-    ExceptionRecord,
-    ExceptionStatus,
-    JobStatus,
-    RawMessage,
-)
+from procurelink.ports.erp import BillWrite
+from procurelink.ports.records import ExceptionStatus, JobStatus
 from procurelink.services.approvals import ApprovalService
-from procurelink.services.context import Deps
-from procurelink.services.invoices import INVOICE_JOB, InvoiceService, PostPolicy
-
-SUPPLIER = PartnerProfile.model_validate(
-    {
-        "id": "steelworks",
-        "name": "Steelworks",
-        "odoo": {"partner_id": 7},
-        "codec": {"type": "json"},
-        "channels": {"outbound": {"type": "directory"}},
-        "invoice_match": {"price_pct": "2"},
-    }
-)
-NOW = datetime(2025, 4, 20, 8, tzinfo=UTC)
-MESSAGE = RawMessage("m1", Direction.INBOUND, "steelworks", "api", b"{}", "0" * 64, NOW)
-
-
-@dataclass
-class FakeOdooBills:
-    """Odoo's bills as far as the service sees them: created, found by ref, posted."""
-
-    received: dict[int, Decimal] = field(default_factory=lambda: {100: Decimal(100)})
-    bills: dict[int, tuple[BillWrite, str]] = field(default_factory=dict)
-    posted: list[int] = field(default_factory=list)
-
-    async def order_billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
-        billed: dict[int, Decimal] = {}
-        for write, _ in self.bills.values():
-            sign = -1 if write.move_type == "in_refund" else 1
-            for ln in write.lines:
-                billed[ln.odoo_line_id] = (
-                    billed.get(ln.odoo_line_id, Decimal(0)) + sign * ln.quantity
-                )
-        return [
-            ErpLineBilling(
-                i, Decimal(100), self.received.get(i, Decimal(0)), billed.get(i, Decimal(0))
-            )
-            for i in (100, 101)
-        ]
-
-    async def find_bills(self, vendor: int, ref: str, move_type: BillType) -> list[ErpBill]:
-        return [
-            self._bill(i)
-            for i, (w, _) in self.bills.items()
-            if (w.vendor_odoo_id, w.vendor_ref, w.move_type) == (vendor, ref, move_type)
-        ]
-
-    async def create_draft_bill(self, write: BillWrite) -> int:
-        bill_id = len(self.bills) + 1
-        self.bills[bill_id] = (write, "draft")
-        return bill_id
-
-    async def post_bill(self, bill_id: int) -> ErpBill:
-        self.bills[bill_id] = (self.bills[bill_id][0], "posted")
-        self.posted.append(bill_id)
-        return self._bill(bill_id)
-
-    def _bill(self, bill_id: int) -> ErpBill:
-        write, state = self.bills[bill_id]
-        return ErpBill(
-            bill_id,
-            "BILL/1" if state == "posted" else "/",
-            state,
-            write.move_type,
-            write.vendor_ref,
-            "not_paid",
-        )
-
-
-@dataclass
-class World:
-    store: SqlStore
-    erp: FakeOdooBills
-    deps: Deps
-    done: set[int] = field(default_factory=set)
-
-    def service(self, policy: PostPolicy = "never") -> InvoiceService:
-        return InvoiceService(self.deps, policy)
-
-    async def run(self, service: InvoiceService) -> int:
-        """Run the invoice jobs queued since the last run (as the job runner would)."""
-        async with self.store.unit_of_work() as uow:
-            jobs = [
-                j for j in await uow.jobs.list(status=JobStatus.QUEUED) if j.kind == INVOICE_JOB
-            ]
-        fresh = [j for j in jobs if j.id not in self.done]
-        for job in fresh:
-            await service.apply_job(job)
-            self.done.add(job.id)
-        return len(fresh)
-
-    async def exceptions(self) -> list[ExceptionRecord]:
-        async with self.store.unit_of_work() as uow:
-            return list(await uow.exceptions.list())
+from procurelink.services.jobs import replay_dead_job
 
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
-    url = f"sqlite:///{tmp_path / 'i.db'}"
-    await migrate(url)
-    store = create_store(url)
-    erp = FakeOdooBills()
-    deps = Deps(
-        store=store,
-        clock=SystemClock(),
-        partners=PartnerRegistry([SUPPLIER]),
-        router=None,  # type: ignore[arg-type]
-        erp=erp,  # type: ignore[arg-type]
-        bus=InProcessBus(),
-    )
-    async with store.unit_of_work() as uow:
-        await uow.ledger.save(ledger_order(received=("100", "0")))
-        await uow.commit()
-    yield World(store, erp, deps)
-    await store.close()
+    w = await make_world(tmp_path)
+    yield w
+    await w.store.close()
 
 
 def _inv(price: str = "0.12", **kw: object) -> Invoice:
@@ -306,3 +189,81 @@ async def test_invoice_for_another_suppliers_order_is_refused_and_not_linked(wor
     assert exc.reason_code == "invoice_refused"
     assert [d["kind"] for d in exc.payload["discrepancies"]] == ["wrong_supplier"]
     assert exc.correlation_id != "corr-77"
+
+
+async def test_tax_rate_other_than_the_order_lines_is_an_approvable_discrepancy(
+    world: World,
+) -> None:
+    world.erp.tax_rates = {100: Decimal(19), 101: Decimal(19)}
+    service = world.service()
+    await service.receive(MESSAGE, _inv(tax_rate="7"), "k1")
+    await world.run(service)
+    assert world.erp.bills == {}
+    [exc] = await world.exceptions()
+    assert exc.reason_code == "invoice_mismatch" and exc.approvable
+    [d] = exc.payload["discrepancies"]
+    assert (d["kind"], d["line_no"], d["expected"], d["actual"]) == ("tax_rate", "1", "19", "7")
+    assert "line 1: tax 7%, order line 1 is taxed at 19%" in exc.message
+    await ApprovalService(world.deps).approve(exc.id, "jane")
+    await world.run(service)
+    assert len(world.erp.bills) == 1
+
+
+async def test_the_ordered_tax_rate_matches(world: World) -> None:
+    world.erp.tax_rates = {100: Decimal(19)}
+    service = world.service()
+    await service.receive(MESSAGE, _inv(tax_rate="19"), "k1")
+    await world.run(service)
+    assert len(world.erp.bills) == 1
+    assert await world.exceptions() == []
+
+
+async def test_a_replayed_dead_invoice_job_keeps_one_exception_per_invoice(world: World) -> None:
+    service = world.service()
+    runner = world.runner(service)
+    world.erp.fail_billing = 2
+    await service.receive(MESSAGE, _inv(price="0.15"), "k1")  # a price mismatch, once read
+    [dead] = await runner.drain()
+    assert dead.outcome == "dead"
+    [letter] = await world.exceptions()
+    assert (letter.document_id, letter.payload["job_id"]) == ("doc-1", dead.job_id)
+
+    assert await replay_dead_job(world.deps, dead.job_id)
+    assert [r.outcome for r in await runner.drain()] == ["dead"]  # refused again
+    assert [x.id for x in await world.exceptions()] == [letter.id]
+
+    assert await replay_dead_job(world.deps, dead.job_id)
+    assert [r.outcome for r in await runner.drain()] == ["done"]  # now the mismatch is seen
+    async with world.store.unit_of_work() as uow:
+        [mismatch] = await uow.exceptions.list(status=ExceptionStatus.OPEN)
+        closed = await uow.exceptions.get(letter.id)
+    assert mismatch.reason_code == "invoice_mismatch" and mismatch.document_id == "doc-1"
+    assert closed is not None and closed.status == ExceptionStatus.RESOLVED
+    assert closed.resolution_note == f"superseded by exception {mismatch.id}"
+
+    async with world.store.unit_of_work() as uow:
+        job = await uow.jobs.get(dead.job_id)
+    assert job is not None
+    await service.apply_job(job)  # any further run of the job: still that one exception
+    async with world.store.unit_of_work() as uow:
+        assert [x.id for x in await uow.exceptions.list(status=ExceptionStatus.OPEN)] == [
+            mismatch.id
+        ]
+    raised = [e for e in world.bus.published if e.event_type == "exception_raised"]
+    assert [e.data["exception_id"] for e in raised] == [mismatch.id]
+
+
+async def test_a_bill_closes_the_dead_letter_of_its_invoice(world: World) -> None:
+    service = world.service("when_matched")
+    runner = world.runner(service)
+    world.erp.fail_billing = 1
+    await service.receive(MESSAGE, _inv(), "k1")
+    [dead] = await runner.drain()
+    assert await replay_dead_job(world.deps, dead.job_id)
+    await runner.drain()
+    assert world.erp.posted == [1]
+    async with world.store.unit_of_work() as uow:
+        assert await uow.exceptions.list(status=ExceptionStatus.OPEN) == []
+    [event] = [e for e in world.bus.published if isinstance(e, BillCreated)]
+    assert event.data["state"] == "posted" and event.data["name"] == "BILL/1"
+    assert event.correlation_id == "corr-42" and event.partner_id == "steelworks"

@@ -145,3 +145,28 @@ async def test_jobs_of_one_partition_run_in_order(store: SqlStore) -> None:
     results = await run.drain()
     assert [r.outcome for r in results] == ["done"] * 5
     assert seen == [0, 1, 2, 3, 4]
+
+
+async def test_a_dead_letter_is_raised_once_per_job_and_per_document(store: SqlStore) -> None:
+    clock = FixedClock()
+
+    async def refuse(_: Job) -> None:
+        raise ErpError("Odoo refused it")
+
+    run = runner(store, clock, refuse)
+    async with store.unit_of_work() as uow:
+        for doc, key in (("d1", "a"), ("d1", "b"), ("d2", "c")):
+            await uow.jobs.enqueue(
+                NewJob(kind="k", payload={"document_id": doc}, dedupe_key=key), clock.now()
+            )
+        await uow.commit()
+    assert [r.outcome for r in await run.drain()] == ["dead", "dead", "dead"]
+    async with store.unit_of_work() as uow:
+        open_ = await uow.exceptions.list(status=ExceptionStatus.OPEN)
+    assert sorted((x.document_id, x.payload["job_id"]) for x in open_) == [("d1", 1), ("d2", 3)]
+
+    async with store.unit_of_work() as uow:
+        assert await uow.jobs.replay(3, clock.now())
+        await uow.commit()
+    assert [r.outcome for r in await run.drain()] == ["dead"]
+    assert await exceptions(store) == ["erp_refused", "erp_refused"]

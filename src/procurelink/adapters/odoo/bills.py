@@ -90,21 +90,35 @@ class BillWriter:
         return before
 
     async def billing(self, order_odoo_id: int) -> list[ErpLineBilling]:
+        taxes_field = (await self.rpc.dialect()).line_taxes
         rows = await self.rpc.execute_kw(
             "purchase.order.line",
             "search_read",
             [[("order_id", "=", order_odoo_id), ("display_type", "=", False)]],
-            {"fields": ["product_qty", "qty_received", "qty_invoiced"]},
+            {"fields": ["product_qty", "qty_received", "qty_invoiced", taxes_field]},
         )
+        rates = await self._tax_rates(sorted({t for r in rows for t in r[taxes_field] or []}))
         return [
             ErpLineBilling(
                 odoo_line_id=r["id"],
                 ordered=_dec(r["product_qty"]),
                 received=_dec(r["qty_received"]),
                 invoiced=_dec(r["qty_invoiced"]),
+                tax_rate=_line_rate(r[taxes_field] or [], rates),
             )
             for r in rows
         ]
+
+    async def _tax_rates(self, tax_ids: list[int]) -> dict[int, Decimal | None]:
+        """Percentage of each tax; None for the kinds a rate does not describe."""
+        if not tax_ids:
+            return {}
+        rows = await self.rpc.execute_kw(
+            "account.tax", "read", [tax_ids], {"fields": ["amount_type", "amount"]}
+        )
+        return {
+            int(r["id"]): _dec(r["amount"]) if r["amount_type"] == "percent" else None for r in rows
+        }
 
     async def _read(self, bill_odoo_id: int) -> ErpBill:
         rows = await self.rpc.execute_kw(
@@ -134,6 +148,16 @@ def _bill(row: dict[str, Any]) -> ErpBill:
         ref=row.get("ref") or None,
         payment_state=str(row.get("payment_state") or "not_paid"),
     )
+
+
+def _line_rate(tax_ids: list[int], rates: dict[int, Decimal | None]) -> Decimal | None:
+    total = Decimal(0)
+    for tax_id in tax_ids:
+        rate = rates.get(tax_id)
+        if rate is None:  # fixed, group or unreadable: no rate to compare with
+            return None
+        total += rate
+    return total
 
 
 def _dec(value: Any) -> Decimal:
