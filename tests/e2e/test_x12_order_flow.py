@@ -194,3 +194,26 @@ async def test_a_supplier_cannot_answer_for_another_suppliers_order(world: World
     assert view.order.state == "sent"
     assert exc.id not in [x.id for x in view.exceptions]  # not on steelworks' order thread
     assert await world.odoo_notes(po) == notes_before
+
+
+async def test_another_suppliers_interchange_in_this_suppliers_folder_is_refused(
+    world: World,
+) -> None:
+    po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 10)])
+    await world.runtime.run_once()
+    _, order = read_850(world, name)
+    good = render_855(acknowledge(order, "1", 1, "SO-X", "855-foreign"), 905)
+    # The same answer, but its envelope says another company sent it.
+    foreign = good.replace(b"*ZZ*STEELWORKS     *", b"*ZZ*FASTENERDIRECT *", 1)
+    lines, notes = await world.odoo_lines(po), await world.odoo_notes(po)
+    outbox_before = sorted(p.name for p in world.outbox.iterdir())
+    drop(world, "855_foreign.x12", foreign)
+    await world.runtime.run_once()
+
+    [exc] = await world.runtime.queries.exceptions()
+    assert exc.reason_code == "wrong_supplier"
+    assert "FASTENERDIRECT" in exc.message and "steelworks" in exc.message
+    assert await world.odoo_lines(po) == lines
+    assert await world.odoo_notes(po) == notes
+    # Not answered with a 997 either: steelworks did not send it.
+    assert sorted(p.name for p in world.outbox.iterdir()) == outbox_before

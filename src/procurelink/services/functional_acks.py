@@ -30,6 +30,7 @@ from procurelink.errors import (
     InvalidDocument,
     ProcurelinkError,
     TransientError,
+    WrongSupplier,
 )
 from procurelink.ports.codec import DecodeContext, EncodeContext, Envelope, SyntaxAcknowledging
 from procurelink.ports.records import AuditEntry, RawMessage
@@ -106,10 +107,15 @@ class FunctionalAckService:
                 return first == "decoded"
             if acking is not None and error is None:
                 envelopes = acking.envelopes(message.body, ctx.options)
-                error = await _claim_interchanges(uow, profile.id, acking, envelopes, message)
+                foreign = _foreign_sender(profile, envelopes)
+                error = foreign or await _claim_interchanges(
+                    uow, profile.id, acking, envelopes, message
+                )
                 if error is not None:
-                    # A duplicate is not answered: its first copy was.
-                    await uow.state.put(f"decoded:{message.id}", "duplicate")
+                    # A duplicate is not answered (its first copy was), nor is another
+                    # supplier's file (the channel's partner did not send it).
+                    outcome = "refused" if foreign else "duplicate"
+                    await uow.state.put(f"decoded:{message.id}", outcome)
                     acking = None
             if error is not None:
                 exception_id = await record_exception(
@@ -334,6 +340,26 @@ class FunctionalAckService:
             message_id=sent.message_id,
         )
         return sent, exception_id, error
+
+
+def _foreign_sender(profile: PartnerProfile, envelopes: Sequence[Envelope]) -> DomainError | None:
+    """A file whose interchange names another sender than the partner it came from (e.g. put
+    in the wrong supplier's folder) is refused whole, before anything of it is routed."""
+    ids = profile.identifiers
+    expected = {i for i in (ids.gln, ids.x12 and ids.x12.id, ids.edifact and ids.edifact.id) if i}
+    if not expected:
+        return None  # the profile names no EDI identity: the channel's identity is all there is
+    for envelope in envelopes:
+        sender = envelope.sender.strip()
+        if sender not in expected:
+            return WrongSupplier(
+                f"interchange {envelope.interchange.strip()} was sent by {sender!r}, which is "
+                f"not {profile.id} ({', '.join(sorted(expected))}): another supplier's file",
+                interchange=envelope.interchange.strip(),
+                sender=sender,
+                expected_partner=profile.id,
+            )
+    return None
 
 
 async def _claim_interchanges(
