@@ -7,18 +7,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from service_world import service_world
 
-from procurelink.adapters.bus.memory import InProcessBus
-from procurelink.adapters.clock import SystemClock
-from procurelink.adapters.partners.yaml_directory import PartnerRegistry
-from procurelink.adapters.store import create_store, migrate
 from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.domain.response import LineStatus, OrderResponse, ResponseLine, ResponseStatus
 from procurelink.ports.erp import AcknowledgmentWrite, RejectedLine
 from procurelink.ports.records import Direction, JobStatus, RawMessage
 from procurelink.services.acknowledgments import AcknowledgmentService
-from procurelink.services.context import Deps
 
 NOW = datetime(2025, 4, 20, 8, tzinfo=UTC)
 
@@ -55,18 +51,7 @@ def _line(no: str, odoo_id: int, received: int) -> LedgerLine:
 async def test_rejected_line_is_cancelled_or_flagged(
     tmp_path: Path, policy: str, kept: list[int]
 ) -> None:
-    url = f"sqlite:///{tmp_path / 'a.db'}"
-    await migrate(url)
-    store = create_store(url)
     erp = RecordingErp()
-    deps = Deps(
-        store=store,
-        clock=SystemClock(),
-        partners=PartnerRegistry([_profile(policy)]),
-        router=None,
-        erp=erp,
-        bus=InProcessBus(),
-    )  # type: ignore[arg-type]
     order = LedgerOrder(
         order_number="P00042",
         partner_id="sw",
@@ -78,31 +63,28 @@ async def test_rejected_line_is_cancelled_or_flagged(
         lines=(_line("1", 501, 4), _line("2", 502, 0)),
         odoo_id=42,
     )
-    async with store.unit_of_work() as uow:
-        await uow.ledger.save(order)
-        await uow.commit()
-    service = AcknowledgmentService(deps)
-    response = OrderResponse(
-        document_id="ack-1",
-        partner_id="sw",
-        correlation_id="ack-1",
-        order_number="P00042",
-        response_date=date(2025, 4, 19),
-        overall=ResponseStatus.ACCEPTED_WITH_CHANGES,
-        lines=(ResponseLine(line_no="1", status=LineStatus.REJECTED),),
-    )
-    message = RawMessage("m1", Direction.INBOUND, "sw", "api", b"{}", "0" * 64, NOW)
-    await service.receive(message, response, "k")
-    async with store.unit_of_work() as uow:
-        [job] = await uow.jobs.list(status=JobStatus.QUEUED)
-    await service.apply_job(job)
-    [write] = erp.acks
-    assert write.rejected == (RejectedLine(501, "1"),)
-    assert write.rejections == policy
-    assert write.lines == ()  # the quantity is the gateway's to set, from Odoo's received
-    assert "line 1: rejected" in write.note and "corr-42" in write.note
-    async with store.unit_of_work() as uow:
-        saved = await uow.ledger.get("P00042")
-    assert saved is not None
-    assert [ln.quantity for ln in saved.lines] == kept
-    await store.close()
+    async with service_world(tmp_path, erp, order, [_profile(policy)]) as (deps, store):
+        service = AcknowledgmentService(deps)
+        response = OrderResponse(
+            document_id="ack-1",
+            partner_id="sw",
+            correlation_id="ack-1",
+            order_number="P00042",
+            response_date=date(2025, 4, 19),
+            overall=ResponseStatus.ACCEPTED_WITH_CHANGES,
+            lines=(ResponseLine(line_no="1", status=LineStatus.REJECTED),),
+        )
+        message = RawMessage("m1", Direction.INBOUND, "sw", "api", b"{}", "0" * 64, NOW)
+        await service.receive(message, response, "k")
+        async with store.unit_of_work() as uow:
+            [job] = await uow.jobs.list(status=JobStatus.QUEUED)
+        await service.apply_job(job)
+        [write] = erp.acks
+        assert write.rejected == (RejectedLine(501, "1"),)
+        assert write.rejections == policy
+        assert write.lines == ()  # the quantity is the gateway's to set, from Odoo's received
+        assert "line 1: rejected" in write.note and "corr-42" in write.note
+        async with store.unit_of_work() as uow:
+            saved = await uow.ledger.get("P00042")
+        assert saved is not None
+        assert [ln.quantity for ln in saved.lines] == kept

@@ -8,18 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from service_world import service_world
 
-from procurelink.adapters.bus.memory import InProcessBus
-from procurelink.adapters.clock import SystemClock
-from procurelink.adapters.partners.yaml_directory import PartnerRegistry
-from procurelink.adapters.store import SqlStore, create_store, migrate
+from procurelink.adapters.store import SqlStore
 from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 from procurelink.domain.receipt import QualityResult, QualityVerdict
 from procurelink.domain.values import Quantity
 from procurelink.errors import PolicyViolation, UnknownOrderLine
 from procurelink.ports.erp import HeldLine, QualityHold, QualityHoldWrite
 from procurelink.ports.records import Direction, JobStatus, RawMessage
-from procurelink.services.context import Deps
 from procurelink.services.quality import QUALITY_HOLD_JOB, QualityService
 
 NOW = datetime(2025, 4, 20, 8, tzinfo=UTC)
@@ -59,24 +56,13 @@ class RecordingErp:
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[QualityService, SqlStore, RecordingErp]]:
-    url = f"sqlite:///{tmp_path / 'q.db'}"
-    await migrate(url)
-    store = create_store(url)
     erp = RecordingErp()
-    deps = Deps(
-        store=store,
-        clock=SystemClock(),
-        partners=PartnerRegistry([]),
-        router=None,
-        erp=erp,
-        bus=InProcessBus(),
-        quarantine_locations={"*": "stock.quarantine_all"},
-    )  # type: ignore[arg-type]
-    async with store.unit_of_work() as uow:
-        await uow.ledger.save(ORDER)
-        await uow.commit()
-    yield QualityService(deps), store, erp
-    await store.close()
+    quarantine = {"*": "stock.quarantine_all"}
+    async with service_world(tmp_path, erp, ORDER, quarantine_locations=quarantine) as (
+        deps,
+        store,
+    ):
+        yield QualityService(deps), store, erp
 
 
 def _result(verdict: QualityVerdict, rejected: int | None, line: str = "1") -> QualityResult:

@@ -8,11 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from service_world import service_world
 
-from procurelink.adapters.bus.memory import InProcessBus
-from procurelink.adapters.clock import SystemClock
-from procurelink.adapters.partners.yaml_directory import PartnerRegistry
-from procurelink.adapters.store import SqlStore, create_store, migrate
+from procurelink.adapters.store import SqlStore
 from procurelink.domain.ledger import LedgerLine, LedgerOrder, OrderState
 from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.domain.receipt import GoodsReceipt, ReceiptLine
@@ -20,7 +18,6 @@ from procurelink.domain.values import Quantity
 from procurelink.errors import PolicyViolation, UnknownOrder, UnknownOrderLine
 from procurelink.ports.erp import QualityHold, ReceiptWrite, ReceivedLine, ReceivedLot
 from procurelink.ports.records import Direction, JobStatus, RawMessage
-from procurelink.services.context import Deps
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
 
 SUPPLIER = PartnerProfile.model_validate(
@@ -64,24 +61,13 @@ ORDER = LedgerOrder(
 
 @pytest.fixture
 async def world(tmp_path: Path) -> AsyncIterator[tuple[ReceiptService, SqlStore, RecordingErp]]:
-    url = f"sqlite:///{tmp_path / 'r.db'}"
-    await migrate(url)
-    store = create_store(url)
     erp = RecordingErp()
-    deps = Deps(
-        store=store,
-        clock=SystemClock(),
-        partners=PartnerRegistry([SUPPLIER]),
-        router=None,
-        erp=erp,
-        bus=InProcessBus(),
-        quarantine_locations={"WH2": "WH2/QC-Hold"},
-    )  # type: ignore[arg-type]
-    async with store.unit_of_work() as uow:
-        await uow.ledger.save(ORDER)
-        await uow.commit()
-    yield ReceiptService(deps), store, erp
-    await store.close()
+    quarantine = {"WH2": "WH2/QC-Hold"}
+    async with service_world(tmp_path, erp, ORDER, [SUPPLIER], quarantine_locations=quarantine) as (
+        deps,
+        store,
+    ):
+        yield ReceiptService(deps), store, erp
 
 
 def _receipt(*lines: tuple[str, int], order: str = "P00042") -> GoodsReceipt:

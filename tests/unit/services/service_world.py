@@ -1,0 +1,46 @@
+"""A service's collaborators on a real, migrated SQLite store holding one ledger order, with a
+recording ERP: what the service unit tests share."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from procurelink.adapters.bus.memory import InProcessBus
+from procurelink.adapters.clock import SystemClock
+from procurelink.adapters.partners.yaml_directory import PartnerRegistry
+from procurelink.adapters.store import SqlStore, create_store, migrate
+from procurelink.domain.ledger import LedgerOrder
+from procurelink.domain.partner_profile import PartnerProfile
+from procurelink.services.context import Deps
+
+
+@asynccontextmanager
+async def service_world(
+    tmp_path: Path,
+    erp: object,
+    order: LedgerOrder,
+    profiles: Sequence[PartnerProfile] = (),
+    **deps: Any,
+) -> AsyncIterator[tuple[Deps, SqlStore]]:
+    url = f"sqlite:///{tmp_path / 'service.db'}"
+    await migrate(url)
+    store = create_store(url)
+    try:
+        context = Deps(
+            store=store,
+            clock=SystemClock(),
+            partners=PartnerRegistry(list(profiles)),
+            router=None,
+            erp=erp,
+            bus=InProcessBus(),
+            **deps,
+        )  # type: ignore[arg-type]
+        async with store.unit_of_work() as uow:
+            await uow.ledger.save(order)
+            await uow.commit()
+        yield context, store
+    finally:
+        await store.close()
