@@ -60,14 +60,9 @@ class EdifactCodec:
         return Encoded(body=data, filename=filename, content_type=CONTENT_TYPE)
 
     def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
-        documents: list[Document] = []
         # The whole result is kept anyway; see ``collector`` for why the collector waits.
         with collector_paused():
-            for interchange in read_interchanges(read_text(data), STRICT):
-                _check_test(interchange, ctx.options)
-                for message in interchange.messages:
-                    documents.append(decode_message(interchange, message, ctx.partner_id, ctx))
-        return documents
+            return _decode_all(data, ctx)
 
     def envelopes(self, data: bytes, options: Mapping[str, Any]) -> list[Envelope]:
         """SyntaxAcknowledging: the interchanges of ``data`` (see ``syntax_acks``)."""
@@ -83,6 +78,17 @@ class EdifactCodec:
         from procurelink.codecs.edifact import syntax_acks
 
         return syntax_acks.functional_ack_files(data, ctx, always)
+
+
+def _decode_all(data: bytes, ctx: DecodeContext) -> list[Document]:
+    # A function of its own so that the segments die with its frame while the collector is
+    # still paused: the collection that follows then walks only the documents.
+    documents: list[Document] = []
+    for interchange in read_interchanges(read_text(data), STRICT):
+        _check_test(interchange, ctx.options)
+        for message in interchange.messages:
+            documents.append(decode_message(interchange, message, ctx.partner_id, ctx))
+    return documents
 
 
 def decode_message(

@@ -35,7 +35,7 @@ from procurelink.codecs.edifact.items import (
     write_price,
     write_quantity,
 )
-from procurelink.codecs.edifact.parties import read_contact, read_party, write_party
+from procurelink.codecs.edifact.parties import contact_fields, party_fields, write_party
 from procurelink.codecs.edifact.problems import MISSING
 from procurelink.codecs.edifact.reader import LineData, MessageData
 from procurelink.codecs.edifact.writer import OutSegment
@@ -84,19 +84,23 @@ _PARTY_ORDER = (
 )
 
 
-def read_parties(data: MessageData) -> tuple[tuple[Party, ...], Contact | None, str | None]:
-    """Parties; the buyer's CTA/COM is the order's contact; RFF+IA in the supplier's group."""
-    parties: list[Party] = []
-    contact = vendor_code = None
+def read_parties(
+    data: MessageData,
+) -> tuple[list[dict[str, Any]], dict[str, str | None] | None, str | None]:
+    """The fields of the parties (validated with their document); the buyer's CTA/COM is the
+    order's contact; RFF+IA in the supplier's group."""
+    parties: list[dict[str, Any]] = []
+    contact = None
+    vendor_code = None
     for group in data.parties:
-        party = read_party(group, with_contact=group.nad.get(1) != "BY")
+        party = party_fields(group, with_contact=group.nad.get(1) != "BY")
         if party is None:
             continue
         parties.append(party)
-        if party.role == PartyRole.BUYER:
-            contact = read_contact(group)
+        if party["role"] == PartyRole.BUYER:
+            contact = contact_fields(group)
         vendor_code = vendor_code or group.refs.get("IA")
-    return tuple(parties), contact, vendor_code
+    return parties, contact, vendor_code
 
 
 def _purpose(m: MessageContext, data: MessageData, default: str) -> OrderPurpose:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from procurelink.codecs.edifact.elements import optional, split_text
 from procurelink.codecs.edifact.reader import PartyData
@@ -48,8 +49,10 @@ _WRITE_SCHEMES = {
 NAME_WIDTH = 35  # 3036, 3042: an..35 in both directories
 
 
-def read_party(data: PartyData, with_contact: bool = True) -> Party | None:
-    """The party of a NAD group, or None for a role the canonical model does not have."""
+def party_fields(data: PartyData, with_contact: bool = True) -> dict[str, Any] | None:
+    """The fields of the ``Party`` of a NAD group, for a document validated as a whole (one
+    validation per document rather than three models per party); None for a role the
+    canonical model does not have."""
     nad = data.nad
     role = READ_ROLES.get(nad.get(1))
     if role is None:
@@ -59,27 +62,36 @@ def read_party(data: PartyData, with_contact: bool = True) -> Party | None:
     # D.01B makes 3229 the first component of C819; reading component 1 covers both.
     region, postcode, country = optional(nad, 7), optional(nad, 8), optional(nad, 9)
     address = None
-    # Built only when something was read: comparing with an empty Address cost a model each.
     if street or city or region or postcode or country:
-        address = Address(
-            street=street, city=city, region=region, postcode=postcode, country=country
-        )
-    return Party(
-        role=role,
-        name=_join(nad.components(4)) or _join(nad.components(3)),
-        id=party_id,
-        id_scheme=_READ_SCHEMES.get(nad.get(2, 3), IdScheme.MUTUAL) if party_id else None,
-        address=address,
-        vat_id=data.refs.get("VA"),
-        contact=read_contact(data) if with_contact else None,
-    )
+        address = {
+            "street": street,
+            "city": city,
+            "region": region,
+            "postcode": postcode,
+            "country": country,
+        }
+    return {
+        "role": role,
+        "name": _join(nad.components(4)) or _join(nad.components(3)),
+        "id": party_id,
+        "id_scheme": _READ_SCHEMES.get(nad.get(2, 3), IdScheme.MUTUAL) if party_id else None,
+        "address": address,
+        "vat_id": data.refs.get("VA"),
+        "contact": contact_fields(data) if with_contact else None,
+    }
 
 
-def read_contact(data: PartyData) -> Contact | None:
+def read_party(data: PartyData, with_contact: bool = True) -> Party | None:
+    """The party of a NAD group, or None for a role the canonical model does not have."""
+    fields = party_fields(data, with_contact)
+    return None if fields is None else Party.model_validate(fields)
+
+
+def contact_fields(data: PartyData) -> dict[str, str | None] | None:
     name, phone, email = data.contact_name, data.comms.get("TE"), data.comms.get("EM")
     if name is None and phone is None and email is None:
         return None
-    return Contact(name=name, phone=phone, email=email)
+    return {"name": name, "phone": phone, "email": email}
 
 
 def write_party(

@@ -133,12 +133,9 @@ class X12Codec:
 
     def decode(self, data: bytes, ctx: DecodeContext) -> list[Document]:
         """Every document in the bytes; the first problem raises (see ``validate``)."""
-        documents: list[Document] = []
         # The whole result is kept anyway; see ``collector`` for why the collector waits.
         with collector_paused():
-            for transaction in read_sets(data, ctx.options, raise_error):
-                documents.append(decode_set(transaction, ctx))
-        return documents
+            return _decode_all(data, ctx)
 
     def validate(self, data: bytes, options: Mapping[str, Any] | None = None) -> ValidationReport:
         """Every problem of the file, without raising (see ``validation``)."""
@@ -162,3 +159,11 @@ class X12Codec:
         """SyntaxAcknowledging: rendered acks; X12 acknowledges every group, so ``always``
         changes nothing (see ``syntax_acks``)."""
         return syntax_acks.functional_ack_files(data, ctx)
+
+
+def _decode_all(data: bytes, ctx: DecodeContext) -> list[Document]:
+    # A function of its own so that the segments die with its frame while the collector is
+    # still paused: the collection that follows then walks only the documents.
+    return [
+        decode_set(transaction, ctx) for transaction in read_sets(data, ctx.options, raise_error)
+    ]
