@@ -160,6 +160,15 @@ def first_datetime(value: str, pattern: str) -> datetime:
 
 
 def dtm_date(place: Place, segment: Segment) -> date:
+    value = segment.get(1, 2)
+    # The common case, CCYYMMDD with the default or explicit format 102, without a datetime.
+    if len(value) == 8 and value.isdigit() and value.isascii():
+        fmt = segment.get(1, 3)
+        if not fmt or fmt == "102":
+            try:
+                return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+            except ValueError:
+                pass  # not a calendar date: dtm_datetime says so
     return dtm_datetime(place, segment).date()
 
 

@@ -19,7 +19,7 @@ from procurelink.codecs.edifact.problems import Place
 from procurelink.codecs.edifact.syntax import Segment
 
 
-@dataclass
+@dataclass(slots=True)
 class Ref:
     segment: Segment
     value: str
@@ -27,7 +27,7 @@ class Ref:
     date: date | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class PartyData:
     nad: Segment
     refs: dict[str, str] = field(default_factory=dict)
@@ -35,7 +35,7 @@ class PartyData:
     comms: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Amounts:
     """A TAX or ALC group, or a line: its own MOA amounts by qualifier."""
 
@@ -44,7 +44,7 @@ class Amounts:
     amounts: dict[str, Decimal] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class LineData:
     lin: Segment
     ids: list[tuple[str, str]] = field(default_factory=list)  # (type 7143, id)
@@ -66,7 +66,7 @@ class LineData:
         return None
 
 
-@dataclass
+@dataclass(slots=True)
 class PackageData:
     cps: Segment
     pac: Segment | None = None
@@ -74,7 +74,7 @@ class PackageData:
     lines: list[LineData] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class MessageData:
     bgm: Segment | None = None
     dates: dict[str, Segment] = field(default_factory=dict)
