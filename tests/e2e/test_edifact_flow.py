@@ -9,6 +9,7 @@ from e2e_world import World
 
 from procurelink import bootstrap
 from procurelink.codecs.edifact.codec import EdifactCodec
+from procurelink.domain.events import DocumentReceived
 from procurelink.domain.order import PurchaseOrder
 from procurelink.entrypoints.demo.suppliers import acknowledge
 from procurelink.ports.codec import DecodeContext, EncodeContext
@@ -65,6 +66,10 @@ async def test_orders_out_ordrsp_in(world: World, tmp_path: Path) -> None:
         (inbox / encoded.filename).write_bytes(encoded.body)
         await runtime.run_once()
 
+        [received] = [e for e in runtime.bus.published if isinstance(e, DocumentReceived)]
+        assert received.order_number == name
+        assert received.partner_id == "rheinguss"
+        assert received.data["document_type"] == "order_response"
         view = await runtime.queries.order(name)
         assert view is not None
         assert view.order.state == "confirmed"

@@ -8,6 +8,7 @@ from typing import Any
 from procurelink.domain.acknowledgment import FunctionalAck
 from procurelink.domain.despatch import DespatchAdvice, ShipmentEvent
 from procurelink.domain.document import Document
+from procurelink.domain.events import DocumentReceived
 from procurelink.domain.invoice import Invoice
 from procurelink.domain.receipt import GoodsReceipt, QualityResult
 from procurelink.domain.response import OrderResponse
@@ -186,6 +187,21 @@ class IntakeService:
                 await handler(message, document, key)
             except DomainError as exc:
                 await self._refuse(message, exc, document)
+                return
+            await deps.bus.publish(
+                DocumentReceived(
+                    event_id=deps.new_id(),
+                    occurred_at=deps.clock.now(),
+                    correlation_id=document.correlation_id,
+                    partner_id=document.partner_id,
+                    order_number=getattr(document, "order_number", None),
+                    data={
+                        "document_type": document.document_type,
+                        "document_id": document.document_id,
+                        "message_id": message.id,
+                    },
+                )
+            )
             return
         await self._refuse(
             message,
