@@ -54,7 +54,14 @@ def number_problem(place: Place, segment: Segment, element: int, component: int)
 
 
 def decimal(place: Place, segment: Segment, element: int, component: int) -> Decimal | None:
-    value = segment.get(element, component)
+    return decimal_of(place, segment, segment.get(element, component), element, component)
+
+
+def decimal_of(
+    place: Place, segment: Segment, value: str, element: int, component: int
+) -> Decimal | None:
+    """``decimal`` of a value the caller already took out of ``segment`` (one split of a
+    composite serves several of its components)."""
     if not value:
         return None
     if not _NUMBER.fullmatch(value):
@@ -64,9 +71,14 @@ def decimal(place: Place, segment: Segment, element: int, component: int) -> Dec
     return Decimal(value.replace(",", ".") if "," in value else value)
 
 
-def required_decimal(place: Place, segment: Segment, element: int, component: int) -> Decimal:
-    value = decimal(place, segment, element, component)
+def required_decimal(
+    place: Place, segment: Segment, element: int, component: int, value: str | None = None
+) -> Decimal:
+    """A number that must be there; ``value`` when the caller has already read it."""
     if value is None:
+        value = segment.get(element, component)
+    number = decimal_of(place, segment, value, element, component)
+    if number is None:
         raise place.error(
             "mandatory number is empty",
             segment,
@@ -75,7 +87,7 @@ def required_decimal(place: Place, segment: Segment, element: int, component: in
             syntax_error=MISSING,
             expected="a number",
         )
-    return value
+    return number
 
 
 def integer(place: Place, segment: Segment, element: int, component: int = 1) -> int | None:
@@ -160,15 +172,15 @@ def first_datetime(value: str, pattern: str) -> datetime:
 
 
 def dtm_date(place: Place, segment: Segment) -> date:
-    value = segment.get(1, 2)
+    parts = segment.components(1)
+    value = parts[1] if len(parts) > 1 else ""
     # The common case, CCYYMMDD with the default or explicit format 102, without a datetime.
-    if len(value) == 8 and value.isdigit() and value.isascii():
-        fmt = segment.get(1, 3)
-        if not fmt or fmt == "102":
-            try:
-                return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-            except ValueError:
-                pass  # not a calendar date: dtm_datetime says so
+    plain = len(parts) < 3 or parts[2] in ("", "102")
+    if plain and len(value) == 8 and value.isdigit() and value.isascii():
+        try:
+            return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+        except ValueError:
+            pass  # not a calendar date: dtm_datetime says so
     return dtm_datetime(place, segment).date()
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from procurelink.codecs.edifact.elements import (
-    decimal,
+    decimal_of,
     format_decimal,
     required_decimal,
     split_text,
@@ -63,8 +63,10 @@ def quantity_fields(
     segment = line.quantities.get(qualifier)
     if segment is None:
         return None
-    value = required_decimal(place, segment, 1, 2)
-    return {"value": value, "uom": read_unit(place, units, segment, 3, default_unit)}
+    # C186: qualifier, quantity, unit; split once for both values.
+    parts = [*segment.components(1), "", ""]
+    value = required_decimal(place, segment, 1, 2, parts[1])
+    return {"value": value, "uom": unit_of(place, units, segment, 3, default_unit, code=parts[2])}
 
 
 def read_quantity(
@@ -82,7 +84,21 @@ def read_unit(
     default_unit: str | None = None,
     element: int = 1,
 ) -> str:
-    code = segment.get(element, component)
+    return unit_of(place, units, segment, component, default_unit, element)
+
+
+def unit_of(
+    place: Place,
+    units: UnitMap,
+    segment: Segment,
+    component: int,
+    default_unit: str | None = None,
+    element: int = 1,
+    code: str | None = None,
+) -> str:
+    """``read_unit``; ``code`` when the caller has already read it."""
+    if code is None:
+        code = segment.get(element, component)
     if not code:
         # 6411 is conditional: without it the quantity counts the article's own unit.
         return default_unit or "unit"
@@ -103,8 +119,10 @@ def read_price(place: Place, line: LineData, *qualifiers: str) -> tuple[Decimal,
     for qualifier in qualifiers:
         segment = line.prices.get(qualifier)
         if segment is not None:
-            price = required_decimal(place, segment, 1, 2)
-            basis = decimal(place, segment, 1, 5) or Decimal(1)
+            # C509: qualifier, price, type, type qualifier, basis; split once.
+            parts = [*segment.components(1), "", "", "", ""]
+            price = required_decimal(place, segment, 1, 2, parts[1])
+            basis = decimal_of(place, segment, parts[4], 1, 5) or Decimal(1)
             return price, basis
     return None
 
