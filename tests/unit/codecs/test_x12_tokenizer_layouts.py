@@ -57,7 +57,9 @@ def test_block_segments_match_a_plain_reading(name: str) -> None:
     text = isa + "\n" + LAYOUTS[name](rest.removesuffix(iea)) + iea
     assert len(text) > 3 * BLOCK
     read = [
-        (s.tag, s.elements, s.number) for raw in tokenize(text) for s in [raw.isa, *raw.segments]
+        (s.tag, tuple(s.elements), s.number)
+        for raw in tokenize(text)
+        for s in [raw.isa, *raw.segments]
     ]
     plain = _plain_reading(text)
     assert [(tag, elements) for tag, elements, _ in read] == plain

@@ -96,14 +96,14 @@ def _in(segment: Segment, mapping: PartnerMapping) -> Segment:
     tag, elements = segment.tag, segment.elements
     qualifier = mapping.delivery_date_qualifier
     if qualifier and tag == "DTM" and segment.get(1) == qualifier:
-        return Segment(tag, (DELIVERY, *elements[1:]), segment.number)
+        return Segment.of(tag, (DELIVERY, *elements[1:]), segment.number)
     if qualifier and tag == "SCH" and segment.get(5) == qualifier:
-        return Segment(tag, (*elements[:4], DELIVERY, *elements[5:]), segment.number)
+        return Segment.of(tag, (*elements[:4], DELIVERY, *elements[5:]), segment.number)
     start = _ID_PAIRS_IN.get(tag)
     if start is not None and mapping.item_ids:
         renamed = list(elements)
         for index in range(start - 1, len(renamed), 2):
             if renamed[index].strip() in mapping.item_ids:
                 renamed[index] = default_kind(renamed[index].strip(), _DEFAULT_KINDS)
-        return Segment(tag, tuple(renamed), segment.number)
+        return Segment.of(tag, renamed, segment.number)
     return segment

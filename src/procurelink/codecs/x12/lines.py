@@ -95,10 +95,10 @@ def po1_fields(place: Place, units: UnitMap, po1: Segment) -> dict[str, Any]:
     values and dicts: the whole order is validated once by its model, which costs less than
     building each line's models one by one. Reads and refuses exactly what ``read_po1``
     does; every refusal is left to the same element readers, so errors are the same."""
-    values = list(map(_rstrip_space, po1.elements))
-    if len(values) < 5:
-        values += [""] * (5 - len(values))
-    line_no, quantity, code, price, basis = values[:5]
+    values = list(map(_rstrip_space, po1.fields))  # values[i] is element i
+    if len(values) < 6:
+        values += [""] * (6 - len(values))
+    line_no, quantity, code, price, basis = values[1:6]
     if not line_no:
         required(place, po1, 1)
     if not (quantity and _DECIMAL.fullmatch(quantity)):
@@ -109,7 +109,7 @@ def po1_fields(place: Place, units: UnitMap, po1: Segment) -> dict[str, Any]:
     if price and not _DECIMAL.fullmatch(price):
         decimal(place, po1, 4)
     pairs: dict[str, str] = {}
-    for qualifier, product in zip(values[5::2], values[6::2], strict=False):
+    for qualifier, product in zip(values[6::2], values[7::2], strict=False):
         if product:
             pairs.setdefault(qualifier, product)
     return {
@@ -128,7 +128,7 @@ def po1_fields(place: Place, units: UnitMap, po1: Segment) -> dict[str, Any]:
 def product_ids(segment: Segment, start: int) -> dict[str, str]:
     """Qualifier -> product ID of the pairs from element ``start`` on (first one wins)."""
     pairs: dict[str, str] = {}
-    for index in range(start, len(segment.elements), 2):
+    for index in range(start, len(segment.fields) - 1, 2):
         qualifier, product = segment.get(index), optional(segment, index + 1)
         if product is not None:
             pairs.setdefault(qualifier, product)

@@ -44,8 +44,20 @@ class Segment(NamedTuple):
     """
 
     tag: str
-    elements: tuple[str, ...]
+    # The list the tokenizer's split made, tag included: fields[i] is element i, as X12
+    # numbers them from 01. Handing the list on (rather than copying its tail into a tuple)
+    # was a fifth of tokenizing. Segments built elsewhere carry tuples; none is mutated.
+    fields: Sequence[str]
     number: int
+
+    @classmethod
+    def of(cls, tag: str, elements: Sequence[str], number: int) -> Segment:
+        return cls(tag, (tag, *elements), number)
+
+    @property
+    def elements(self) -> Sequence[str]:
+        """The elements after the tag (element 01 first)."""
+        return self.fields[1:]
 
     def get(self, index: int) -> str:
         """Element ``index`` (1-based) without trailing spaces, ``""`` when absent."""
@@ -53,7 +65,7 @@ class Segment(NamedTuple):
         if index < 1:
             return ""
         try:
-            return self.elements[index - 1].rstrip(" ")
+            return self.fields[index].rstrip(" ")
         except IndexError:
             return ""
 
@@ -92,7 +104,6 @@ ISA_WINDOW = 4096
 _VALID_TAGS: set[str] = set()
 _MAX_VALID_TAGS = 1024
 _strip = methodcaller("strip", _WHITESPACE)
-_tail = itemgetter(slice(1, None))
 _tag = itemgetter(0)
 
 
@@ -165,7 +176,7 @@ def tokenize_chunks(
                 rule="isa_syntax",
             )
         delimiters, terminator_at = read_delimiters(text, pos)
-        isa = Segment("ISA", tuple(text[pos:terminator_at].split(delimiters.element)[1:]), 1)
+        isa = Segment("ISA", tuple(text[pos:terminator_at].split(delimiters.element)), 1)
         source.pos = terminator_at + 1
         segments = _segments(source, delimiters, isa, report)
         raw = RawInterchange(delimiters, isa, source.base + pos, segments)
@@ -293,7 +304,7 @@ def _block(text: str, delimiters: Delimiters, number: int) -> list[Segment] | No
             return None
         if "IEA" in tags:
             return None
-        rows = zip(tags, map(tuple, map(_tail, parts)), count(number + 1))
+        rows = zip(tags, parts, count(number + 1))
         # tuple.__new__ builds each named tuple in C, skipping its Python-level __new__.
         return list(map(tuple.__new__, repeat(Segment), rows))
     finally:
@@ -385,7 +396,7 @@ def _segment(
                 rule="segment_id",
             )
         )
-    return Segment(tag, tuple(parts[1:]), number)
+    return Segment(tag, tuple(parts), number)
 
 
 def render(
