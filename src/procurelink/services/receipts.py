@@ -2,7 +2,8 @@
 
 The document is accepted only when it fits the ledger (order known, lines exist, same
 unit, not more than open + the supplier's over-delivery tolerance); then one ERP job
-validates Odoo's receipt and wakes the order's invoices waiting for these goods. The
+validates Odoo's receipt, wakes the order's invoices waiting for these goods and matches
+again those whose quantity exception is still open (``invoice_rematch``). The
 job's effect key makes the write happen once: validating twice would receive the goods
 twice. What was not received stays open in a backorder.
 
@@ -24,6 +25,7 @@ from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
 from procurelink.services.effects import order_for_effect
+from procurelink.services.invoice_rematch import rematch_after_receipt
 from procurelink.services.invoice_waiting import wake_waiting_invoices
 
 RECEIPT_JOB = "erp.apply_receipt"
@@ -202,6 +204,8 @@ class ReceiptService:
             # Invoices that came before these goods are matched again now, not at their
             # next re-check (queued behind this job in the order's partition).
             await wake_waiting_invoices(deps, uow, current, key)
+            # Invoices already with a buyer for want of these goods are matched again.
+            await rematch_after_receipt(deps, uow, current, key, str(payload["receipt_number"]))
             await uow.commit()
 
 
