@@ -1,23 +1,40 @@
-"""A quality result's hold after receipt: an internal transfer of the held goods from the
-warehouse's stock location into quarantine, validated at once (reference 3.7, 4).
+"""A quality result's hold after receipt: an internal transfer of the held goods from where
+they are into quarantine, validated at once (reference 3.7, 4).
 
-Calls: the transfer is created with its moves (one ``create``), confirmed (Odoo may reserve
-whatever lots it likes), its lines replaced by the held lots (one ``write``), validated
-without backorder, re-read; then the buyer's note and To-Do (``holds``). Quantities above
-what the line received, unknown lots and tracked goods without lots are refused before
-anything is written.
+Where they are is the destination of the last done move of the receipt's chain
+(``chains``): WH/Stock with one-step reception, WH/Input (or Quality Control) with two or
+three steps while the internal transfers wait; those waiting moves are reduced by the held
+quantity first, so the held goods never flow on to stock, and reserve again afterwards.
+
+Calls: the chain's transfers reduced (one ``write`` each), the quarantine transfer created
+with its moves (one ``create``), confirmed (Odoo may reserve whatever lots it likes), its lines
+replaced by the held lots (one ``write``), validated without backorder, re-read; the chain's
+transfers reserved again (``action_assign``); then the buyer's note and To-Do (``holds``).
+Quantities above what the line received, unknown lots and tracked goods without lots are
+refused before anything is written. Odoo has no transaction across calls: a failure after
+the chain was reduced leaves it reduced (a retry would reduce it again), see pitfall 1.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from procurelink.adapters.odoo.chains import Chains
 from procurelink.adapters.odoo.holds import Holds, describe
 from procurelink.adapters.odoo.move_lines import MoveLines, Unit, check_tracking
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.errors import ErpError
 from procurelink.ports.erp import QualityHoldWrite
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    origin: str
+    picking_type: int
+    source: int
+    quarantine: int
 
 
 class QualityHoldWriter:
@@ -63,19 +80,60 @@ class QualityHoldWriter:
         for line_id in line_ids:
             product = products[_m2o(by_id[line_id]["product_id"]) or 0]
             check_tracking(product, units[line_id], totals[line_id])
-        source = _m2o(warehouse["lot_stock_id"])
+        wanted_lots = {
+            _m2o(by_id[i]["product_id"]) or 0: {u.lot for u in units[i] if u.lot} for i in line_ids
+        }
+        lots = await writer.lots(wanted_lots)
+        missing = [
+            (p, name) for p, names in wanted_lots.items() for name in names if (p, name) not in lots
+        ]
+        if missing:
+            raise ErpError(f"lots to hold not found in Odoo: {sorted(n for _, n in missing)}")
+        chains = Chains(self.rpc)
+        placed = await chains.place(line_ids)
+        stock = _m2o(warehouse["lot_stock_id"])
+        sources = {i: placed[i].source or stock for i in line_ids}
         picking_type = _m2o(warehouse["int_type_id"])
-        if not source or not picking_type:
+        if not picking_type or not all(sources.values()):
             raise ErpError(f"warehouse {warehouse['code']} has no stock location or internal type")
+        # The chain first: lowering its demand makes Odoo unreserve the held goods, which
+        # the transfer below then takes.
+        reduced = await chains.take_out(placed, totals)
+        for source in sorted({s for s in sources.values() if s}):
+            here = [i for i in line_ids if sources[i] == source]
+            await self._transfer(
+                Transfer(order["name"], picking_type, source, quarantine),
+                {i: by_id[i] for i in here},
+                {i: totals[i] for i in here},
+                {i: units[i] for i in here},
+                writer,
+                lots,
+            )
+        await chains.reserve_again(reduced)
+        where = await holds.location_name(quarantine)
+        what = [describe(products, by_id[i], units[i], dialect.line_uom) for i in line_ids]
+        await holds.notify_buyer(order, write.hold, what, where)
+
+    async def _transfer(
+        self,
+        where: Transfer,
+        by_id: dict[int, dict[str, Any]],
+        totals: dict[int, Decimal],
+        units: dict[int, list[Unit]],
+        writer: MoveLines,
+        lots: dict[tuple[int, str], int],
+    ) -> None:
+        """One internal transfer of held goods from ``where.source``, validated."""
+        dialect = writer.dialect
         picking_id = await self.rpc.execute_kw(
             "stock.picking",
             "create",
             [
                 {
-                    "picking_type_id": picking_type,
-                    "location_id": source,
-                    "location_dest_id": quarantine,
-                    "origin": order["name"],
+                    "picking_type_id": where.picking_type,
+                    "location_id": where.source,
+                    "location_dest_id": where.quarantine,
+                    "origin": where.origin,
                     "move_ids": [
                         [
                             0,
@@ -85,11 +143,11 @@ class QualityHoldWriter:
                                 "product_id": _m2o(by_id[i]["product_id"]),
                                 "product_uom": _m2o(by_id[i][dialect.line_uom]),
                                 "product_uom_qty": float(totals[i]),
-                                "location_id": source,
-                                "location_dest_id": quarantine,
+                                "location_id": where.source,
+                                "location_dest_id": where.quarantine,
                             },
                         ]
-                        for i in line_ids
+                        for i in by_id
                     ],
                 }
             ],
@@ -111,16 +169,7 @@ class QualityHoldWriter:
                 ]
             },
         )
-        line_of_product = {_m2o(by_id[i]["product_id"]): i for i in line_ids}
-        wanted_lots = {
-            _m2o(by_id[i]["product_id"]) or 0: {u.lot for u in units[i] if u.lot} for i in line_ids
-        }
-        lots = await writer.lots(wanted_lots)
-        missing = [
-            (p, name) for p, names in wanted_lots.items() for name in names if (p, name) not in lots
-        ]
-        if missing:
-            raise ErpError(f"lots to hold not found in Odoo: {sorted(n for _, n in missing)}")
+        line_of_product = {_m2o(by_id[i]["product_id"]): i for i in by_id}
         commands: list[Any] = []
         for move in moves:
             line_id = line_of_product[_m2o(move["product_id"])]
@@ -142,9 +191,6 @@ class QualityHoldWriter:
                 model="stock.picking",
                 odoo_id=picking_id,
             )
-        where = await holds.location_name(quarantine)
-        what = [describe(products, by_id[i], units[i], dialect.line_uom) for i in line_ids]
-        await holds.notify_buyer(order, write.hold, what, where)
 
 
 def _m2o(value: Any) -> int | None:
