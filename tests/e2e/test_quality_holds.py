@@ -1,5 +1,6 @@
 """A plant's goods receipt with a held quantity, then a failed inspection: from intake to
-Odoo, the held goods end up in quarantine (never in stock) and the buyer gets a To-Do."""
+Odoo, the held goods end up in quarantine (never in stock) and the buyer gets a To-Do; with
+two-step reception they never move on from WH/Input to stock either."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from e2e_world import World
 
 from procurelink.ports.channel import InboundItem
@@ -110,3 +112,89 @@ async def test_held_receipt_and_failed_inspection_reach_quarantine(world: World)
     assert view is not None
     actions = [a.action for a in view.audit]
     assert "receipt_posted" in actions and "quality_hold_posted" in actions
+
+
+async def test_two_step_plant_holds_goods_out_of_the_transfer_to_stock(world: World) -> None:
+    if world.odoo is None:
+        pytest.skip(
+            "creates a second warehouse, which turns on Odoo's multi-warehouse setting: "
+            "runs against the simulator, not a shared real Odoo"
+        )
+    rpc = world.rpc
+    wid = await rpc.execute_kw(
+        "stock.warehouse",
+        "create",
+        [{"name": "Werk 3", "code": "WH3", "reception_steps": "two_steps"}],
+    )
+    [wh] = await rpc.execute_kw(
+        "stock.warehouse", "read", [[wid]], {"fields": ["in_type_id", "code"]}
+    )
+    po, name = await world.confirm_order(
+        "SW-V-88120", [("ACME-10042", 100)], picking_type=wh["in_type_id"][0]
+    )
+    await world.runtime.run_once()
+    view = await world.runtime.queries.order(name)
+    assert view is not None and view.order.plant == "WH3"
+    [line] = view.order.lines
+    before = await stock_by_location(world, "ACME-10042")
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "goods_receipt",
+                "receipt_number": f"GR-{po}",
+                "order_number": name,
+                "received_at": "2025-04-22T08:00:00Z",
+                "lines": [
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "100", "uom": line.uom},
+                        "held_quantity": "30",
+                        "hold_reason": "cracked housings",
+                    }
+                ],
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert delta(await stock_by_location(world, "ACME-10042"), before) == {
+        "WH3/Input": 70.0,
+        "WH3/Quarantine": 30.0,
+    }
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "quality_result",
+                "inspection_number": f"QI-{po}",
+                "order_number": name,
+                "order_line_no": line.line_no,
+                "verdict": "failed",
+                "rejected_qty": {"value": "10", "uom": line.uom},
+                "inspected_at": "2025-04-23T08:00:00Z",
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert not await world.runtime.queries.exceptions()
+    assert delta(await stock_by_location(world, "ACME-10042"), before) == {
+        "WH3/Input": 60.0,
+        "WH3/Quarantine": 40.0,
+    }
+    [internal] = await rpc.execute_kw(
+        "stock.picking",
+        "search_read",
+        [[["origin", "=", name], ["location_dest_id.complete_name", "=", "WH3/Stock"]]],
+        {"fields": ["state", "move_ids"]},
+    )
+    [move] = await rpc.execute_kw(
+        "stock.move", "read", [internal["move_ids"]], {"fields": ["product_uom_qty", "state"]}
+    )
+    assert (internal["state"], move["product_uom_qty"], move["state"]) == (
+        "assigned",
+        60,
+        "assigned",
+    )
+    await rpc.execute_kw("stock.picking", "button_validate", [[internal["id"]]])
+    assert delta(await stock_by_location(world, "ACME-10042"), before) == {
+        "WH3/Stock": 60.0,
+        "WH3/Quarantine": 40.0,
+    }

@@ -116,7 +116,11 @@ class Fixture:
         wid = await self.call(
             "stock.warehouse",
             "create",
-            {"name": f"procurelink test {tag}", "code": f"Q{tag}", "reception_steps": reception_steps},
+            {
+                "name": f"procurelink test {tag}",
+                "code": f"Q{tag}",
+                "reception_steps": reception_steps,
+            },
         )
         [row] = await self.call(
             "stock.warehouse",
