@@ -207,3 +207,30 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
     assert await _quants(make, bolt) == {(qc, None): 5.0, (quarantine, None): 5.0}
     await _validate_all(make, to_stock)
     assert await _quants(make, bolt) == {(stock, None): 5.0, (quarantine, None): 5.0}
+
+
+async def test_goods_held_at_a_two_step_receipt_are_not_expected_in_stock(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    wh = await make.warehouse("two_steps")
+    vendor, _ = await make.vendor()
+    bolt, _ = await make.product(vendor, vendor_code=None)
+    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
+    [line] = await make.order_lines(order)
+    await gateway.apply_receipt(
+        ReceiptWrite(order, (ReceivedLine(line, D(10), held=D(3)),), hold=_hold("wet cartons"))
+    )
+    inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
+    assert await _quants(make, bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
+    [_receipt, internal] = await _pickings(make, order)
+    [chained] = await _moves(make, internal)
+    assert (chained["product_uom_qty"], chained["quantity"], chained["state"]) == (
+        7,
+        7,
+        "assigned",
+    )
+    await _validate_all(make, internal)
+    assert await _quants(make, bolt) == {
+        (wh["lot_stock_id"][1], None): 7.0,
+        (quarantine, None): 3.0,
+    }
