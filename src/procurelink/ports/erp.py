@@ -147,6 +147,9 @@ class QualityHold:
     quarantine: str | None  # stock.location full name or XML id; None: "<WH>/Quarantine"
     reason: str
     correlation_id: str
+    # What the hold answers (an inspection number): names its transfer in Odoo, so a
+    # retried hold finds the transfer it started instead of moving the goods twice.
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,6 +128,7 @@ class Fixture:
             [wid],
             fields=[
                 "code",
+                "view_location_id",
                 "in_type_id",
                 "lot_stock_id",
                 "wh_input_stock_loc_id",

@@ -234,3 +234,58 @@ async def test_goods_held_at_a_two_step_receipt_are_not_expected_in_stock(
         (wh["lot_stock_id"][1], None): 7.0,
         (quarantine, None): 3.0,
     }
+
+
+async def test_a_retried_hold_resumes_its_transfer_and_moves_the_goods_once(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    wh = await make.warehouse("two_steps")
+    vendor, _ = await make.vendor()
+    bolt, _ = await make.product(vendor, vendor_code=None)
+    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
+    [line] = await make.order_lines(order)
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
+    [po] = await make.call("purchase.order", "read", [order], fields=["name"])
+    inspection = f"QI-{_tag()}"
+    hold = QualityHold(None, "bent", f"corr-{_tag()}", reference=inspection)
+    # An attempt that stopped after creating its transfer: a draft under the hold's origin.
+    quarantine_id = await make.call(
+        "stock.location", "create", {"name": "Quarantine", "location_id": wh["view_location_id"]}
+    )
+    [int_type] = await make.call("stock.warehouse", "read", [wh["id"]], fields=["int_type_id"])
+    await make.call(
+        "stock.picking",
+        "create",
+        {
+            "picking_type_id": int_type["int_type_id"][0],
+            "location_id": wh["wh_input_stock_loc_id"][0],
+            "location_dest_id": quarantine_id,
+            "origin": f"{po['name']} {inspection}",
+            "move_ids": [
+                [
+                    0,
+                    0,
+                    {
+                        "name": "held",
+                        "product_id": bolt,
+                        "product_uom": await make.uom("Units"),
+                        "product_uom_qty": 4,
+                        "location_id": wh["wh_input_stock_loc_id"][0],
+                        "location_dest_id": quarantine_id,
+                    },
+                ]
+            ],
+        },
+    )
+    write = QualityHoldWrite(order, (HeldLine(line, D(4)),), hold)
+    await gateway.apply_quality_hold(write)
+    await gateway.apply_quality_hold(write)  # and once more, as a retried job would
+    inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
+    assert await _quants(make, bolt) == {(inp, None): 6.0, (quarantine, None): 4.0}
+    holds = await make.call(
+        "stock.picking", "search", [("origin", "=", f"{po['name']} {inspection}")]
+    )
+    assert len(holds) == 1
+    [_receipt, internal, *_] = [p for p in await _pickings(make, order) if p["id"] not in holds]
+    [chained] = await _moves(make, internal)
+    assert (chained["product_uom_qty"], chained["state"]) == (6, "assigned")

@@ -414,3 +414,19 @@ async def test_received_packages_keep_their_lots_and_never_span_quarantine_and_s
         (stock, lot_b, pallet_b): 2.0,
         (quarantine, lot_b, None): 2.0,
     }
+
+
+async def test_a_hold_applied_twice_moves_the_goods_once(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    vendor, _ = await make.vendor()
+    bolt, _ = await make.product(vendor, vendor_code=None)
+    order = await make.confirmed_order(vendor, [(bolt, 10)])
+    [line] = await make.order_lines(order)
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
+    hold = QualityHold(None, "burrs", f"corr-{_tag()}", reference=f"QI-{_tag()}")
+    write = QualityHoldWrite(order, (HeldLine(line, D(4)),), hold)
+    await gateway.apply_quality_hold(write)
+    await gateway.apply_quality_hold(write)  # a retried job whose first answer was lost
+    stock, quarantine = await _stock_name(make)
+    assert await _quants(make, bolt) == {(stock, None): 6.0, (quarantine, None): 4.0}

@@ -6,13 +6,18 @@ Where they are is the destination of the last done move of the receipt's chain
 three steps while the internal transfers wait; those waiting moves are reduced by the held
 quantity first, so the held goods never flow on to stock, and reserve again afterwards.
 
-Calls: the chain's transfers reduced (one ``write`` each), the quarantine transfer created
-with its moves (one ``create``), confirmed (Odoo may reserve whatever lots it likes), its lines
-replaced by the held lots (one ``write``), validated without backorder, re-read; the chain's
-transfers reserved again (``action_assign``); then the buyer's note and To-Do (``holds``).
-Quantities above what the line received, unknown lots and tracked goods without lots are
-refused before anything is written. Odoo has no transaction across calls: a failure after
-the chain was reduced leaves it reduced (a retry would reduce it again), see pitfall 1.
+Calls: the quarantine transfer created as a draft with its moves (one ``create``; its
+``origin`` names the order and the hold's reference), the chain's transfers reduced (one
+``write`` each), the quarantine transfer confirmed (Odoo may reserve whatever lots it likes),
+its lines replaced by the held lots (one ``write``), validated without backorder, re-read; the
+chain's transfers reserved again (``action_assign``); then the buyer's note and To-Do
+(``holds``). Quantities above what the line received, unknown lots and tracked goods without
+lots are refused before anything is written.
+
+Odoo has no transaction across calls (pitfall 1): a hold with a reference resumes where a
+failed attempt stopped, by the state of the transfer it finds under that origin: a draft
+means the chain is not reduced yet, a confirmed one that only validation is left, a done one
+that the goods are in quarantine already.
 """
 
 from __future__ import annotations
@@ -96,35 +101,60 @@ class QualityHoldWriter:
         picking_type = _m2o(warehouse["int_type_id"])
         if not picking_type or not all(sources.values()):
             raise ErpError(f"warehouse {warehouse['code']} has no stock location or internal type")
-        # The chain first: lowering its demand makes Odoo unreserve the held goods, which
-        # the transfer below then takes.
-        reduced = await chains.take_out(placed, totals)
+        reference = write.hold.reference
+        origin = f"{order['name']} {reference}" if reference else order["name"]
         for source in sorted({s for s in sources.values() if s}):
             here = [i for i in line_ids if sources[i] == source]
-            await self._transfer(
-                Transfer(order["name"], picking_type, source, quarantine),
-                {i: by_id[i] for i in here},
-                {i: totals[i] for i in here},
-                {i: units[i] for i in here},
-                writer,
-                lots,
+            transfer = Transfer(origin, picking_type, source, quarantine)
+            found = await self._started(transfer) if reference else None
+            picking_id, state = found or (
+                await self._create(transfer, by_id, here, totals, dialect.line_uom),
+                "draft",
             )
-        await chains.reserve_again(reduced)
+            if state == "draft":
+                # The chain first: lowering its demand makes Odoo unreserve the held goods,
+                # which the transfer then takes. Confirming marks it done (a retry skips it).
+                await chains.take_out(placed, {i: totals[i] for i in here})
+                await self.rpc.execute_kw("stock.picking", "action_confirm", [[picking_id]])
+            if state != "done":
+                await self._validate(picking_id, by_id, units, writer, lots)
+        # What stays in the chain is reserved again (a no-op where nothing was unreserved).
+        await chains.reserve_again(
+            sorted(
+                {_m2o(m["picking_id"]) or 0 for p in placed.values() for s in p.ahead for m in s}
+            )
+        )
         where = await holds.location_name(quarantine)
         what = [describe(products, by_id[i], units[i], dialect.line_uom) for i in line_ids]
         await holds.notify_buyer(order, write.hold, what, where)
 
-    async def _transfer(
+    async def _started(self, where: Transfer) -> tuple[int, str] | None:
+        """The transfer a previous attempt of this hold created (id, state), if any."""
+        rows = await self.rpc.execute_kw(
+            "stock.picking",
+            "search_read",
+            [
+                [
+                    ("origin", "=", where.origin),
+                    ("picking_type_id", "=", where.picking_type),
+                    ("location_id", "=", where.source),
+                    ("location_dest_id", "=", where.quarantine),
+                    ("state", "!=", "cancel"),
+                ]
+            ],
+            {"fields": ["state"], "order": "id desc", "limit": 1},
+        )
+        return (int(rows[0]["id"]), str(rows[0]["state"])) if rows else None
+
+    async def _create(
         self,
         where: Transfer,
         by_id: dict[int, dict[str, Any]],
+        line_ids: list[int],
         totals: dict[int, Decimal],
-        units: dict[int, list[Unit]],
-        writer: MoveLines,
-        lots: dict[tuple[int, str], int],
-    ) -> None:
-        """One internal transfer of held goods from ``where.source``, validated."""
-        dialect = writer.dialect
+        uom: str,
+    ) -> int:
+        """The quarantine transfer with its moves, as a draft."""
         picking_id = await self.rpc.execute_kw(
             "stock.picking",
             "create",
@@ -141,19 +171,28 @@ class QualityHoldWriter:
                             {
                                 "name": by_id[i]["name"],
                                 "product_id": _m2o(by_id[i]["product_id"]),
-                                "product_uom": _m2o(by_id[i][dialect.line_uom]),
+                                "product_uom": _m2o(by_id[i][uom]),
                                 "product_uom_qty": float(totals[i]),
                                 "location_id": where.source,
                                 "location_dest_id": where.quarantine,
                             },
                         ]
-                        for i in by_id
+                        for i in line_ids
                     ],
                 }
             ],
         )
-        picking_id = int(picking_id if isinstance(picking_id, int) else picking_id[0])
-        await self.rpc.execute_kw("stock.picking", "action_confirm", [[picking_id]])
+        return int(picking_id if isinstance(picking_id, int) else picking_id[0])
+
+    async def _validate(
+        self,
+        picking_id: int,
+        by_id: dict[int, dict[str, Any]],
+        units: dict[int, list[Unit]],
+        writer: MoveLines,
+        lots: dict[tuple[int, str], int],
+    ) -> None:
+        """The held lots as the transfer's lines (Odoo's reservation replaced), validated."""
         moves = await self.rpc.execute_kw(
             "stock.move",
             "search_read",
