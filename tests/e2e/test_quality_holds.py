@@ -1,6 +1,7 @@
 """A plant's goods receipt with a held quantity, then a failed inspection: from intake to
 Odoo, the held goods end up in quarantine (never in stock) and the buyer gets a To-Do; with
-two-step reception they never move on from WH/Input to stock either."""
+two-step reception they never move on from WH/Input to stock either; pallets the receipt
+names (SSCC) become Odoo packages."""
 
 from __future__ import annotations
 
@@ -198,3 +199,56 @@ async def test_two_step_plant_holds_goods_out_of_the_transfer_to_stock(world: Wo
         "WH3/Stock": 60.0,
         "WH3/Quarantine": 40.0,
     }
+
+
+async def test_pallets_named_by_the_plants_receipt_become_packages_in_odoo(world: World) -> None:
+    po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 100)])
+    await world.runtime.run_once()
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    [line] = view.order.lines
+    pallet_a, pallet_b = f"0095200020{po:08d}", f"0195200020{po:08d}"
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "goods_receipt",
+                "receipt_number": f"GR-P-{po}",
+                "order_number": name,
+                "received_at": "2025-04-22T08:00:00Z",
+                "lines": [
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "60", "uom": line.uom},
+                        "sscc": pallet_a,
+                    },
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "40", "uom": line.uom},
+                        "sscc": pallet_b,
+                        "held_quantity": "10",
+                        "hold_reason": "torn wrap",
+                    },
+                ],
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert [x.message for x in await world.runtime.queries.exceptions()] == []
+    rows = await world.rpc.execute_kw(
+        "stock.move.line",
+        "search_read",
+        [[["move_id.purchase_line_id", "=", line.odoo_line_id]]],
+        {"fields": ["result_package_id", "location_dest_id", "quantity"]},
+    )
+    placed = sorted(
+        (
+            r["result_package_id"][1] if r["result_package_id"] else "",
+            r["location_dest_id"][1].rsplit("/", 1)[-1],
+            r["quantity"],
+        )
+        for r in rows
+    )
+    # The held part of pallet B was taken off it: a pallet is in one place.
+    assert placed == sorted(
+        [(pallet_a, "Stock", 60.0), (pallet_b, "Stock", 30.0), ("", "Quarantine", 10.0)]
+    )
