@@ -250,7 +250,7 @@ async def test_a_retried_hold_resumes_its_transfer_and_moves_the_goods_once(
     hold = QualityHold(None, "bent", f"corr-{_tag()}", reference=inspection)
     # An attempt that stopped after creating its transfer: a draft under the hold's origin.
     quarantine_id = await make.call(
-        "stock.location", "create", {"name": "Quarantine", "location_id": wh["view_location_id"]}
+        "stock.location", "create", {"name": "Quarantine", "location_id": wh["view_location_id"][0]}
     )
     [int_type] = await make.call("stock.warehouse", "read", [wh["id"]], fields=["int_type_id"])
     await make.call(
