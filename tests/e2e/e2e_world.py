@@ -24,8 +24,11 @@ class World:
     inbox: Path
     odoo: BackgroundServer | None = None
 
-    async def confirm_order(self, vendor_ref: str, lines: list[tuple[str, int]]) -> tuple[int, str]:
-        """Create and confirm an order in Odoo as a buyer would; returns (id, name)."""
+    async def confirm_order(
+        self, vendor_ref: str, lines: list[tuple[str, int]], picking_type: int | None = None
+    ) -> tuple[int, str]:
+        """Create and confirm an order in Odoo as a buyer would (for the plant of
+        ``picking_type``, a receipt type; else Odoo's default); returns (id, name)."""
         rpc = self.rpc
         [vendor] = await rpc.execute_kw("res.partner", "search", [[["ref", "=", vendor_ref]]])
         planned = (datetime.now(UTC) + timedelta(days=20)).replace(microsecond=0)
@@ -46,9 +49,10 @@ class World:
                     },
                 ]
             )
-        po = await rpc.execute_kw(
-            "purchase.order", "create", [{"partner_id": vendor, "order_line": commands}]
-        )
+        vals: dict[str, Any] = {"partner_id": vendor, "order_line": commands}
+        if picking_type is not None:
+            vals["picking_type_id"] = picking_type
+        po = await rpc.execute_kw("purchase.order", "create", [vals])
         await rpc.execute_kw("purchase.order", "button_confirm", [[po]])
         [row] = await rpc.execute_kw("purchase.order", "read", [[po]], {"fields": ["name"]})
         return po, row["name"]

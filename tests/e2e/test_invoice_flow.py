@@ -1,8 +1,8 @@
 """Supplier invoices end to end: confirmed order, goods received, an X12 810 dropped by the
 supplier, a draft vendor bill in Odoo linked to the order lines; a price-off invoice waits
 for a buyer's approval and only then becomes a bill; an invoice ahead of its goods waits
-for the plant's receipt (or, past the grace period, for a buyer); a tax rate other than
-the order line's is a discrepancy."""
+for the plant's receipt (or, past the grace period, for a buyer, until the goods come after
+all); a tax rate other than the order line's is a discrepancy."""
 
 from __future__ import annotations
 
@@ -275,6 +275,69 @@ async def test_invoice_without_goods_past_the_grace_period_goes_to_the_buyer(
     assert exc.reason_code == "invoice_mismatch" and exc.approvable
     assert [d["kind"] for d in exc.payload["discrepancies"]] == ["quantity_over_received"]
     assert "(no receipt by " in exc.message
+
+
+async def test_a_quantity_exception_is_resolved_when_the_goods_arrive_later(
+    world: World,
+) -> None:
+    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_late_goods.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.5")], 861, cur, await tax_rate(world, po)),
+    )
+    await world.runtime.run_once()
+    world.runtime.deps.clock = LaterClock(timedelta(days=6))  # the grace ran out: a buyer's
+    await world.runtime.runner.drain()
+    [exc] = await world.runtime.queries.exceptions()
+    assert [d["kind"] for d in exc.payload["discrepancies"]] == ["quantity_over_received"]
+
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    line = next(ln for ln in view.order.lines if ln.odoo_line_id == bolts)
+    receipt = plant_receipt(name, line.line_no, 100, line.uom)
+    receipt_number = json.loads(receipt.body)["receipt_number"]
+    await world.runtime.intake.capture(receipt)
+    await world.runtime.runner.drain()  # the receipt, then the invoice's new match
+
+    [bill] = await bills(world, number)
+    assert bill["state"] == "draft"
+    assert await bill_lines(world, bill) == {bolts: (100, 1.5)}
+    assert await world.runtime.queries.exceptions() == []  # none open
+    [done] = await world.runtime.queries.exceptions(status=ExceptionStatus.RESOLVED)
+    assert (done.id, done.resolved_by) == (exc.id, "procurelink")
+    assert done.resolution_note == f"matched after receipt {receipt_number}: bill {bill['id']}"
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    assert {"bill_drafted", "exception_resolved"} <= {a.action for a in view.audit}
+
+    await world.runtime.runner.drain()  # nothing left to do: one bill
+    assert len(await bills(world, number)) == 1
+
+
+async def test_a_price_mismatch_stays_with_the_buyer_when_the_goods_arrive(world: World) -> None:
+    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_late_price.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.8")], 871, cur, await tax_rate(world, po)),
+    )
+    await world.runtime.run_once()
+    [exc] = await world.runtime.queries.exceptions()  # the price: at once, no waiting
+    assert {d["kind"] for d in exc.payload["discrepancies"]} == {
+        "quantity_over_received",
+        "price_variance",
+    }
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    line = next(ln for ln in view.order.lines if ln.odoo_line_id == bolts)
+    await world.runtime.intake.capture(plant_receipt(name, line.line_no, 100, line.uom))
+    await world.runtime.runner.drain()
+    assert await bills(world, number) == []
+    [still] = await world.runtime.queries.exceptions()
+    assert (still.id, still.status) == (exc.id, ExceptionStatus.OPEN)
 
 
 async def test_a_tax_rate_other_than_the_order_lines_waits_for_a_buyer(world: World) -> None:

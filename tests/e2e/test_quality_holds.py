@@ -1,13 +1,18 @@
 """A plant's goods receipt with a held quantity, then a failed inspection: from intake to
-Odoo, the held goods end up in quarantine (never in stock) and the buyer gets a To-Do."""
+Odoo, the held goods end up in quarantine (never in stock) and the buyer gets a To-Do; with
+two-step reception they never move on from WH/Input to stock either; pallets the receipt
+names (SSCC) become Odoo packages."""
 
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections import defaultdict
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from e2e_world import World
 
 from procurelink.ports.channel import InboundItem
@@ -110,3 +115,143 @@ async def test_held_receipt_and_failed_inspection_reach_quarantine(world: World)
     assert view is not None
     actions = [a.action for a in view.audit]
     assert "receipt_posted" in actions and "quality_hold_posted" in actions
+
+
+async def test_two_step_plant_holds_goods_out_of_the_transfer_to_stock(world: World) -> None:
+    if world.odoo is None and not os.environ.get("ODOO_CONTRACT_WAREHOUSES"):
+        pytest.skip(
+            "creates a second warehouse, which turns on Odoo's multi-warehouse settings: "
+            "set ODOO_CONTRACT_WAREHOUSES=1 for a real Odoo that may change so"
+        )
+    rpc = world.rpc
+    code = f"W{uuid.uuid4().hex[:4].upper()}"
+    wid = await rpc.execute_kw(
+        "stock.warehouse",
+        "create",
+        [{"name": f"Werk {code}", "code": code, "reception_steps": "two_steps"}],
+    )
+    [wh] = await rpc.execute_kw(
+        "stock.warehouse", "read", [[wid]], {"fields": ["in_type_id", "code"]}
+    )
+    po, name = await world.confirm_order(
+        "SW-V-88120", [("ACME-10042", 100)], picking_type=wh["in_type_id"][0]
+    )
+    await world.runtime.run_once()
+    view = await world.runtime.queries.order(name)
+    assert view is not None and view.order.plant == code
+    [line] = view.order.lines
+    before = await stock_by_location(world, "ACME-10042")
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "goods_receipt",
+                "receipt_number": f"GR-{po}",
+                "order_number": name,
+                "received_at": "2025-04-22T08:00:00Z",
+                "lines": [
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "100", "uom": line.uom},
+                        "held_quantity": "30",
+                        "hold_reason": "cracked housings",
+                    }
+                ],
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert delta(await stock_by_location(world, "ACME-10042"), before) == {
+        f"{code}/Input": 70.0,
+        f"{code}/Quarantine": 30.0,
+    }
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "quality_result",
+                "inspection_number": f"QI-{po}",
+                "order_number": name,
+                "order_line_no": line.line_no,
+                "verdict": "failed",
+                "rejected_qty": {"value": "10", "uom": line.uom},
+                "inspected_at": "2025-04-23T08:00:00Z",
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert not await world.runtime.queries.exceptions()
+    assert delta(await stock_by_location(world, "ACME-10042"), before) == {
+        f"{code}/Input": 60.0,
+        f"{code}/Quarantine": 40.0,
+    }
+    [internal] = await rpc.execute_kw(
+        "stock.picking",
+        "search_read",
+        [[["origin", "=", name], ["location_dest_id.complete_name", "=", f"{code}/Stock"]]],
+        {"fields": ["state", "move_ids"]},
+    )
+    [move] = await rpc.execute_kw(
+        "stock.move", "read", [internal["move_ids"]], {"fields": ["product_uom_qty", "state"]}
+    )
+    assert (internal["state"], move["product_uom_qty"], move["state"]) == (
+        "assigned",
+        60,
+        "assigned",
+    )
+    await rpc.execute_kw("stock.picking", "button_validate", [[internal["id"]]])
+    assert delta(await stock_by_location(world, "ACME-10042"), before) == {
+        f"{code}/Stock": 60.0,
+        f"{code}/Quarantine": 40.0,
+    }
+
+
+async def test_pallets_named_by_the_plants_receipt_become_packages_in_odoo(world: World) -> None:
+    po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 100)])
+    await world.runtime.run_once()
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    [line] = view.order.lines
+    pallet_a, pallet_b = f"0095200020{po:08d}", f"0195200020{po:08d}"
+    await world.runtime.intake.capture(
+        plant_message(
+            {
+                "document_type": "goods_receipt",
+                "receipt_number": f"GR-P-{po}",
+                "order_number": name,
+                "received_at": "2025-04-22T08:00:00Z",
+                "lines": [
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "60", "uom": line.uom},
+                        "sscc": pallet_a,
+                    },
+                    {
+                        "order_line_no": line.line_no,
+                        "quantity": {"value": "40", "uom": line.uom},
+                        "sscc": pallet_b,
+                        "held_quantity": "10",
+                        "hold_reason": "torn wrap",
+                    },
+                ],
+            }
+        )
+    )
+    await world.runtime.runner.drain()
+    assert [x.message for x in await world.runtime.queries.exceptions()] == []
+    rows = await world.rpc.execute_kw(
+        "stock.move.line",
+        "search_read",
+        [[["move_id.purchase_line_id", "=", line.odoo_line_id]]],
+        {"fields": ["result_package_id", "location_dest_id", "quantity"]},
+    )
+    placed = sorted(
+        (
+            r["result_package_id"][1] if r["result_package_id"] else "",
+            r["location_dest_id"][1].rsplit("/", 1)[-1],
+            r["quantity"],
+        )
+        for r in rows
+    )
+    # The held part of pallet B was taken off it: a pallet is in one place.
+    assert placed == sorted(
+        [(pallet_a, "Stock", 60.0), (pallet_b, "Stock", 30.0), ("", "Quarantine", 10.0)]
+    )

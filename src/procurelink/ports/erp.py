@@ -103,6 +103,15 @@ class ReceivedLot:
 
 
 @dataclass(frozen=True, slots=True)
+class ReceivedPackage:
+    """Part of a received quantity that arrived in one package (with its lot, if any)."""
+
+    name: str  # package name in the ERP: the SSCC, as for ship notices
+    quantity: Decimal
+    lot: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReceivedLine:
     """What arrived for one purchase order line, in the line's unit."""
 
@@ -111,6 +120,7 @@ class ReceivedLine:
     lots: tuple[ReceivedLot, ...] = ()  # empty: untracked; else quantities sum to ``quantity``
     held: Decimal = Decimal(0)  # part of ``quantity`` kept in quarantine, out of stock
     held_lots: tuple[ReceivedLot, ...] = ()  # which lots are held, when lots are given
+    packages: tuple[ReceivedPackage, ...] = ()  # parts named by package; the rest unpacked
 
 
 BackorderPolicy = Literal["create", "cancel"]
@@ -137,6 +147,9 @@ class QualityHold:
     quarantine: str | None  # stock.location full name or XML id; None: "<WH>/Quarantine"
     reason: str
     correlation_id: str
+    # What the hold answers (an inspection number): names its transfer in Odoo, so a
+    # retried hold finds the transfer it started instead of moving the goods twice.
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

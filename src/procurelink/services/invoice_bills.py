@@ -3,7 +3,9 @@
 Each bill happens once: the effect key is the invoice's document id, and before creating,
 the job looks for a bill of the vendor with the same reference (an answer lost after Odoo
 created the bill must not create a second one). Recorded, it is announced as
-``BillCreated`` (``data.state``: draft or posted) for dashboards and subscribers.
+``BillCreated`` (``data.state``: draft or posted) for dashboards and subscribers. A bill
+made by a re-match after a receipt also resolves the exception it made moot, in the same
+transaction as its effect.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from procurelink.ports.records import AuditEntry, Effect, Job
 from procurelink.services.context import Deps
 from procurelink.services.invoice_exceptions import close_dead_letters
 from procurelink.services.invoice_jobs import bill_effect_key
+from procurelink.services.invoice_rematch import is_rematch, resolve_rematched
 from procurelink.services.invoice_waiting import settle
 from procurelink.workflow.invoice_match import MatchResult
 
@@ -97,6 +100,11 @@ async def record_bill(
         )
         await settle(uow, invoice.document_id)
         await close_dead_letters(deps, uow, invoice, None, f"bill {bill.odoo_id} created")
+        resolved = (
+            await resolve_rematched(deps, uow, job, invoice, order, bill.odoo_id)
+            if is_rematch(job)
+            else None
+        )
         await uow.commit()
     await deps.bus.publish(
         BillCreated(
@@ -113,3 +121,5 @@ async def record_bill(
             },
         )
     )
+    if resolved is not None:
+        await deps.bus.publish(resolved)

@@ -22,10 +22,13 @@ async def enqueue_invoice(
     deps: Deps, uow: UnitOfWork, order: LedgerOrder, payload: dict[str, Any]
 ) -> int:
     """Queue the match-and-bill job of one invoice (again, with ``actor``, once approved;
-    again, with ``woken_by``, once a receipt it waits for was applied)."""
+    again, with ``woken_by``, once a receipt it waits for was applied; again, with
+    ``rematch_of``, once a receipt may cure its open quantity exception)."""
     suffix = ""
     if "exception_id" in payload:
         suffix = f":approved:{payload['exception_id']}"
+    elif "rematch_of" in payload:
+        suffix = f":rematch:{payload['rematch_of']}:{payload['woken_by']}"
     elif "woken_by" in payload:
         suffix = f":woken:{payload['woken_by']}"
     return await uow.jobs.enqueue(

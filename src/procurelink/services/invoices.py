@@ -9,7 +9,8 @@ received and billed so far (and the order lines' taxes); matched, it creates the
 so. Goods invoiced before they were received wait for the receipt within a grace period
 (``services/invoice_waiting.py``). A mismatch opens one exception for a buyer
 (``services/invoice_exceptions.py``): approved, the job runs again and creates the bill as a
-draft whatever the policy; rejected, nothing.
+draft whatever the policy; rejected, nothing. An open quantity exception is matched again
+when a later receipt of the order is applied (``services/invoice_rematch.py``).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from procurelink.services.invoice_jobs import (
     bill_effect_key,
     enqueue_invoice,
 )
+from procurelink.services.invoice_rematch import is_rematch, note_still_mismatched, still_open
 from procurelink.services.invoice_waiting import grace_deadline, park, settle, superseded
 from procurelink.workflow.invoice_match import (
     LineBilling,
@@ -120,6 +122,8 @@ class InvoiceService:
         document_id = str(job.payload["document_id"])
         if await superseded(deps, job):
             return
+        if is_rematch(job) and not await still_open(deps, job):
+            return  # a buyer decided meanwhile
         async with deps.store.unit_of_work() as uow:
             if await uow.effects.get(bill_effect_key(document_id)) is not None:
                 return
@@ -138,6 +142,9 @@ class InvoiceService:
         else:
             result = match_invoice(invoice, await self._match_input(invoice, order))
             if not result.matched:
+                if is_rematch(job):
+                    await note_still_mismatched(deps, job, invoice, order, result)
+                    return
                 note = ""
                 if result.awaits_receipt and invoice.kind == InvoiceKind.INVOICE:
                     deadline = grace_deadline(deps, invoice, stored.created_at)

@@ -110,6 +110,7 @@ class QualityService:
                     quarantine=deps.quarantine_for(payload.get("plant")),
                     reason=str(payload["reason"]),
                     correlation_id=order.correlation_id,
+                    reference=str(payload["inspection_number"]),
                 ),
             )
         )

@@ -2,12 +2,14 @@
 
 The document is accepted only when it fits the ledger (order known, lines exist, same
 unit, not more than open + the supplier's over-delivery tolerance); then one ERP job
-validates Odoo's receipt and wakes the order's invoices waiting for these goods. The
+validates Odoo's receipt, wakes the order's invoices waiting for these goods and matches
+again those whose quantity exception is still open (``invoice_rematch``). The
 job's effect key makes the write happen once: validating twice would receive the goods
 twice. What was not received stays open in a backorder.
 
 Quantities the plant holds for quality are received into the plant's quarantine location
 (``Deps.quarantine_for``), never into stock; the buyer gets a note and a To-Do in Odoo.
+Receipt lines naming a package (SSCC) put their goods in it, as ship notices do.
 """
 
 from __future__ import annotations
@@ -18,18 +20,26 @@ from decimal import Decimal
 from procurelink.domain.ledger import LedgerOrder
 from procurelink.domain.receipt import GoodsReceipt
 from procurelink.errors import PolicyViolation, UnknownOrder, UnknownOrderLine
-from procurelink.ports.erp import QualityHold, ReceiptWrite, ReceivedLine, ReceivedLot
+from procurelink.ports.erp import (
+    QualityHold,
+    ReceiptWrite,
+    ReceivedLine,
+    ReceivedLot,
+    ReceivedPackage,
+)
 from procurelink.ports.records import AuditEntry, Effect, Job, NewJob, RawMessage
 from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
 from procurelink.services.effects import order_for_effect
+from procurelink.services.invoice_rematch import rematch_after_receipt
 from procurelink.services.invoice_waiting import wake_waiting_invoices
 
 RECEIPT_JOB = "erp.apply_receipt"
 
 Received = dict[str, tuple[Decimal, tuple[tuple[str, Decimal], ...]]]  # line -> qty, lots
 Held = dict[str, tuple[Decimal, tuple[tuple[str, Decimal], ...], str]]  # line -> qty, lots, why
+Packed = list[list[str]]  # [line, SSCC, quantity, lot or ""] per receipt line naming a package
 
 
 class ReceiptService:
@@ -85,6 +95,7 @@ class ReceiptService:
                             for n, (q, lots, why) in held.items()
                         ],
                         "plant": receipt.plant or order.plant,
+                        "packages": _packages(receipt),
                     },
                     correlation_id=order.correlation_id,
                     partner_id=order.partner_id,
@@ -137,6 +148,9 @@ class ReceiptService:
         order, odoo_id = found
         quantities = {str(n): Decimal(q) for n, q, _ in payload["lines"]}
         held = {str(n): (Decimal(q), lots, why) for n, q, lots, why in payload.get("held") or []}
+        packed: dict[str, list[ReceivedPackage]] = {}
+        for n, sscc, q, lot in payload.get("packages") or []:
+            packed.setdefault(str(n), []).append(ReceivedPackage(sscc, Decimal(q), lot or None))
         reasons = sorted({why for _, _, why in held.values() if why})
         write = ReceiptWrite(
             order_odoo_id=odoo_id,
@@ -150,6 +164,7 @@ class ReceiptService:
                         ReceivedLot(str(lot), Decimal(lq))
                         for lot, lq in (held[str(n)][1] if str(n) in held else [])
                     ),
+                    packages=tuple(packed.get(str(n), ())),
                 )
                 for n, q, lots in payload["lines"]
             ),
@@ -202,6 +217,8 @@ class ReceiptService:
             # Invoices that came before these goods are matched again now, not at their
             # next re-check (queued behind this job in the order's partition).
             await wake_waiting_invoices(deps, uow, current, key)
+            # Invoices already with a buyer for want of these goods are matched again.
+            await rematch_after_receipt(deps, uow, current, key, str(payload["receipt_number"]))
             await uow.commit()
 
 
@@ -216,6 +233,15 @@ def _held(receipt: GoodsReceipt) -> Held:
         reasons = "; ".join(r for r in (why, rl.hold_reason or "") if r)
         held[rl.order_line_no] = (qty + rl.held_quantity, lots + lot, reasons)
     return held
+
+
+def _packages(receipt: GoodsReceipt) -> Packed:
+    """The receipt lines that name their package (SSCC): each line's whole quantity."""
+    return [
+        [rl.order_line_no, rl.sscc, format(rl.quantity.value, "f"), rl.lot or ""]
+        for rl in receipt.lines
+        if rl.sscc
+    ]
 
 
 def _odoo_line(order: LedgerOrder, line_no: str) -> int:

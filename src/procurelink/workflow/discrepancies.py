@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -37,6 +38,17 @@ BLOCKING: frozenset[DiscrepancyKind] = frozenset(
         DiscrepancyKind.UNIT_MISMATCH,
     }
 )
+
+
+# What a later goods receipt can change: received quantities. Prices, taxes, units and the
+# invoice's own arithmetic stay as they are whatever arrives.
+RECEIPT_CURABLE: frozenset[DiscrepancyKind] = frozenset({DiscrepancyKind.QUANTITY_OVER_RECEIVED})
+
+
+def curable_by_receipt(kinds: Iterable[str]) -> bool:
+    """Every discrepancy (there is at least one) is about quantities not received yet."""
+    found = list(kinds)
+    return bool(found) and all(k in RECEIPT_CURABLE for k in found)
 
 
 @dataclass(frozen=True, slots=True)

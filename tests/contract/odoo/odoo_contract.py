@@ -100,24 +100,58 @@ class Fixture:
         await self.call("product.product", "write", [pid], {"tracking": tracking})
         return pid
 
-    async def confirmed_order(self, vendor_id: int, lines: list[tuple[int, float]]) -> int:
+    async def confirmed_order(
+        self, vendor_id: int, lines: list[tuple[int, float]], picking_type: int | None = None
+    ) -> int:
         """A confirmed order (its receipt created) of ``(product, quantity)`` lines."""
-        order = await self.order(vendor_id, [(p, q, "2025-04-15 10:00:00") for p, q in lines])
+        order = await self.order(
+            vendor_id, [(p, q, "2025-04-15 10:00:00") for p, q in lines], picking_type
+        )
         await self.call("purchase.order", "button_confirm", [order])
         return order
+
+    async def warehouse(self, reception_steps: str) -> dict[str, Any]:
+        """A new warehouse of the company (Odoo makes its locations and operation types)."""
+        tag = uuid.uuid4().hex[:4].upper()
+        wid = await self.call(
+            "stock.warehouse",
+            "create",
+            {
+                "name": f"procurelink test {tag}",
+                "code": f"Q{tag}",
+                "reception_steps": reception_steps,
+            },
+        )
+        [row] = await self.call(
+            "stock.warehouse",
+            "read",
+            [wid],
+            fields=[
+                "code",
+                "view_location_id",
+                "in_type_id",
+                "lot_stock_id",
+                "wh_input_stock_loc_id",
+                "wh_qc_stock_loc_id",
+            ],
+        )
+        return dict(row)
 
     async def order_lines(self, order_id: int) -> list[int]:
         rows = await self.call("purchase.order", "read", [order_id], fields=["order_line"])
         return sorted(rows[0]["order_line"])
 
-    async def order(self, vendor_id: int, lines: list[tuple[int, float, str]]) -> int:
-        ptype = await self.incoming_type()
+    async def order(
+        self, vendor_id: int, lines: list[tuple[int, float, str]], picking_type: int | None = None
+    ) -> int:
+        if picking_type is None:
+            picking_type = int((await self.incoming_type())["id"])
         oid = await self.call(
             "purchase.order",
             "create",
             {
                 "partner_id": vendor_id,
-                "picking_type_id": ptype["id"],
+                "picking_type_id": picking_type,
                 "date_order": "2025-04-01 08:00:00",
                 "order_line": [
                     [

@@ -1,7 +1,7 @@
 """Lots, serials, packages and quality holds: the gateway against the simulator or a real Odoo.
 
 Ship notices prepare the open receipt (quantities, lot/serial and package move lines) without
-validating it; receipts validate with their lots; held quantities land in a quarantine
+validating it; receipts validate with their lots and packages; held quantities land in a quarantine
 location (never in stock) with a note and a To-Do for the buyer (reference 3.7, 3.8, 4).
 """
 
@@ -24,6 +24,7 @@ from procurelink.ports.erp import (
     ReceiptWrite,
     ReceivedLine,
     ReceivedLot,
+    ReceivedPackage,
     ShipNoticeWrite,
     ShippedLine,
     ShippedUnit,
@@ -324,3 +325,108 @@ async def test_quality_hold_of_more_than_received_is_refused(
     with pytest.raises(ErpError, match="received"):
         await gateway.apply_quality_hold(QualityHoldWrite(order, (HeldLine(line, D(5)),), _hold()))
     assert await _activities(make, order) == []
+
+
+async def _packed(make: Fixture, product: int) -> dict[tuple[str, str | None, str | None], float]:
+    """(location full name, lot name, package name) -> quantity of the product in stock."""
+    rows = await make.call(
+        "stock.quant",
+        "search_read",
+        [("product_id", "=", product), ("location_id.usage", "=", "internal")],
+        fields=["location_id", "lot_id", "package_id", "quantity"],
+    )
+    out: dict[tuple[str, str | None, str | None], float] = {}
+    for r in rows:
+        key = (
+            r["location_id"][1],
+            r["lot_id"][1] if r["lot_id"] else None,
+            r["package_id"][1] if r["package_id"] else None,
+        )
+        out[key] = out.get(key, 0.0) + r["quantity"]
+    return {k: v for k, v in out.items() if v}
+
+
+async def test_receipt_puts_goods_in_the_packages_it_names(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    vendor, _ = await make.vendor()
+    bolt, _ = await make.product(vendor, vendor_code=None)
+    order = await make.confirmed_order(vendor, [(bolt, 10)])
+    [line] = await make.order_lines(order)
+    known = f"00{_tag()}0000000001"  # an SSCC Odoo already has a package for
+    await make.call("stock.quant.package", "create", {"name": known})
+    fresh = f"00{_tag()}0000000002"
+    await gateway.apply_receipt(
+        ReceiptWrite(
+            order,
+            (
+                ReceivedLine(
+                    line,
+                    D(10),
+                    packages=(ReceivedPackage(fresh, D(6)), ReceivedPackage(known, D(4))),
+                ),
+            ),
+        )
+    )
+    assert (await _receipt(make, order))["state"] == "done"
+    lines = await _move_lines(make, order, bolt)
+    assert sorted(
+        (r["result_package_id"][1], r[make.dialect.line_quantity]) for r in lines
+    ) == sorted([(fresh, 6.0), (known, 4.0)])
+    for name in (fresh, known):  # found by name or created, never twice
+        assert len(await make.call("stock.quant.package", "search", [("name", "=", name)])) == 1
+    stock, _ = await _stock_name(make)
+    assert await _packed(make, bolt) == {(stock, None, fresh): 6.0, (stock, None, known): 4.0}
+
+
+async def test_received_packages_keep_their_lots_and_never_span_quarantine_and_stock(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    vendor, _ = await make.vendor()
+    bolt = await make.tracked_product(vendor, "lot")
+    order = await make.confirmed_order(vendor, [(bolt, 10)])
+    [line] = await make.order_lines(order)
+    lot_a, lot_b = f"A-{_tag()}", f"B-{_tag()}"
+    pallet_a, pallet_b = f"01{_tag()}0000000001", f"01{_tag()}0000000002"
+    await gateway.apply_receipt(
+        ReceiptWrite(
+            order,
+            (
+                ReceivedLine(
+                    line,
+                    D(10),
+                    (ReceivedLot(lot_a, D(6)), ReceivedLot(lot_b, D(4))),
+                    held=D(2),
+                    held_lots=(ReceivedLot(lot_b, D(2)),),
+                    packages=(
+                        ReceivedPackage(pallet_a, D(6), lot_a),
+                        ReceivedPackage(pallet_b, D(4), lot_b),
+                    ),
+                ),
+            ),
+            hold=_hold("crushed corner"),
+        )
+    )
+    stock, quarantine = await _stock_name(make)
+    # The held part of pallet B was taken off it: the pallet stays whole in one place.
+    assert await _packed(make, bolt) == {
+        (stock, lot_a, pallet_a): 6.0,
+        (stock, lot_b, pallet_b): 2.0,
+        (quarantine, lot_b, None): 2.0,
+    }
+
+
+async def test_a_hold_applied_twice_moves_the_goods_once(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    vendor, _ = await make.vendor()
+    bolt, _ = await make.product(vendor, vendor_code=None)
+    order = await make.confirmed_order(vendor, [(bolt, 10)])
+    [line] = await make.order_lines(order)
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
+    hold = QualityHold(None, "burrs", f"corr-{_tag()}", reference=f"QI-{_tag()}")
+    write = QualityHoldWrite(order, (HeldLine(line, D(4)),), hold)
+    await gateway.apply_quality_hold(write)
+    await gateway.apply_quality_hold(write)  # a retried job whose first answer was lost
+    stock, quarantine = await _stock_name(make)
+    assert await _quants(make, bolt) == {(stock, None): 6.0, (quarantine, None): 4.0}

@@ -95,7 +95,9 @@ async def test_failed_inspection_holds_the_rejected_quantity_once(
         QualityHoldWrite(
             42,
             (HeldLine(501, Decimal(3), "L7"),),
-            QualityHold("stock.quarantine_all", "inspection QI-1 failed; DIM-07", "corr-42"),
+            QualityHold(
+                "stock.quarantine_all", "inspection QI-1 failed; DIM-07", "corr-42", "QI-1"
+            ),
         )
     ]
 

@@ -16,7 +16,13 @@ from procurelink.domain.partner_profile import PartnerProfile
 from procurelink.domain.receipt import GoodsReceipt, ReceiptLine
 from procurelink.domain.values import Quantity
 from procurelink.errors import PolicyViolation, UnknownOrder, UnknownOrderLine
-from procurelink.ports.erp import QualityHold, ReceiptWrite, ReceivedLine, ReceivedLot
+from procurelink.ports.erp import (
+    QualityHold,
+    ReceiptWrite,
+    ReceivedLine,
+    ReceivedLot,
+    ReceivedPackage,
+)
 from procurelink.ports.records import Direction, JobStatus, RawMessage
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
 
@@ -177,6 +183,47 @@ async def test_held_quantities_go_to_the_plants_quarantine(
         order = await uow.ledger.get("P00042")
     assert order is not None
     assert [ln.received_quantity for ln in order.lines] == [6, 4]  # held goods were received
+
+
+async def test_packages_named_by_the_receipt_lines_reach_odoo(
+    world: tuple[ReceiptService, SqlStore, RecordingErp],
+) -> None:
+    service, store, erp = world
+    receipt = _receipt(("1", 1)).model_copy(
+        update={
+            "lines": (
+                ReceiptLine(
+                    order_line_no="1",
+                    quantity=Quantity(value=Decimal(6)),
+                    lot="L1",
+                    sscc="003456789012345678",
+                ),
+                ReceiptLine(
+                    order_line_no="1",
+                    quantity=Quantity(value=Decimal(3)),
+                    sscc="003456789012345685",
+                ),
+                ReceiptLine(order_line_no="2", quantity=Quantity(value=Decimal(4))),
+            )
+        }
+    )
+    await service.receive(MESSAGE, receipt, "k3")
+    async with store.unit_of_work() as uow:
+        [job] = await uow.jobs.list(status=JobStatus.QUEUED)
+    await service.apply_job(job)
+    [write] = erp.receipts
+    assert write.lines == (
+        ReceivedLine(
+            501,
+            Decimal(9),
+            (ReceivedLot("L1", Decimal(6)),),
+            packages=(
+                ReceivedPackage("003456789012345678", Decimal(6), "L1"),
+                ReceivedPackage("003456789012345685", Decimal(3)),
+            ),
+        ),
+        ReceivedLine(502, Decimal(4)),
+    )
 
 
 def test_a_line_cannot_hold_more_than_it_received() -> None:

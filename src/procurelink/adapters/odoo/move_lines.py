@@ -22,6 +22,7 @@ from typing import Any
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.errors import ErpError
+from procurelink.ports.erp import ReceivedPackage
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,36 @@ def distribute(
             else:
                 queue[0] = replace(unit, quantity=unit.quantity - take)
     return out
+
+
+def pack(units: Sequence[Unit], packages: Sequence[ReceivedPackage]) -> list[Unit]:
+    """Put units into the packages that hold them (by name: the SSCC), in order.
+
+    A package takes its quantity from the units of its lot, those going to the move's own
+    destination first, and never from two destinations: Odoo refuses a package split over
+    two locations, so what it cannot take where it started stays unpacked (held goods taken
+    off a pallet). Units no package took stay as they are.
+    """
+    queue = sorted(units, key=lambda u: u.destination is not None)  # stable
+    packed: list[Unit] = []
+    for package in packages:
+        left = package.quantity
+        where: list[int | None] = []
+        index = 0
+        while left > 0 and index < len(queue):
+            unit = queue[index]
+            if unit.package or unit.lot != package.lot or (where and unit.destination != where[0]):
+                index += 1
+                continue
+            where = where or [unit.destination]
+            take = min(unit.quantity, left)
+            packed.append(replace(unit, quantity=take, package=package.name))
+            left -= take
+            if take == unit.quantity:
+                queue.pop(index)
+            else:
+                queue[index] = replace(unit, quantity=unit.quantity - take)
+    return packed + queue
 
 
 def check_tracking(product: dict[str, Any], units: Sequence[Unit], quantity: Decimal) -> None:

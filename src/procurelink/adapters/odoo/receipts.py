@@ -12,9 +12,11 @@ The recipe, per picking that received anything:
    ``process`` (backorder) or ``process_cancel_backorder`` (rest cancelled);
 3. re-read the picking's state: only ``done`` counts, whatever the calls returned.
 
-Lines with lots/serials or held quantities get move lines of their own in step 1
-(``move_lines``): one per lot or serial, held parts with the quarantine location as
-destination, so they never enter stock. Tracked products without lot numbers are refused
+Lines with lots/serials, packages or held quantities get move lines of their own in step 1
+(``move_lines``): one per lot or serial and package (``result_package_id``, found or created
+by SSCC as for ship notices), held parts with the quarantine location as destination, so
+they never enter stock (and, with two or three reception steps, the chained internal moves
+are reduced by them: ``chains``). Tracked products without lot numbers are refused
 before anything is written (Odoo would refuse only at validation, after the quantities were
 set). A hold then tells the buyer (note and To-Do, ``holds``).
 """
@@ -26,6 +28,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from procurelink.adapters.odoo.chains import Chains
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.holds import Holds, describe
 from procurelink.adapters.odoo.move_lines import (
@@ -34,6 +37,7 @@ from procurelink.adapters.odoo.move_lines import (
     check_tracking,
     distribute,
     lot_names,
+    pack,
 )
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.errors import ErpError
@@ -74,6 +78,9 @@ class ReceiptWriter:
         products = await writer.products(_m2o(m["product_id"]) or 0 for m in moves)
         detail = _detail(moves, write.lines, plan, products, quarantine)
         lots = await writer.lots(lot_names(moves, detail))
+        packages = await writer.packages(
+            u.package for units in detail.values() for u in units if u.package
+        )
         for picking_id, quantities in sorted(plan.items()):
             if not any(quantities.values()):
                 continue  # nothing arrived for this picking: leave it open as it is
@@ -82,13 +89,18 @@ class ReceiptWriter:
                 for move in moves
                 if move["id"] in quantities and move["id"] in detail
                 for command in writer.commands(
-                    move, detail[move["id"]], picked=True, lots=lots, packages={}
+                    move, detail[move["id"]], picked=True, lots=lots, packages=packages
                 )
             ]
             plain = {m: q for m, q in quantities.items() if m not in detail}
             await self._set_quantities(picking_id, plain, dialect, line_commands)
             await self._validate(picking_id, write.backorder)
         if holding and write.hold is not None and quarantine is not None:
+            # 2/3 steps: the held part never comes into Input; the chained moves must not
+            # wait for it.
+            held_qty = {ln.odoo_line_id: ln.held for ln in write.lines if ln.held > 0}
+            chains = Chains(self.rpc)
+            await chains.take_out(await chains.place(held_qty), held_qty)
             uom = dialect.line_uom
             line_ids = [ln.odoo_line_id for ln in write.lines if ln.held > 0]
             rows = await self.rpc.execute_kw(
@@ -194,7 +206,15 @@ def plan_quantities(moves: Sequence[dict[str, Any]], lines: Sequence[ReceivedLin
 
 
 def _units(line: ReceivedLine, quarantine: int | None) -> list[Unit]:
-    """The received line as move-line units: lots (held ones to quarantine) or quantities."""
+    """The received line as move-line units (lots, held parts to quarantine), in their
+    packages."""
+    units = _unpacked(line, quarantine)
+    if not line.packages:
+        return units
+    return pack(units or [Unit(line.quantity)], line.packages)
+
+
+def _unpacked(line: ReceivedLine, quarantine: int | None) -> list[Unit]:
     held_left = {lot.name: lot.quantity for lot in line.held_lots}
     if line.lots:
         units: list[Unit] = []
@@ -238,7 +258,13 @@ def _detail(
         line_moves = [m for m in moves if _m2o(m["purchase_line_id"]) == line.odoo_line_id]
         product = products.get(_m2o(line_moves[0]["product_id"]) or 0) if line_moves else None
         if product is not None and (product.get("tracking") or "none") == "none":
-            line = replace(line, lots=(), held_lots=())  # Odoo keeps no lots for these
+            # Odoo keeps no lots for these (packages it does).
+            line = replace(
+                line,
+                lots=(),
+                held_lots=(),
+                packages=tuple(replace(p, lot=None) for p in line.packages),
+            )
         units = _units(line, quarantine)
         if product is not None:
             check_tracking(product, units, line.quantity)

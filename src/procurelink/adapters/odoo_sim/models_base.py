@@ -280,6 +280,8 @@ MODELS = [
             "int_type_id": m2o("stock.picking.type", "Internal Type"),
             "lot_stock_id": m2o("stock.location", "Location Stock"),
             "view_location_id": m2o("stock.location", "View Location"),
+            "wh_input_stock_loc_id": m2o("stock.location", "Input Location"),
+            "wh_qc_stock_loc_id": m2o("stock.location", "Quality Control Location"),
             "reception_steps": Field(
                 "selection",
                 "Incoming Shipments",
@@ -295,7 +297,7 @@ MODELS = [
             "active": B,
         },
         order="id",
-        defaults={"active": True, "reception_steps": "one_step"},
+        defaults={"active": True, "reception_steps": "one_step", "company_id": 1},
     ),
     ModelSpec(
         "stock.picking.type",

@@ -31,17 +31,44 @@ PICKING_STATES = (
     ("cancel", "Cancelled"),
 )
 OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+BYPASS = ("supplier", "customer", "inventory", "production")  # no reservation from there
+RELEVANCE = {"assigned": 4, "waiting": 3, "partially_available": 2, "confirmed": 1}
 
 
 def _picking_state(env: Env, rec: Record) -> str:
-    states = {m.get("state") for m in _picking_moves(env, rec)}
-    if not states:
+    """``stock.picking._compute_state`` (17, shipping policy "as soon as possible")."""
+    moves = _picking_moves(env, rec)
+    states = {m.get("state") for m in moves}
+    if not states or "draft" in states:
         return "draft"
     if states == {"cancel"}:
         return "cancel"
     if states <= {"done", "cancel"}:
         return "done"
-    return "assigned" if states - {"done", "cancel"} == {"assigned"} else "confirmed"
+    source = env.table("stock.location").get(rec.get("location_id") or 0) or {}
+    if source.get("usage") in BYPASS and all(
+        (m.get("procure_method") or "make_to_stock") == "make_to_stock" for m in moves
+    ):
+        return "assigned"  # receipts are ready at once
+    todo = sorted(
+        (
+            m
+            for m in moves
+            if m.get("state") not in ("cancel", "done")
+            and not (m.get("state") == "assigned" and not m.get("product_uom_qty"))
+        ),
+        key=lambda m: (RELEVANCE.get(m.get("state") or "", 0), m.get("product_uom_qty") or 0.0),
+    )
+    if not todo:
+        return "assigned"
+    if todo[0].get("state") != "assigned" and any(
+        m.get("state") in ("assigned", "partially_available") for m in todo
+    ):
+        return "assigned"  # partially available: ready, as soon as possible
+    last = todo[-1]
+    if last.get("state") == "confirmed" and not last.get("product_uom_qty"):
+        return "assigned"
+    return str(last.get("state") or "draft")
 
 
 def _picking_moves(env: Env, rec: Record) -> list[Record]:
@@ -61,6 +88,14 @@ def _picking_purchase(env: Env, rec: Record) -> int | None:
 def _picking_code(env: Env, rec: Record) -> Any:
     ptype = env.table("stock.picking.type").get(rec.get("picking_type_id") or 0)
     return ptype.get("code") if ptype else None
+
+
+def _move_origins(env: Env, rec: Record) -> list[int]:
+    return [
+        m["id"]
+        for m in env.table("stock.move").values()
+        if rec["id"] in (m.get("move_dest_ids") or [])
+    ]
 
 
 def _deadline(env: Env, rec: Record) -> Any:
@@ -130,8 +165,27 @@ MODELS = [
             "location_id": m2o("stock.location", "Source Location"),
             "location_dest_id": m2o("stock.location", "Destination Location"),
             "company_id": m2o("res.company", "Company"),
+            "procure_method": Field(
+                "selection",
+                "Supply Method",
+                required=True,
+                selection=(
+                    ("make_to_stock", "Default: Take From Stock"),
+                    ("make_to_order", "Advanced: Apply Procurement Rules"),
+                ),
+            ),
+            # One relation table in Odoo (stock_move_move_rel): the simulator keeps the
+            # destinations and derives the origins.
+            "move_dest_ids": Field("many2many", "Destination Moves", relation="stock.move"),
+            "move_orig_ids": computed(
+                "many2many", "Original Move", _move_origins, relation="stock.move"
+            ),
         },
         order="id",
-        defaults={"state": "draft", "date": lambda env: env.now},
+        defaults={
+            "state": "draft",
+            "date": lambda env: env.now,
+            "procure_method": "make_to_stock",
+        },
     ),
 ]

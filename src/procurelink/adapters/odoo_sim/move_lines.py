@@ -68,6 +68,8 @@ def _move_created(env: Env, move_id: int) -> None:
 def _move_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int, Record]) -> None:
     for move_id in ids:
         move = env.row(MOVE, move_id)
+        if "product_uom_qty" in vals and env.store.major >= 17:
+            _demand_written(env, move, old[move_id])
         if "quantity" in vals and "move_line_ids" not in vals:
             _set_quantity(env, move, float(vals["quantity"] or 0.0))
         if "picked" in vals and env.store.major >= 17:
@@ -75,6 +77,40 @@ def _move_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int,
                 line["picked"] = bool(vals["picked"])
             move["picked"] = bool(vals["picked"])
         _sync_move(env, move_id)
+
+
+def _demand_written(env: Env, move: Record, before: Record) -> None:
+    """``stock.move.write`` on the demand (17): a demand below what is reserved unreserves
+    the move (its unpicked lines go), then the state follows the quantities."""
+    if move.get("state") in ("draft", "done", "cancel"):
+        return
+    demand = float(move.get("product_uom_qty") or 0.0)
+    if float(before.get("quantity") or 0.0) > demand + EPSILON and not move.get("picked"):
+        env.unlink(LINE, [ln["id"] for ln in _lines(env, move["id"]) if not ln.get("picked")])
+        _sync_move(env, move["id"])
+    elif move.get("state") == "assigned":
+        move["state"] = "partially_available"
+    recompute_state(env, move)
+
+
+def recompute_state(env: Env, move: Record) -> None:
+    """``_recompute_state``: assigned when reserved covers the demand, partially when some
+    is, else waiting (for an earlier move) or confirmed."""
+    state = move.get("state")
+    quantity = float(move.get("quantity") or 0.0)
+    if state in ("cancel", "done") or (state == "draft" and not quantity):
+        return
+    origins = env.value(MOVE, move, "move_orig_ids")
+    if quantity >= float(move.get("product_uom_qty") or 0.0) - EPSILON:
+        move["state"] = "assigned"
+    elif quantity > EPSILON:
+        move["state"] = "partially_available"
+    elif (move.get("procure_method") == "make_to_order" and not origins) or any(
+        env.row(MOVE, o).get("state") not in ("done", "cancel") for o in origins
+    ):
+        move["state"] = "waiting"
+    else:
+        move["state"] = "confirmed"
 
 
 def _set_quantity(env: Env, move: Record, wanted: float) -> None:

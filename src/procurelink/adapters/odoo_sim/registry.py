@@ -11,6 +11,7 @@ from procurelink.adapters.odoo_sim import (
     move_lines,
     products,
     purchase,
+    reception,
     stock,
 )
 from procurelink.adapters.odoo_sim.fields import ModelSpec
@@ -51,6 +52,7 @@ HOOKS: dict[str, Hooks] = {
     **products.HOOKS,
     **purchase.HOOKS,
     **stock.HOOKS,
+    **reception.HOOKS,
     **move_lines.HOOKS,
     **mail.HOOKS,
     **backorder.HOOKS,

@@ -129,14 +129,23 @@ def seed_base(env: Env) -> None:
                 "rounding": rounding,
             },
         )
-    c("stock.warehouse", {"name": "Werk 2", "code": "WH2", "company_id": 1, "partner_id": 1})
     partners = c("stock.location", {"name": "Partners", "usage": "view"})
     vendors = c("stock.location", {"name": "Vendors", "usage": "supplier", "location_id": partners})
-    view = c("stock.location", {"name": "WH2", "usage": "view", "company_id": 1, "warehouse_id": 1})
-    stock = c(
-        "stock.location",
-        {"name": "Stock", "location_id": view, "company_id": 1, "warehouse_id": 1},
+    view = c("stock.location", {"name": "WH2", "usage": "view", "company_id": 1})
+    stock = c("stock.location", {"name": "Stock", "location_id": view, "company_id": 1})
+    # Created with its locations, the warehouse is not given a second set (``reception``).
+    c(
+        "stock.warehouse",
+        {
+            "name": "Werk 2",
+            "code": "WH2",
+            "company_id": 1,
+            "partner_id": 1,
+            "view_location_id": view,
+            "lot_stock_id": stock,
+        },
     )
+    env.write("stock.location", [view, stock], {"warehouse_id": 1})
     c(
         "stock.picking.type",
         {

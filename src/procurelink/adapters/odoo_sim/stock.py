@@ -9,21 +9,14 @@ from procurelink.adapters.odoo_sim.fields import Record
 from procurelink.adapters.odoo_sim.models_stock import OPEN
 from procurelink.adapters.odoo_sim.move_lines import LINE, done_lines
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
-
-
-def _picking_name(env: Env, type_id: int) -> str:
-    ptype = env.row("stock.picking.type", type_id)
-    warehouse = env.table("stock.warehouse").get(ptype.get("warehouse_id") or 0)
-    prefix = f"{warehouse['code']}/" if warehouse else ""
-    seq = env.next_sequence(f"stock.picking.type:{type_id}")
-    return f"{prefix}{ptype['sequence_code']}/{seq:05d}"
+from procurelink.adapters.odoo_sim.reception import action_assign, assign_next, picking_name, push
 
 
 def _new_picking(env: Env, order: Record, scheduled: str, backorder_of: int | None = None) -> int:
     return env.create(
         "stock.picking",
         {
-            "name": _picking_name(env, order["picking_type_id"]),
+            "name": picking_name(env, order["picking_type_id"]),
             "origin": order["name"],
             "partner_id": order["partner_id"],
             "picking_type_id": order["picking_type_id"],
@@ -59,8 +52,11 @@ def create_receipt(env: Env, order: Record, lines: list[Record]) -> int:
     """``_create_picking``: one incoming picking, one assigned move per storable line."""
     scheduled = min(ln["date_planned"] for ln in lines)
     picking_id = _new_picking(env, order, scheduled)
-    for line in lines:
+    moves = [
         env.create("stock.move", _move_vals(env, order, line, picking_id, line["product_qty"]))
+        for line in lines
+    ]
+    push(env, moves)  # 2/3-step reception: the internal moves after the receipt
     return picking_id
 
 
@@ -72,7 +68,10 @@ def add_receipt_move(env: Env, order: Record, line: Record, qty: float | None = 
         limit=1,
     )
     picking_id = open_ids[0] if open_ids else _new_picking(env, order, line["date_planned"])
-    env.create("stock.move", _move_vals(env, order, line, picking_id, qty or line["product_qty"]))
+    move = env.create(
+        "stock.move", _move_vals(env, order, line, picking_id, qty or line["product_qty"])
+    )
+    push(env, [move])
 
 
 def button_validate(env: Env, model: str, ids: list[int]) -> Any:
@@ -178,7 +177,7 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
         new_id = env.create(
             "stock.picking",
             {
-                "name": _picking_name(env, picking["picking_type_id"]),
+                "name": picking_name(env, picking["picking_type_id"]),
                 "origin": picking["origin"],
                 "partner_id": picking["partner_id"] or False,
                 "picking_type_id": picking["picking_type_id"],
@@ -201,9 +200,21 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
                     "product_uom_qty": qty,
                     "quantity": 0.0 if env.store.major <= 16 else qty,
                     "state": "assigned",
+                    # ``_split`` keeps the chain: the rest still flows on when it comes.
+                    "move_dest_ids": [[6, 0, _open_dests(env, move)]],
                 },
             )
+    assign_next(env, [m for m in moves if m.get("state") == "done"])
     _touch_orders(env, moves)
+
+
+def _open_dests(env: Env, move: Record) -> list[int]:
+    return [
+        i
+        for i in move.get("move_dest_ids") or []
+        if env.exists("stock.move", i)
+        and env.row("stock.move", i).get("state") not in ("done", "cancel")
+    ]
 
 
 def _touch_orders(env: Env, moves: list[Record]) -> None:
@@ -268,5 +279,5 @@ HOOKS = {
 METHODS = {
     "button_validate": button_validate,
     "action_confirm": action_confirm,
-    "action_assign": lambda env, model, ids: True,
+    "action_assign": action_assign,
 }
