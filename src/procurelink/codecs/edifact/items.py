@@ -66,7 +66,7 @@ def quantity_fields(
     # C186: qualifier, quantity, unit; split once for both values.
     parts = [*segment.components(1), "", ""]
     value = required_decimal(place, segment, 1, 2, parts[1])
-    return {"value": value, "uom": unit_of(place, units, segment, 3, default_unit, code=parts[2])}
+    return {"value": value, "uom": read_unit(place, units, segment, 3, default_unit, code=parts[2])}
 
 
 def read_quantity(
@@ -83,20 +83,9 @@ def read_unit(
     component: int,
     default_unit: str | None = None,
     element: int = 1,
-) -> str:
-    return unit_of(place, units, segment, component, default_unit, element)
-
-
-def unit_of(
-    place: Place,
-    units: UnitMap,
-    segment: Segment,
-    component: int,
-    default_unit: str | None = None,
-    element: int = 1,
     code: str | None = None,
 ) -> str:
-    """``read_unit``; ``code`` when the caller has already read it."""
+    """The normalised unit of a component; ``code`` when the caller has already read it."""
     if code is None:
         code = segment.get(element, component)
     if not code:
