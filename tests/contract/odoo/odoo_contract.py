@@ -137,6 +137,20 @@ class Fixture:
         )
         return dict(row)
 
+    async def one_line_order(
+        self, quantity: float, tracking: str | None = None
+    ) -> tuple[int, int, int]:
+        """``(product, order, line)``: a confirmed order of one line for a new vendor's new
+        product (tracked by ``"lot"`` or ``"serial"`` when ``tracking`` says so)."""
+        vendor, _ = await self.vendor()
+        if tracking:
+            product = await self.tracked_product(vendor, tracking)
+        else:
+            product, _ = await self.product(vendor, vendor_code=None)
+        order = await self.confirmed_order(vendor, [(product, quantity)])
+        [line] = await self.order_lines(order)
+        return product, order, line
+
     async def order_lines(self, order_id: int) -> list[int]:
         rows = await self.call("purchase.order", "read", [order_id], fields=["order_line"])
         return sorted(rows[0]["order_line"])

@@ -158,10 +158,7 @@ async def test_ship_notice_writes_lots_packages_and_quantities_without_validatin
 
 
 async def test_ship_notice_serials_are_one_line_each(make: Fixture, gateway: OdooGateway) -> None:
-    vendor, _ = await make.vendor()
-    pump = await make.tracked_product(vendor, "serial")
-    order = await make.confirmed_order(vendor, [(pump, 3)])
-    [line] = await make.order_lines(order)
+    pump, order, line = await make.one_line_order(3, "serial")
     tag = _tag()
     serials = [f"SN-{tag}-{i}" for i in range(3)]
     await gateway.apply_ship_notice(
@@ -180,10 +177,7 @@ async def test_ship_notice_serials_are_one_line_each(make: Fixture, gateway: Odo
 async def test_ship_notice_refuses_serial_with_quantity_above_one(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    pump = await make.tracked_product(vendor, "serial")
-    order = await make.confirmed_order(vendor, [(pump, 2)])
-    [line] = await make.order_lines(order)
+    pump, order, line = await make.one_line_order(2, "serial")
     before = await _move_lines(make, order, pump)
     with pytest.raises(ErpError, match="serial"):
         await gateway.apply_ship_notice(
@@ -195,10 +189,7 @@ async def test_ship_notice_refuses_serial_with_quantity_above_one(
 async def test_receipt_with_lots_validates_and_creates_the_lots(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, "lot")
     lot = f"L-{_tag()}"
     await gateway.apply_receipt(
         ReceiptWrite(
@@ -215,10 +206,7 @@ async def test_receipt_with_lots_validates_and_creates_the_lots(
 async def test_receipt_after_ship_notice_keeps_the_announced_lots(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 4)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(4, "lot")
     lot = f"L-{_tag()}"
     await gateway.apply_ship_notice(
         ShipNoticeWrite(order, None, "asn", (ShippedLine(line, D(4), (ShippedUnit(D(4), lot),)),))
@@ -233,10 +221,7 @@ async def test_receipt_after_ship_notice_keeps_the_announced_lots(
 async def test_receipt_of_tracked_goods_without_lots_is_refused_before_writing(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, "lot")
     before = await _move_lines(make, order, bolt)
     with pytest.raises(ErpError, match="lot"):
         await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
@@ -247,10 +232,7 @@ async def test_receipt_of_tracked_goods_without_lots_is_refused_before_writing(
 async def test_held_quantity_goes_to_quarantine_with_note_and_todo(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10)
     hold = _hold("scratched housings")
     await gateway.apply_receipt(
         ReceiptWrite(order, (ReceivedLine(line, D(10), held=D(3)),), hold=hold)
@@ -270,10 +252,7 @@ async def test_held_quantity_goes_to_quarantine_with_note_and_todo(
 async def test_held_lots_and_a_named_quarantine_location(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 6)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(6, "lot")
     stock, default_quarantine = await _stock_name(make)
     where = f"{default_quarantine}-{_tag()}"  # created on demand under the warehouse
     lot = f"L-{_tag()}"
@@ -298,10 +277,7 @@ async def test_held_lots_and_a_named_quarantine_location(
 async def test_quality_result_moves_received_goods_into_quarantine(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, "lot")
     lot = f"L-{_tag()}"
     await gateway.apply_receipt(
         ReceiptWrite(order, (ReceivedLine(line, D(10), (ReceivedLot(lot, D(10)),)),))
@@ -317,10 +293,7 @@ async def test_quality_result_moves_received_goods_into_quarantine(
 async def test_quality_hold_of_more_than_received_is_refused(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    _, order, line = await make.one_line_order(10)
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(2)),)))
     with pytest.raises(ErpError, match="received"):
         await gateway.apply_quality_hold(QualityHoldWrite(order, (HeldLine(line, D(5)),), _hold()))
@@ -349,10 +322,7 @@ async def _packed(make: Fixture, product: int) -> dict[tuple[str, str | None, st
 async def test_receipt_puts_goods_in_the_packages_it_names(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10)
     known = f"00{_tag()}0000000001"  # an SSCC Odoo already has a package for
     await make.call("stock.quant.package", "create", {"name": known})
     fresh = f"00{_tag()}0000000002"
@@ -382,10 +352,7 @@ async def test_receipt_puts_goods_in_the_packages_it_names(
 async def test_received_packages_keep_their_lots_and_never_span_quarantine_and_stock(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, "lot")
     lot_a, lot_b = f"A-{_tag()}", f"B-{_tag()}"
     pallet_a, pallet_b = f"01{_tag()}0000000001", f"01{_tag()}0000000002"
     await gateway.apply_receipt(
@@ -419,10 +386,7 @@ async def test_received_packages_keep_their_lots_and_never_span_quarantine_and_s
 async def test_a_hold_applied_twice_moves_the_goods_once(
     make: Fixture, gateway: OdooGateway
 ) -> None:
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10)
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
     hold = QualityHold(None, "burrs", f"corr-{_tag()}", reference=f"QI-{_tag()}")
     write = QualityHoldWrite(order, (HeldLine(line, D(4)),), hold)
