@@ -72,7 +72,9 @@ it writes stock moves (stock rights for the integration user), and it reproduces
 purchase_stock only where the delta move would have merged into that one open move (same
 unit, price unit in the company currency at today's rate, description, packaging, deadline;
 nothing received, nothing chained, a quantity above zero, a date not earlier than the
-move's): the client cannot see all of that.
+move's): the client cannot see all of that. Checked on a 4-line order with decreases,
+increases, earlier and later dates: the same, except the line cut to zero, whose move Odoo
+cancels and prestaged leaves assigned with no demand.
 """
 
 from __future__ import annotations
