@@ -25,15 +25,23 @@ deliberate throttle, not what is measured here.
 Against the simulator always; against a real Odoo too when ODOO_URL, ODOO_DB, ODOO_USER and
 ODOO_PASSWORD are set. Sizes: BENCH_APPLY_ORDERS, BENCH_APPLY_LINES, BENCH_APPLY_ACK_LINES.
 
-Measured on the local Odoo 17 CE (2 cores shared with other work, load 3-5, threaded
-server), 4 orders x 40 lines (40 acknowledgments, 160 line changes), one order in flight,
-five runs: naive 200 calls / 62-104 s (median 83 s), batched 8 calls / 49-56 s (median
-54 s), prestaged 12 calls / 9.7-17 s (median 10 s); final state identical in every run.
-Batched: 25x fewer calls, 1.1-2.0x less wall time (median 1.7x); prestaged: 16.7x fewer
-calls, 5.8-8.5x less wall time (median 6.6x). As an API-key user without a password (one
-run): 76 / 42 / 15 s, no different (the credential check is cached, below). On a quieter
-machine: naive 36 s, batched 29 s (1.2x); earlier, 20 orders: naive 1000 calls / 407 s,
-batched 40 / 263 s (1.5x). Orders in flight change nothing (one Python process serves them).
+Measured on the local Odoo 17 CE (2 cores shared with other work, threaded server), one
+order in flight; final state identical in every run:
+
+  4 orders x 40 lines (40 acknowledgments, 160 line changes), load 1-2, three runs: naive
+      200 calls / 31-36 s (median 31.5 s), batched 8 calls / 22-24 s (median 22.7 s),
+      prestaged 12 calls / 7.2-8.5 s (median 7.4 s). Batched: 25x fewer calls, 1.3-1.6x
+      less wall time (median 1.4x); prestaged: 16.7x fewer calls, 4.2-4.4x (median 4.25x).
+  the same, load 3-5, five runs: naive 62-104 s (median 83 s), batched 49-56 s (median
+      54 s), prestaged 9.7-17 s (median 10 s): 1.1-2.0x (median 1.7x) and 5.8-8.5x (median
+      6.6x). As an API-key user without a password (one run): 76 / 42 / 15 s, no different
+      (the credential check is cached, below).
+  10 orders x 40 lines (100 acknowledgments, 400 line changes), load 3-4, one run: naive
+      500 calls / 132 s, batched 20 / 84 s (1.6x), prestaged 30 / 30 s (4.4x).
+  earlier, 20 orders: naive 1000 calls / 407 s, batched 40 / 263 s (1.5x).
+
+Four orders in flight change little (one Python process serves them; once, 4 orders: naive
+36 s one at a time, 31 s four at a time; batched 29 s and 31 s).
 
 Where the time goes (cProfile and per-query SQL timing inside ``odoo shell``, on freshly
 confirmed orders, machine quiet unless said):
@@ -60,7 +68,8 @@ confirmed orders, machine quiet unless said):
       demand updated" notes name the delta move's quantity as the old one, "3.0 -> 13.0"
       where one write says "10.0 -> 13.0": an Odoo quirk; chatter text is not compared.)
 
-So batching saves the per-call overhead only (20-40 ms of ~180 ms a line): ~1.2-2x. The
+So batching saves the per-call overhead only (a naive call costs ~155 ms, a line in the
+batched write ~140 ms): ~1.2-2x. The
 4x wall-time target is not reached by procurelink's write on Odoo 17 over RPC.
 
 prestaged shows what would: when the receipt move already carries the new demand,
