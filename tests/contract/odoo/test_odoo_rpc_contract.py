@@ -234,3 +234,20 @@ async def test_jsonrpc_authenticate_false_on_bad_credentials(odoo_settings: Odoo
     s = odoo_settings
     request_id, body = await _jsonrpc(s, "common", "authenticate", s.db, s.user, "wrong", {})
     assert body == {"jsonrpc": "2.0", "id": request_id, "result": False}
+
+
+async def test_many2one_pair_written_back(make: Fixture) -> None:
+    """A ``read()`` pair ``[id, name]`` sent back for a many2one: ``write`` clears the field
+    without a word, ``create`` is refused by PostgreSQL (a server error, not Odoo's)."""
+    vendor, _ = await make.vendor()
+    parent, _ = await make.vendor()
+    await make.call("res.partner", "write", [vendor], {"parent_id": parent})
+    [row] = await make.call("res.partner", "read", [vendor], fields=["parent_id"])
+    assert row["parent_id"][0] == parent
+    await make.call("res.partner", "write", [vendor], {"parent_id": row["parent_id"]})
+    [row] = await make.call("res.partner", "read", [vendor], fields=["parent_id"])
+    assert row["parent_id"] is False
+    with pytest.raises(ErpError, match="invalid input syntax for type integer"):
+        await make.call(
+            "res.partner", "create", {"name": "procurelink pair", "parent_id": [parent, "x"]}
+        )

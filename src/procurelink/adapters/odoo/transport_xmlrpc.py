@@ -8,6 +8,7 @@ marshal None" comes **after** Odoo committed the call: it is a success (pitfall 
 
 from __future__ import annotations
 
+import re
 import xmlrpc.client
 from typing import Any
 from xml.parsers.expat import ExpatError
@@ -91,8 +92,13 @@ def _fault(fault: xmlrpc.client.Fault, where: dict[str, str]) -> Any:
         raise translate(FAULT_NAMES[code], text, fault_code=code, **where) from fault
     if NONE_FAULT in text:
         return None  # the method returned None after committing (reference pitfall 7)
-    last = text.strip().splitlines()[-1] if text.strip() else f"fault {code}"
-    # The traceback's last line reads "psycopg2.errors.SerializationFailure: could not...".
-    head = last.split(":", 1)[0]
-    name = head if head.replace(".", "").replace("_", "").isalnum() and "." in head else ""
-    raise translate(name, last, fault_code=code, **where) from fault
+    lines = text.strip().splitlines() or [f"fault {code}"]
+    # The traceback's exception line reads "psycopg2.errors.SerializationFailure: could
+    # not...". It is the last line, unless the error adds its own (PostgreSQL's "LINE 1:"
+    # and caret under a refused value), so it is looked for from the end.
+    found = next(filter(None, map(_EXCEPTION_LINE.match, reversed(lines))), None)
+    name, message = (found.group(1), found.string) if found else ("", lines[-1])
+    raise translate(name, message, fault_code=code, **where) from fault
+
+
+_EXCEPTION_LINE = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+): ")

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from procurelink.adapters.odoo_sim.clock import DATETIME_FORMAT
-from procurelink.adapters.odoo_sim.faults import ValidationError
+from procurelink.adapters.odoo_sim.faults import InvalidTextRepresentation, ValidationError
 from procurelink.adapters.odoo_sim.fields import NUMERIC, X2MANY, Field
 
 if TYPE_CHECKING:
@@ -32,7 +32,9 @@ def to_wire(env: Env, field: Field, value: Any, *, load: str | None) -> Any:
     return False if value is None else value
 
 
-def from_wire(env: Env, model: str, name: str, field: Field, value: Any) -> Any:
+def from_wire(
+    env: Env, model: str, name: str, field: Field, value: Any, creating: bool = False
+) -> Any:
     """Check and convert a value of ``create``/``write`` (x2many commands are applied apart)."""
     if field.type in ("integer", "many2one_reference"):
         return int(value or 0)
@@ -42,8 +44,17 @@ def from_wire(env: Env, model: str, name: str, field: Field, value: Any) -> Any:
         return bool(value)
     if value is False or value is None:
         return None
+    if field.type == "many2one" and isinstance(value, list | tuple):
+        # A read() pair written back. Odoo 17's Many2one takes only a tuple as (id, name),
+        # and RPC brings lists: write() clears the field silently, create() sends the list
+        # to PostgreSQL, which refuses it (both seen on the real 17).
+        if not creating:
+            return None
+        raise InvalidTextRepresentation(
+            f"invalid input syntax for type integer: {value!r} ({model}.{name})"
+        )
     if field.type == "many2one":
-        target = value[0] if isinstance(value, list | tuple) else value
+        target = value
         if not isinstance(target, int) or not env.exists(field.relation or "", target):
             # PostgreSQL's foreign-key violation, converted by Odoo's retrying().
             raise_constraint(env, model, name, field)

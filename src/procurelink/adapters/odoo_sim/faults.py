@@ -52,6 +52,15 @@ class LockError(UserError):
     """A record locked by another transaction (19; XML-RPC fault 2)."""
 
 
+class InvalidTextRepresentation(Exception):
+    """PostgreSQL refusing a value for its column type, as psycopg2 raises it through Odoo:
+    not an Odoo exception, so a server error (XML-RPC fault 1, JSON-2 500)."""
+
+
+# Odoo does not translate it: clients see psycopg2's own module and class name.
+InvalidTextRepresentation.__module__ = "psycopg2.errors"
+
+
 class HttpError(Exception):
     """werkzeug's HTTP exceptions, which JSON-2 answers with their own status."""
 

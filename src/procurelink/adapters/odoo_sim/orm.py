@@ -259,7 +259,7 @@ class Env:
         stamp = {"create_date": self.now, "write_date": self.now}
         record: Record = {"id": rid, **stamp, "create_uid": self.uid, "write_uid": self.uid}
         self.table(model)[rid] = record
-        self._assign(model, [rid], vals)
+        self._assign(model, [rid], vals, creating=True)
         if hooks.after_create is not None:
             hooks.after_create(self, rid)
         return rid
@@ -285,7 +285,9 @@ class Env:
         for rid in ids:
             self.table(model)[rid].update(write_date=self.now, write_uid=self.uid)
 
-    def _assign(self, model: str, ids: list[int], vals: Mapping[str, Any]) -> None:
+    def _assign(
+        self, model: str, ids: list[int], vals: Mapping[str, Any], creating: bool = False
+    ) -> None:
         specs = self.fields(model)
         # Scalars first: co-records created by x2many commands read their parent's values.
         ordered = sorted(vals.items(), key=lambda item: specs[item[0]].type in X2MANY)
@@ -297,7 +299,7 @@ class Env:
                 for rid in ids:
                     apply_commands(self, model, rid, name, spec, value)
                 continue
-            converted = from_wire(self, model, name, spec, value)
+            converted = from_wire(self, model, name, spec, value, creating)
             for rid in ids:
                 self.table(model)[rid][name] = converted
 

@@ -81,6 +81,19 @@ SERIALIZATION = "psycopg2.errors.SerializationFailure"
             ErpUnavailable,
             "deadlock",
         ),
+        (
+            # PostgreSQL adds its own lines after the exception line (seen on a real 17).
+            "xmlrpc",
+            fault(
+                1,
+                TRACEBACK.format(
+                    "psycopg2.errors.InvalidTextRepresentation: invalid input syntax for type"
+                    " integer: \"x\"\nLINE 1: ...ARRAY[1,'x'], ...\n                ^"
+                ),
+            ),
+            ErpError,
+            "invalid input syntax for type integer",
+        ),
         ("xmlrpc", HTML_502, ErpUnavailable, "502"),
         ("xmlrpc", lambda r: httpx.Response(429), ErpUnavailable, "429"),
         ("xmlrpc", lambda r: httpx.Response(404), ErpError, "404"),
