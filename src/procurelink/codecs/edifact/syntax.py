@@ -300,38 +300,41 @@ def read_segments(
     # Only a terminator right after a release character can be a released one.
     if release and release + terminator in chunk:
         pieces = _rejoin_released(pieces, terminator, release)
-    has_breaks = "\n" in chunk or "\r" in chunk
+    rest = pieces.pop()  # after the last terminator: white space at most
     rel = release or ""
     release_present = bool(rel) and rel in chunk
     segments: list[Segment] = []
     append = segments.append
     offset = base + start
-    last = len(pieces) - 1
-    for index, piece in enumerate(pieces):
+    number = before
+    strip_breaks = "\n" in chunk or "\r" in chunk
+    for piece in pieces:
         at = offset
         offset += len(piece) + 1
-        body = piece
-        if has_breaks:
+        if strip_breaks:
             body = piece.lstrip(_LINE_BREAKS)
             at += len(piece) - len(body)
-        if not body:
-            continue
-        if index == last:
-            if not body.strip(_WHITESPACE):
+            if not body:
                 continue
-            raise MalformedMessage(
-                "segment without terminator at end of input",
-                offset=at,
-                segment_index=before + len(segments) + 1,
-                segment_id=body[:3],
-            )
+        elif not piece:
+            continue
+        else:
+            body = piece
+        number += 1
         escaped = release_present and rel in body
         parts = split_released(body, element, rel) if escaped else body.split(element)
-        tag = parts[0]
+        tag = parts.pop(0)
         if tag not in _VALID_TAGS:
-            _check_tag(tag, at, before + len(segments) + 1)
-        del parts[0]
-        append(Segment(tag, parts, before + len(segments) + 1, at, service, escaped))
+            _check_tag(tag, at, number)
+        append(Segment(tag, parts, number, at, service, escaped))
+    body = rest.lstrip(_LINE_BREAKS)
+    if body.strip(_WHITESPACE):
+        raise MalformedMessage(
+            "segment without terminator at end of input",
+            offset=offset + len(rest) - len(body),
+            segment_index=number + 1,
+            segment_id=body[:3],
+        )
     return segments
 
 
