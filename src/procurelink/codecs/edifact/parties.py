@@ -57,7 +57,8 @@ def party_fields(data: PartyData, with_contact: bool = True) -> dict[str, Any] |
     role = READ_ROLES.get(nad.get(1))
     if role is None:
         return None
-    party_id = optional(nad, 2, 1)
+    ids = [*nad.components(2), "", "", ""]  # C082: id, code list, agency
+    party_id = ids[0] or None
     street, city = _join(nad.components(5)), optional(nad, 6)
     # D.01B makes 3229 the first component of C819; reading component 1 covers both.
     region, postcode, country = optional(nad, 7), optional(nad, 8), optional(nad, 9)
@@ -74,7 +75,7 @@ def party_fields(data: PartyData, with_contact: bool = True) -> dict[str, Any] |
         "role": role,
         "name": _join(nad.components(4)) or _join(nad.components(3)),
         "id": party_id,
-        "id_scheme": _READ_SCHEMES.get(nad.get(2, 3), IdScheme.MUTUAL) if party_id else None,
+        "id_scheme": _READ_SCHEMES.get(ids[2], IdScheme.MUTUAL) if party_id else None,
         "address": address,
         "vat_id": data.refs.get("VA"),
         "contact": contact_fields(data) if with_contact else None,

@@ -146,7 +146,8 @@ class _Reader:
 
     def _com(self, s: Segment) -> None:
         if self.context == "nad" and self.party is not None:
-            self.party.comms.setdefault(s.get(1, 2), s.get(1, 1))
+            number, channel = [*s.components(1), "", ""][:2]  # C076: number, channel
+            self.party.comms.setdefault(channel, number)
 
     def _cux(self, s: Segment) -> None:
         self.data.currency = self.data.currency or s
