@@ -89,6 +89,11 @@ class Segment:
 
     def components(self, element: int) -> list[str]:
         """The unescaped components of element ``element`` (1-based); ``[]`` when absent."""
+        if element > 0 and not self.escaped:  # the common case, as in ``get``
+            try:
+                return self.elements[element - 1].split(self.service.component)
+            except IndexError:
+                return []
         if element < 1 or element > len(self.elements):
             return []
         raw = self.elements[element - 1]
