@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from procurelink.adapters.odoo_sim import wire
-from procurelink.adapters.odoo_sim.faults import AccessError, NotFound, UnprocessableEntity
+from procurelink.adapters.odoo_sim.faults import (
+    AccessError,
+    NotFound,
+    UnprocessableEntity,
+    UserError,
+)
 from procurelink.adapters.odoo_sim.orm import Env
 
 
@@ -163,7 +168,8 @@ def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, n
     if name.startswith("_"):
         raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
     if model in schema.hidden_models:
-        env.spec("")  # UserError "Object X doesn't exist", as for any unknown model
+        raise UserError(f"Object {model} doesn't exist")  # as for any unknown model
+    model = schema.stored_model(model)
     env.spec(model)
     method = methods.get(model, {}).get(name) or GENERIC.get(name)
     if schema.major >= 19 and name == "name_search":
@@ -201,7 +207,8 @@ def call_named(
 
 def lookup(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
     """JSON-2's resolution: an unknown model or method is HTTP 404."""
-    if model not in env.store.models or model in wire.schema(env).hidden_models:
+    schema = wire.schema(env)
+    if schema.stored_model(model) not in env.store.models or model in schema.hidden_models:
         raise NotFound(f"the model {model!r} does not exist")
     try:
         return resolve(methods, env, model, name)
