@@ -85,6 +85,14 @@ def create(env: Env, model: str, vals_list: Any) -> int | list[int]:
 
 
 def write(env: Env, model: str, ids: list[int], vals: Mapping[str, Any]) -> bool:
+    schema = wire.schema(env)
+    if model == "res.partner" and schema.major >= 19 and ids:
+        # 19's res.partner.write reads the old value of every written field first: an
+        # unknown one is a bare KeyError (HTTP 500 "builtins.KeyError"), not "Invalid field".
+        known = schema.fields(env, model)
+        for name in vals:
+            if name not in known:
+                raise KeyError(name)
     env.write(model, ids, wire.values(env, model, vals))
     return True
 
@@ -166,7 +174,9 @@ GENERIC: dict[str, Method] = {
 def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
     schema = wire.schema(env)
     if name.startswith("_"):
-        raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
+        # 19 names the model too: "(such as 'res.partner._read')".
+        such = f"'{model}.{name}'" if schema.major >= 19 else name
+        raise AccessError(f"Private methods (such as {such}) cannot be called remotely.")
     if model in schema.hidden_models:
         raise UserError(f"Object {model} doesn't exist")  # as for any unknown model
     model = schema.stored_model(model)

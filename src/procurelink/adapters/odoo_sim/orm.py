@@ -102,7 +102,8 @@ class Env:
         found = self.fields(model).get(name)
         if found is None:
             if leaf is not None:
-                raise ValueError(f"Invalid field {model}.{name} in leaf {leaf!r}")
+                term = "condition" if self.store.major >= 19 else "leaf"  # 19's Domain class
+                raise ValueError(f"Invalid field {model}.{name} in {term} {leaf!r}")
             raise ValueError(f"Invalid field {name!r} on model {model!r}")
         return found
 
