@@ -268,6 +268,9 @@ class Env:
     def write(self, model: str, ids: Sequence[int], vals: Mapping[str, Any]) -> None:
         ids = list(ids)
         for name in vals:
+            if self.store.major >= 19 and name not in self.fields(model):
+                # 19's write() words it "in", create() and read() keep "on model".
+                raise ValueError(f"Invalid field {name!r} in {model!r}")
             self.field(model, name)
         absent = [i for i in ids if not self.exists(model, i)]
         if absent:
