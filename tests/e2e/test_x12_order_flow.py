@@ -215,5 +215,7 @@ async def test_another_suppliers_interchange_in_this_suppliers_folder_is_refused
     assert "FASTENERDIRECT" in exc.message and "steelworks" in exc.message
     assert await world.odoo_lines(po) == lines
     assert await world.odoo_notes(po) == notes
-    # Not answered with a 997 either: steelworks did not send it.
-    assert sorted(p.name for p in world.outbox.iterdir()) == outbox_before
+    # Not answered with a 997 either: steelworks did not send it. (A real Odoo shared with
+    # earlier tests may release their orders within the poll overlap: 850s of others only.)
+    new = sorted({p.name for p in world.outbox.iterdir()} - set(outbox_before))
+    assert [n for n in new if not n.startswith("850_") or name in n] == []

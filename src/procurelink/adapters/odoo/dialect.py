@@ -29,6 +29,9 @@ class Dialect:
     supplier_uom: str = "product_uom"  # product.supplierinfo unit (19: product_uom_id)
     has_uom_category: bool = True  # 16-18 uom.category + factor per reference; 19 inverted
     has_discount: bool = True  # supplierinfo / order line discount (17+)
+    package_model: str = "stock.quant.package"  # 19: stock.package
+    has_move_name: bool = True  # stock.move.name (16-18; 19 has no such field)
+    refuses_qty_below_received: bool = True  # 16-18 purchase_stock refuses; 19 accepts
 
     @classmethod
     def of(cls, major: int) -> Dialect:
@@ -50,6 +53,9 @@ class Dialect:
             supplier_uom="product_uom_id" if v >= 19 else "product_uom",
             has_uom_category=v <= 18,
             has_discount=v >= 17,
+            package_model="stock.package" if v >= 19 else "stock.quant.package",
+            has_move_name=v <= 18,
+            refuses_qty_below_received=v <= 18,
         )
 
     def order_fields(self) -> list[str]:

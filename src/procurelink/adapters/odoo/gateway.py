@@ -180,7 +180,8 @@ class OdooGateway:
 
     async def apply_acknowledgment(self, write: AcknowledgmentWrite) -> None:
         """One ``write`` of the order (vendor ref and ``(1, line_id, vals)`` commands) and
-        one ``message_post``; plus one ``read`` first when a quantity changes alone.
+        one ``message_post``; plus one ``read`` first when a quantity changes alone (on 19:
+        when a quantity changes).
 
         Odoo 17 recomputes a line's ``date_planned``, ``price_unit``, ``discount`` and
         ``name`` (one compute method depending on ``product_qty``) whenever the quantity is
@@ -193,6 +194,10 @@ class OdooGateway:
         Rejected lines with ``rejections="cancel"`` get ``product_qty`` = Odoo's own
         ``qty_received`` (never below it, 0 when nothing arrived), in the same ``write``;
         with ``"flag"`` only the note (built by the service) names them.
+
+        A quantity below what the line already received is refused with Odoo 16-18's
+        ``UserError`` text; Odoo 19 accepts it silently, so on 19 every line whose quantity
+        changes is in the first ``read`` and the adapter refuses before writing.
         """
         vals: dict[str, Any] = {}
         if write.vendor_ref is not None:
@@ -203,9 +208,14 @@ class OdooGateway:
             for ln in write.lines
             if ln.product_qty is not None and ln.date_planned is None
         ]
+        guarded = (
+            []
+            if (await self.rpc.dialect()).refuses_qty_below_received
+            else [ln.odoo_line_id for ln in write.lines if ln.product_qty is not None]
+        )
         rows = await self._read(
             "purchase.order.line",
-            sorted({*qty_only, *cancelled}),
+            sorted({*qty_only, *cancelled, *guarded}),
             ["date_planned", "qty_received", "order_id"],
         )
         current = {row["id"]: row["date_planned"] for row in rows}
@@ -219,6 +229,15 @@ class OdooGateway:
                 model="purchase.order",
                 odoo_id=write.order_odoo_id,
             )
+        for line in write.lines:
+            done = received.get(line.odoo_line_id) if line.odoo_line_id in guarded else None
+            if line.product_qty is not None and done and line.product_qty < mapping.dec(done):
+                raise ErpError(
+                    "You cannot decrease the ordered quantity below the received quantity.\n"
+                    "Create a return first.",
+                    model="purchase.order.line",
+                    odoo_id=line.odoo_line_id,
+                )
         commands = []
         for line in write.lines:
             changed: dict[str, Any] = {}

@@ -145,12 +145,14 @@ class MoveLines:
         return {(_m2o(r["product_id"]) or 0, r["name"]): r["id"] for r in rows}
 
     async def packages(self, names: Iterable[str]) -> dict[str, int]:
-        """Package ids by name, creating the missing ones (one search, one create)."""
+        """Package ids by name, creating the missing ones (one search, one create).
+
+        The model is ``stock.quant.package`` up to 18 and ``stock.package`` in 19."""
         wanted = sorted(set(names))
         if not wanted:
             return {}
         rows = await self.rpc.execute_kw(
-            "stock.quant.package",
+            self.dialect.package_model,
             "search_read",
             [[("name", "in", wanted)]],
             {"fields": ["name"], "order": "id"},
@@ -161,7 +163,7 @@ class MoveLines:
         missing = [n for n in wanted if n not in found]
         if missing:
             created = await self.rpc.execute_kw(
-                "stock.quant.package", "create", [[{"name": n} for n in missing]]
+                self.dialect.package_model, "create", [[{"name": n} for n in missing]]
             )
             found.update(zip(missing, _ids(created), strict=True))
         return found

@@ -169,7 +169,8 @@ class QualityHoldWriter:
                             0,
                             0,
                             {
-                                "name": by_id[i]["name"],
+                                # 19's stock.move has no ``name`` (its label is computed).
+                                **({"name": by_id[i]["name"]} if dialect.has_move_name else {}),
                                 "product_id": _m2o(by_id[i]["product_id"]),
                                 "product_uom": _m2o(by_id[i][uom]),
                                 "product_uom_qty": float(totals[i]),

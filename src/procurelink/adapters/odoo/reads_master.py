@@ -144,11 +144,15 @@ class MasterDataReader:
         dialect = await self.rpc.dialect()
         if dialect.has_uom_category:
             fields = ["name", "rounding", "category_id", "factor_inv", "uom_type"]
-        else:
-            fields = ["name", "rounding", "relative_uom_id", "factor"]
-        rows = await self._search_read("uom.uom", [], fields, order="id")
-        roots = {} if dialect.has_uom_category else _tree_roots(rows)
-        return [_unit(r, dialect, roots.get(r["id"], "")) for r in rows]
+            rows = await self._search_read("uom.uom", [], fields, order="id")
+            return [_unit(r, dialect, "") for r in rows]
+        # 19 ships active units whose parent is archived (m -> cm -> mm, cm archived): the
+        # trees are built over archived units too, only active ones are returned.
+        fields = ["name", "rounding", "relative_uom_id", "factor", "active"]
+        every = [("active", "in", [True, False])]
+        rows = await self._search_read("uom.uom", every, fields, order="id")
+        roots = _tree_roots(rows)
+        return [_unit(r, dialect, roots[r["id"]]) for r in rows if r["active"]]
 
     async def plants(self) -> list[Plant]:
         warehouses = await self._search_read("stock.warehouse", [], WAREHOUSE_FIELDS, order="id")
@@ -261,7 +265,7 @@ def _tree_roots(rows: Sequence[Row]) -> dict[int, str]:
     for row in rows:
         node, seen = row, {row["id"]}
         while (parent := m2o_id(node.get("relative_uom_id"))) and parent not in seen:
-            if parent not in by_id:  # an archived parent: its name is all we know
+            if parent not in by_id:  # not readable (another company's): its name is all we know
                 node = {"id": parent, "name": m2o_name(node["relative_uom_id"])}
                 break
             node = by_id[parent]

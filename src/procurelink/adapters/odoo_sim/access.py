@@ -31,6 +31,13 @@ ACCESS_RIGHTS = "Administration/Access Rights"
 CONTACT_CREATION = "Extra Rights/Contact Creation"
 PURCHASE_ADMIN = "Purchase/Administrator"
 STOCK_ADMIN = "Inventory/Administrator"
+# 19 lists a group as "privilege/name", or its bare name without a privilege (verified on a
+# real 19.0): Settings became "Role / Administrator", Contact Creation "Contact/Creation".
+LABELS_19 = {
+    SETTINGS: "Role / Administrator",
+    ACCESS_RIGHTS: "Access Rights",
+    CONTACT_CREATION: "Contact/Creation",
+}
 
 # xml id -> (category, name): what res.groups.full_name shows as "category / name".
 GROUPS: dict[str, tuple[str, str]] = {
@@ -161,6 +168,8 @@ def check(env: Env, model: str, operation: str, args: Sequence[Any] = ()) -> Non
     if mine & set(allowed):
         return
     head = HEADS[operation].format(kind=env.spec(model).description, model=model)
+    if env.store.major >= 19:
+        allowed = tuple(LABELS_19.get(g, g) for g in allowed)
     groups = "\n".join(f"\t- {g}" for g in sorted(allowed))
     raise AccessError(
         f"{head}\n\nThis operation is allowed for the following groups:\n{groups}"

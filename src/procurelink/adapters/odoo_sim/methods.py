@@ -14,7 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from procurelink.adapters.odoo_sim import wire
-from procurelink.adapters.odoo_sim.faults import AccessError, NotFound, UnprocessableEntity
+from procurelink.adapters.odoo_sim.faults import (
+    AccessError,
+    NotFound,
+    UnprocessableEntity,
+    UserError,
+)
 from procurelink.adapters.odoo_sim.orm import Env
 
 
@@ -80,6 +85,14 @@ def create(env: Env, model: str, vals_list: Any) -> int | list[int]:
 
 
 def write(env: Env, model: str, ids: list[int], vals: Mapping[str, Any]) -> bool:
+    schema = wire.schema(env)
+    if model == "res.partner" and schema.major >= 19 and ids:
+        # 19's res.partner.write reads the old value of every written field first: an
+        # unknown one is a bare KeyError (HTTP 500 "builtins.KeyError"), not "Invalid field".
+        known = schema.fields(env, model)
+        for name in vals:
+            if name not in known:
+                raise KeyError(name)
     env.write(model, ids, wire.values(env, model, vals))
     return True
 
@@ -161,9 +174,12 @@ GENERIC: dict[str, Method] = {
 def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
     schema = wire.schema(env)
     if name.startswith("_"):
-        raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
+        # 19 names the model too: "(such as 'res.partner._read')".
+        such = f"'{model}.{name}'" if schema.major >= 19 else name
+        raise AccessError(f"Private methods (such as {such}) cannot be called remotely.")
     if model in schema.hidden_models:
-        env.spec("")  # UserError "Object X doesn't exist", as for any unknown model
+        raise UserError(f"Object {model} doesn't exist")  # as for any unknown model
+    model = schema.stored_model(model)
     env.spec(model)
     method = methods.get(model, {}).get(name) or GENERIC.get(name)
     if schema.major >= 19 and name == "name_search":
@@ -201,7 +217,8 @@ def call_named(
 
 def lookup(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
     """JSON-2's resolution: an unknown model or method is HTTP 404."""
-    if model not in env.store.models or model in wire.schema(env).hidden_models:
+    schema = wire.schema(env)
+    if schema.stored_model(model) not in env.store.models or model in schema.hidden_models:
         raise NotFound(f"the model {model!r} does not exist")
     try:
         return resolve(methods, env, model, name)

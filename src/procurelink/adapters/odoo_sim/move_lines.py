@@ -40,6 +40,10 @@ def _sync_move(env: Env, move_id: int | None) -> None:
 
 
 def _prepare_move(env: Env, vals: dict[str, Any]) -> None:
+    if env.store.major >= 19 and not vals.get("name"):
+        # 19 has no stock.move.name on the wire; the store keeps a label for its own use.
+        product = env.table("product.product").get(vals.get("product_id") or 0) or {}
+        vals["name"] = str(product.get("name") or "/")
     picking = env.table("stock.picking").get(vals.get("picking_id") or 0)
     if picking:
         vals.setdefault("location_id", picking.get("location_id") or False)

@@ -102,7 +102,8 @@ class Env:
         found = self.fields(model).get(name)
         if found is None:
             if leaf is not None:
-                raise ValueError(f"Invalid field {model}.{name} in leaf {leaf!r}")
+                term = "condition" if self.store.major >= 19 else "leaf"  # 19's Domain class
+                raise ValueError(f"Invalid field {model}.{name} in {term} {leaf!r}")
             raise ValueError(f"Invalid field {name!r} on model {model!r}")
         return found
 
@@ -267,6 +268,9 @@ class Env:
     def write(self, model: str, ids: Sequence[int], vals: Mapping[str, Any]) -> None:
         ids = list(ids)
         for name in vals:
+            if self.store.major >= 19 and name not in self.fields(model):
+                # 19's write() words it "in", create() and read() keep "on model".
+                raise ValueError(f"Invalid field {name!r} in {model!r}")
             self.field(model, name)
         absent = [i for i in ids if not self.exists(model, i)]
         if absent:

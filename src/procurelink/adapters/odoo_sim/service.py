@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from procurelink.adapters.odoo_sim import access, automation
+from procurelink.adapters.odoo_sim import access, automation, wire
 from procurelink.adapters.odoo_sim.faults import AccessDenied, Unauthorized
 from procurelink.adapters.odoo_sim.methods import Method, call, call_named, lookup, resolve
 from procurelink.adapters.odoo_sim.orm import Env, Store
@@ -124,6 +124,7 @@ class SimOdoo:
         self._check(db, uid, secret)
         env = self._begin(uid, kwargs.pop("context", None))
         target = resolve(METHODS, env, model, name)
+        model = wire.schema(env).stored_model(model)
         access.check(env, model, access.operation_of(name), args)
         return self._transaction(target, lambda: call(target, env, model, args, kwargs))
 
@@ -133,6 +134,7 @@ class SimOdoo:
         ids = body.pop("ids", None) or []
         env = self._begin(uid, body.pop("context", None))
         target = lookup(METHODS, env, model, name)
+        model = wire.schema(env).stored_model(model)
         access.check(env, model, access.operation_of(name), [ids, body.get("vals")])
         result = self._transaction(target, lambda: call_named(target, env, model, ids, body))
         if target.returns_records and isinstance(result, int) and not isinstance(result, bool):

@@ -24,7 +24,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from procurelink.adapters.odoo_sim import json2
-from procurelink.adapters.odoo_sim.faults import wire_name, xmlrpc_code
+from procurelink.adapters.odoo_sim.faults import AccessDenied, wire_name, xmlrpc_code
 from procurelink.adapters.odoo_sim.service import SimOdoo
 
 
@@ -49,17 +49,22 @@ async def xmlrpc_endpoint(request: Request) -> Response:
 
 
 def _error(sim: SimOdoo, exc: BaseException) -> dict[str, Any]:
+    data = {  # odoo.http.serialize_exception: name, debug, message, arguments, context
+        "name": wire_name(exc),
+        "debug": "".join(traceback.format_exception(exc)),
+        "message": str(exc),
+        "arguments": list(exc.args),
+        "context": getattr(exc, "context", {}),
+    }
+    if sim.major >= 19:  # 19's serialize_exception puts debug last (as JSON-2's body)
+        data["debug"] = data.pop("debug")
+        if isinstance(exc, AccessDenied):  # 19 suppresses its traceback: the last line only
+            data["debug"] = f"{wire_name(exc)}: {exc}\n"
     return {
         # 19 changed the generic code to 0; clients must key on data.name.
         "code": 0 if sim.major >= 19 else 200,
         "message": "Odoo Server Error",
-        "data": {  # odoo.http.serialize_exception: name, debug, message, arguments, context
-            "name": wire_name(exc),
-            "debug": "".join(traceback.format_exception(exc)),
-            "message": str(exc),
-            "arguments": list(exc.args),
-            "context": getattr(exc, "context", {}),
-        },
+        "data": data,
     }
 
 

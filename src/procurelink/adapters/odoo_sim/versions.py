@@ -10,7 +10,8 @@ The store keeps Odoo 17's field names (the business code is written against them
 * 19: order lines ``product_uom_id`` / ``tax_ids``; order ``note``; state ``done`` removed
   (``locked`` + ``button_lock``/``button_unlock``); ``acknowledged`` + ``action_acknowledge``
   replace the reminder flags; no ``uom_po_id``; units without ``uom.category``, ``factor``
-  inverted, ``relative_factor``/``relative_uom_id``; ``name_search(domain=...)``.
+  inverted, ``relative_factor``/``relative_uom_id``; ``name_search(domain=...)``;
+  ``stock.quant.package`` is ``stock.package``; stock.move has no ``name``.
 
 A wire field is plain (stored under its own name), renamed (stored under another name) or
 virtual (computed from the stored values, with its own write and search translation).
@@ -125,6 +126,7 @@ class Schema:
     virtual: Mapping[str, Mapping[str, WireField]] = field(default_factory=dict)
     selections: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] = field(default_factory=dict)
     hidden_models: frozenset[str] = frozenset()
+    model_renames: Mapping[str, str] = field(default_factory=dict)  # wire name -> stored name
     hidden_methods: Mapping[str, frozenset[str]] = field(default_factory=dict)
     _cache: dict[str, dict[str, WireField]] = field(default_factory=dict, compare=False)
 
@@ -138,6 +140,11 @@ class Schema:
         """A stored field this version does not have (refused like an unknown one)."""
         hidden = self.hidden.get(model, frozenset()) | self.hidden.get("*", frozenset())
         return name in hidden or name in self.renames.get(model, {}).values()
+
+    def stored_model(self, model: str) -> str:
+        """The store's name of a wire model name (19's ``stock.package`` is 17's
+        ``stock.quant.package``)."""
+        return self.model_renames.get(model, model)
 
     def method_hidden(self, model: str, name: str) -> bool:
         return name in self.hidden_methods.get(model, frozenset()) | self.hidden_methods.get(
@@ -168,6 +175,7 @@ def _schema(major: int) -> Schema:
     selections: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
     hidden_methods: dict[str, set[str]] = {}
     hidden_models: set[str] = set()
+    model_renames: dict[str, str] = {}
 
     def hide(model: str, *names: str) -> None:
         hidden.setdefault(model, set()).update(names)
@@ -223,6 +231,9 @@ def _schema(major: int) -> Schema:
             hide(model, "uom_po_id")
         hide("uom.uom", "category_id", "uom_type")
         hidden_models.add("uom.category")
+        hide("stock.move", "name")
+        model_renames["stock.package"] = "stock.quant.package"
+        hidden_models.add("stock.quant.package")
         virtual["uom.uom"] = {
             "factor": WireField(
                 _field("float", "Ratio", readonly=False), None, _inverted, _write_inverted
@@ -244,6 +255,7 @@ def _schema(major: int) -> Schema:
         virtual=virtual,
         selections=selections,
         hidden_models=frozenset(hidden_models),
+        model_renames=model_renames,
         hidden_methods={k: frozenset(v) for k, v in hidden_methods.items()},
     )
 

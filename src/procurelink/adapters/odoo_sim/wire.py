@@ -78,7 +78,8 @@ def domain(env: Env, model: str, terms: Sequence[Any] | None) -> list[Any]:
         elif f.search is not None and not dot:
             out.extend(f.search(operator, value))
         else:
-            raise ValueError(f"Invalid field {model}.{first} in leaf {tuple(term)!r}")
+            kind = "condition" if env.store.major >= 19 else "leaf"  # 19's Domain class
+            raise ValueError(f"Invalid field {model}.{first} in {kind} {tuple(term)!r}")
     return out
 
 
