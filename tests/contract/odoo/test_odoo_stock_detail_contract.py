@@ -324,7 +324,7 @@ async def test_receipt_puts_goods_in_the_packages_it_names(
 ) -> None:
     bolt, order, line = await make.one_line_order(10)
     known = f"00{_tag()}0000000001"  # an SSCC Odoo already has a package for
-    await make.call("stock.quant.package", "create", {"name": known})
+    await make.call(make.dialect.package_model, "create", {"name": known})
     fresh = f"00{_tag()}0000000002"
     await gateway.apply_receipt(
         ReceiptWrite(
@@ -344,7 +344,8 @@ async def test_receipt_puts_goods_in_the_packages_it_names(
         (r["result_package_id"][1], r[make.dialect.line_quantity]) for r in lines
     ) == sorted([(fresh, 6.0), (known, 4.0)])
     for name in (fresh, known):  # found by name or created, never twice
-        assert len(await make.call("stock.quant.package", "search", [("name", "=", name)])) == 1
+        found = await make.call(make.dialect.package_model, "search", [("name", "=", name)])
+        assert len(found) == 1
     stock, _ = await _stock_name(make)
     assert await _packed(make, bolt) == {(stock, None, fresh): 6.0, (stock, None, known): 4.0}
 

@@ -155,6 +155,7 @@ class QualityHoldWriter:
         uom: str,
     ) -> int:
         """The quarantine transfer with its moves, as a draft."""
+        dialect = await self.rpc.dialect()
         picking_id = await self.rpc.execute_kw(
             "stock.picking",
             "create",
