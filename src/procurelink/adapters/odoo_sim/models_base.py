@@ -99,6 +99,19 @@ PRODUCT_DEFAULTS = {
 
 MODELS = [
     ModelSpec(
+        # Partner tags: nothing procurelink writes, but a plain model (no overrides of its
+        # own on any version) that the contract suite uses to pin the ORM's value rules.
+        "res.partner.category",
+        "Partner Tags",
+        {
+            "name": char("Name", required=True),
+            "parent_id": m2o("res.partner.category", "Parent Category"),
+            "active": B,
+        },
+        order="name",
+        defaults={"active": True},
+    ),
+    ModelSpec(
         "res.currency",
         "Currency",
         {
