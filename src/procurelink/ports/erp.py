@@ -14,10 +14,14 @@ from procurelink.workflow.rfq_grouping import SourcingFacts
 
 @dataclass(frozen=True, slots=True)
 class ErpChange:
-    """A record that changed in the ERP since the last poll."""
+    """A record that changed in the ERP since the last poll.
+
+    ``version`` tells apart two changes stamped in the same second (Odoo's write_date has no
+    finer grain): a digest of the record's state and the values that follow its lines."""
 
     odoo_id: int
     write_date: str
+    version: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -38,7 +38,7 @@ class ErpSyncService:
         self._dispatch = dispatch
         # Odoo stamps write_date at the start of its transaction, so a record committed late
         # can carry an older write_date than one already seen: re-read an overlap window and
-        # de-duplicate by (id, write_date).
+        # de-duplicate by (id, write_date, version).
         self._overlap = overlap
         self._initial_since = initial_since
 
@@ -58,15 +58,18 @@ class ErpSyncService:
             newest = cursor
             for change in changes:
                 newest = max(newest or change.write_date, change.write_date)
-                if await uow.state.get(_seen_key(change.odoo_id)) == change.write_date:
+                # write_date has a one-second grain: a second change in the same second
+                # (a write, then a cancel) differs in its version only.
+                seen = f"{change.write_date}|{change.version}"
+                if await uow.state.get(_seen_key(change.odoo_id)) == seen:
                     continue
-                await uow.state.put(_seen_key(change.odoo_id), change.write_date)
+                await uow.state.put(_seen_key(change.odoo_id), seen)
                 await uow.jobs.enqueue(
                     NewJob(
                         kind=SNAPSHOT_JOB,
                         payload={"odoo_id": change.odoo_id, "write_date": change.write_date},
                         partition_key=f"po:{change.odoo_id}",
-                        dedupe_key=f"{SNAPSHOT_JOB}:{change.odoo_id}:{change.write_date}",
+                        dedupe_key=f"{SNAPSHOT_JOB}:{change.odoo_id}:{seen}",
                     ),
                     deps.clock.now(),
                 )

@@ -147,6 +147,26 @@ async def test_changed_orders_sees_a_later_write(make: Fixture, gateway: OdooGat
     assert not [c for c in await gateway.changed_orders(datetime(2999, 1, 1)) if c.odoo_id == order]
 
 
+async def test_changed_orders_tell_writes_of_one_second_apart(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    """write_date has a one-second grain; the version differs when the order does."""
+    vendor, _ = await make.vendor()
+    product, _ = await make.product(vendor, vendor_code=None)
+    order = await make.order(vendor, [(product, 3, "2025-04-10 10:00:00")])
+
+    async def version() -> str:
+        [change] = [c for c in await gateway.changed_orders(None) if c.odoo_id == order]
+        return change.version
+
+    first = await version()
+    assert first == await version()  # reading again changes nothing
+    await make.call("purchase.order", "write", [order], {"partner_ref": "SO-AGAIN"})
+    second = await version()
+    await make.call("purchase.order", "button_cancel", [order])
+    assert len({first, second, await version()}) == 3
+
+
 async def test_apply_acknowledgment_writes_lines_and_posts_a_note(
     make: Fixture, gateway: OdooGateway
 ) -> None:

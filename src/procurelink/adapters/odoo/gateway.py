@@ -14,6 +14,8 @@ of the lines whose quantity changes without a new date or whose line was rejecte
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any
@@ -112,13 +114,16 @@ class OdooGateway:
                 "search_read",
                 [domain],
                 {
-                    "fields": ["write_date"],
+                    "fields": ["write_date", *CHANGE_FIELDS],
                     "order": "write_date asc, id asc",
                     "offset": offset,
                     "limit": PAGE,
                 },
             )
-            changes.extend(ErpChange(odoo_id=r["id"], write_date=r["write_date"]) for r in rows)
+            changes.extend(
+                ErpChange(odoo_id=r["id"], write_date=r["write_date"], version=_version(r))
+                for r in rows
+            )
             if len(rows) < PAGE:
                 return changes
             offset += PAGE
@@ -329,3 +334,14 @@ class OdooGateway:
 
 def _planned(day: date) -> str:
     return f"{day.isoformat()} {DATE_TIME}"
+
+
+# Order values that move with every change procurelink cares about: its state (cancel, lock,
+# done), its lines' quantities and prices (the total) and dates (the earliest planned date),
+# the vendor's reference. Two writes in one second differ in one of them.
+CHANGE_FIELDS = ("state", "amount_total", "date_planned", "partner_ref")
+
+
+def _version(row: dict[str, Any]) -> str:
+    values = json.dumps([row.get(name) for name in CHANGE_FIELDS], default=str)
+    return hashlib.sha256(values.encode()).hexdigest()[:16]
