@@ -138,18 +138,33 @@ class Fixture:
         return dict(row)
 
     async def one_line_order(
-        self, quantity: float, tracking: str | None = None
+        self, quantity: float, tracking: str | None = None, picking_type: int | None = None
     ) -> tuple[int, int, int]:
         """``(product, order, line)``: a confirmed order of one line for a new vendor's new
-        product (tracked by ``"lot"`` or ``"serial"`` when ``tracking`` says so)."""
+        product (tracked by ``"lot"`` or ``"serial"`` when ``tracking`` says so), received by
+        ``picking_type`` (the company's default receipt type when None)."""
         vendor, _ = await self.vendor()
         if tracking:
             product = await self.tracked_product(vendor, tracking)
         else:
             product, _ = await self.product(vendor, vendor_code=None)
-        order = await self.confirmed_order(vendor, [(product, quantity)])
+        order = await self.confirmed_order(vendor, [(product, quantity)], picking_type)
         [line] = await self.order_lines(order)
         return product, order, line
+
+    async def quants(self, product: int) -> dict[tuple[str, str | None], float]:
+        """(location full name, lot name) -> quantity, for the product's internal stock."""
+        rows = await self.call(
+            "stock.quant",
+            "search_read",
+            [("product_id", "=", product), ("location_id.usage", "=", "internal")],
+            fields=["location_id", "lot_id", "quantity"],
+        )
+        out: dict[tuple[str, str | None], float] = {}
+        for r in rows:
+            key = (r["location_id"][1], r["lot_id"][1] if r["lot_id"] else None)
+            out[key] = out.get(key, 0.0) + r["quantity"]
+        return {k: v for k, v in out.items() if v}
 
     async def order_lines(self, order_id: int) -> list[int]:
         rows = await self.call("purchase.order", "read", [order_id], fields=["order_line"])

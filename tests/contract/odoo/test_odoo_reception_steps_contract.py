@@ -79,20 +79,6 @@ async def _moves(make: Fixture, picking: dict[str, Any]) -> list[dict[str, Any]]
     return list(rows)
 
 
-async def _quants(make: Fixture, product: int) -> dict[tuple[str, str | None], float]:
-    rows = await make.call(
-        "stock.quant",
-        "search_read",
-        [("product_id", "=", product), ("location_id.usage", "=", "internal")],
-        fields=["location_id", "lot_id", "quantity"],
-    )
-    out: dict[tuple[str, str | None], float] = {}
-    for r in rows:
-        key = (r["location_id"][1], r["lot_id"][1] if r["lot_id"] else None)
-        out[key] = out.get(key, 0.0) + r["quantity"]
-    return {k: v for k, v in out.items() if v}
-
-
 async def _validate_all(make: Fixture, picking: dict[str, Any]) -> None:
     """A person validating a ready internal transfer as it is reserved."""
     await make.call("stock.picking", "button_validate", [picking["id"]])
@@ -104,9 +90,7 @@ async def test_two_step_receipt_lands_in_input_and_waits_to_move_on_to_stock(
     make: Fixture, gateway: OdooGateway
 ) -> None:
     wh = await make.warehouse("two_steps")
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
+    bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
     receipt, internal = await _pickings(make, order)
     assert receipt["location_dest_id"][0] == wh["wh_input_stock_loc_id"][0]
     assert (internal["location_id"][0], internal["location_dest_id"][0]) == (
@@ -122,9 +106,8 @@ async def test_two_step_receipt_lands_in_input_and_waits_to_move_on_to_stock(
     assert chained["purchase_line_id"] is False
     assert chained["product_uom_qty"] == 10
 
-    [line] = await make.order_lines(order)
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(6)),)))
-    assert await _quants(make, bolt) == {(wh["wh_input_stock_loc_id"][1], None): 6.0}
+    assert await make.quants(bolt) == {(wh["wh_input_stock_loc_id"][1], None): 6.0}
     [chained] = await _moves(make, internal)
     assert (chained["state"], chained["quantity"]) == ("partially_available", 6)
     pickings = await _pickings(make, order)
@@ -137,10 +120,7 @@ async def test_quality_hold_with_two_steps_takes_the_goods_from_input_and_out_of
     make: Fixture, gateway: OdooGateway
 ) -> None:
     wh = await make.warehouse("two_steps")
-    vendor, _ = await make.vendor()
-    bolt = await make.tracked_product(vendor, "lot")
-    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, "lot", picking_type=wh["in_type_id"][0])
     lot = f"L-{_tag()}"
     await gateway.apply_receipt(
         ReceiptWrite(order, (ReceivedLine(line, D(10), (ReceivedLot(lot, D(10)),)),))
@@ -150,11 +130,11 @@ async def test_quality_hold_with_two_steps_takes_the_goods_from_input_and_out_of
         wh["lot_stock_id"][1],
         f"{wh['code']}/Quarantine",
     )
-    assert await _quants(make, bolt) == {(inp, lot): 10.0}
+    assert await make.quants(bolt) == {(inp, lot): 10.0}
 
     hold = _hold("failed hardness test")
     await gateway.apply_quality_hold(QualityHoldWrite(order, (HeldLine(line, D(4), lot),), hold))
-    assert await _quants(make, bolt) == {(inp, lot): 6.0, (quarantine, lot): 4.0}
+    assert await make.quants(bolt) == {(inp, lot): 6.0, (quarantine, lot): 4.0}
     [_receipt, internal, *_] = await _pickings(make, order)
     [chained] = await _moves(make, internal)
     assert (chained["product_uom_qty"], chained["quantity"], chained["state"]) == (
@@ -164,17 +144,14 @@ async def test_quality_hold_with_two_steps_takes_the_goods_from_input_and_out_of
     )
 
     await _validate_all(make, internal)  # the rest goes on to stock; the held goods stay
-    assert await _quants(make, bolt) == {(stock, lot): 6.0, (quarantine, lot): 4.0}
+    assert await make.quants(bolt) == {(stock, lot): 6.0, (quarantine, lot): 4.0}
 
 
 async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
     make: Fixture, gateway: OdooGateway
 ) -> None:
     wh = await make.warehouse("three_steps")
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
     _receipt, to_qc, to_stock = await _pickings(make, order)
     assert to_qc["location_dest_id"][0] == wh["wh_qc_stock_loc_id"][0]
@@ -189,7 +166,7 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
         wh["wh_qc_stock_loc_id"][1],
         wh["lot_stock_id"][1],
     )
-    assert await _quants(make, bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
+    assert await make.quants(bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
     [first] = await _moves(make, to_qc)
     [second] = await _moves(make, to_stock)
     assert (first["product_uom_qty"], first["state"]) == (7, "assigned")
@@ -198,30 +175,27 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
     await _validate_all(make, to_qc)
     [second] = await _moves(make, to_stock)
     assert (second["quantity"], second["state"]) == (7, "assigned")
-    assert await _quants(make, bolt) == {(qc, None): 7.0, (quarantine, None): 3.0}
+    assert await make.quants(bolt) == {(qc, None): 7.0, (quarantine, None): 3.0}
 
     # Once the goods are in Quality Control, a second hold takes them from there.
     await gateway.apply_quality_hold(
         QualityHoldWrite(order, (HeldLine(line, D(2)),), _hold("rust"))
     )
-    assert await _quants(make, bolt) == {(qc, None): 5.0, (quarantine, None): 5.0}
+    assert await make.quants(bolt) == {(qc, None): 5.0, (quarantine, None): 5.0}
     await _validate_all(make, to_stock)
-    assert await _quants(make, bolt) == {(stock, None): 5.0, (quarantine, None): 5.0}
+    assert await make.quants(bolt) == {(stock, None): 5.0, (quarantine, None): 5.0}
 
 
 async def test_goods_held_at_a_two_step_receipt_are_not_expected_in_stock(
     make: Fixture, gateway: OdooGateway
 ) -> None:
     wh = await make.warehouse("two_steps")
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
     await gateway.apply_receipt(
         ReceiptWrite(order, (ReceivedLine(line, D(10), held=D(3)),), hold=_hold("wet cartons"))
     )
     inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
-    assert await _quants(make, bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
+    assert await make.quants(bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
     [_receipt, internal] = await _pickings(make, order)
     [chained] = await _moves(make, internal)
     assert (chained["product_uom_qty"], chained["quantity"], chained["state"]) == (
@@ -230,7 +204,7 @@ async def test_goods_held_at_a_two_step_receipt_are_not_expected_in_stock(
         "assigned",
     )
     await _validate_all(make, internal)
-    assert await _quants(make, bolt) == {
+    assert await make.quants(bolt) == {
         (wh["lot_stock_id"][1], None): 7.0,
         (quarantine, None): 3.0,
     }
@@ -240,10 +214,7 @@ async def test_a_retried_hold_resumes_its_transfer_and_moves_the_goods_once(
     make: Fixture, gateway: OdooGateway
 ) -> None:
     wh = await make.warehouse("two_steps")
-    vendor, _ = await make.vendor()
-    bolt, _ = await make.product(vendor, vendor_code=None)
-    order = await make.confirmed_order(vendor, [(bolt, 10)], wh["in_type_id"][0])
-    [line] = await make.order_lines(order)
+    bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
     [po] = await make.call("purchase.order", "read", [order], fields=["name"])
     inspection = f"QI-{_tag()}"
@@ -281,7 +252,7 @@ async def test_a_retried_hold_resumes_its_transfer_and_moves_the_goods_once(
     await gateway.apply_quality_hold(write)
     await gateway.apply_quality_hold(write)  # and once more, as a retried job would
     inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
-    assert await _quants(make, bolt) == {(inp, None): 6.0, (quarantine, None): 4.0}
+    assert await make.quants(bolt) == {(inp, None): 6.0, (quarantine, None): 4.0}
     holds = await make.call(
         "stock.picking", "search", [("origin", "=", f"{po['name']} {inspection}")]
     )

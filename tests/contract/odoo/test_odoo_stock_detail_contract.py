@@ -60,21 +60,6 @@ async def _move_lines(make: Fixture, order: int, product: int) -> list[dict[str,
     return list(rows)
 
 
-async def _quants(make: Fixture, product: int) -> dict[tuple[str, str | None], float]:
-    """(location full name, lot name) -> quantity, for the product's internal stock."""
-    rows = await make.call(
-        "stock.quant",
-        "search_read",
-        [("product_id", "=", product), ("location_id.usage", "=", "internal")],
-        fields=["location_id", "lot_id", "quantity"],
-    )
-    out: dict[tuple[str, str | None], float] = {}
-    for r in rows:
-        key = (r["location_id"][1], r["lot_id"][1] if r["lot_id"] else None)
-        out[key] = out.get(key, 0.0) + r["quantity"]
-    return {k: v for k, v in out.items() if v}
-
-
 async def _stock_name(make: Fixture) -> tuple[str, str]:
     """The receipt's destination (WH/Stock) and the default quarantine (WH/Quarantine)."""
     ptype = await make.incoming_type()
@@ -200,7 +185,7 @@ async def test_receipt_with_lots_validates_and_creates_the_lots(
     rows = await make.call("purchase.order.line", "read", [line], fields=["qty_received"])
     assert rows[0]["qty_received"] == 8
     stock, _ = await _stock_name(make)
-    assert await _quants(make, bolt) == {(stock, lot): 5.0, (stock, f"{lot}B"): 3.0}
+    assert await make.quants(bolt) == {(stock, lot): 5.0, (stock, f"{lot}B"): 3.0}
 
 
 async def test_receipt_after_ship_notice_keeps_the_announced_lots(
@@ -215,7 +200,7 @@ async def test_receipt_after_ship_notice_keeps_the_announced_lots(
         ReceiptWrite(order, (ReceivedLine(line, D(4), (ReceivedLot(lot, D(4)),)),))
     )
     stock, _ = await _stock_name(make)
-    assert await _quants(make, bolt) == {(stock, lot): 4.0}
+    assert await make.quants(bolt) == {(stock, lot): 4.0}
 
 
 async def test_receipt_of_tracked_goods_without_lots_is_refused_before_writing(
@@ -239,7 +224,7 @@ async def test_held_quantity_goes_to_quarantine_with_note_and_todo(
     )
     assert (await _receipt(make, order))["state"] == "done"
     stock, quarantine = await _stock_name(make)
-    assert await _quants(make, bolt) == {(stock, None): 7.0, (quarantine, None): 3.0}
+    assert await make.quants(bolt) == {(stock, None): 7.0, (quarantine, None): 3.0}
     [order_row] = await make.call("purchase.order", "read", [order], fields=["user_id"])
     [activity] = await _activities(make, order)
     assert activity["user_id"][0] == order_row["user_id"][0]
@@ -271,7 +256,7 @@ async def test_held_lots_and_a_named_quarantine_location(
             hold=QualityHold(quarantine=where, reason="lab", correlation_id=f"c-{_tag()}"),
         )
     )
-    assert await _quants(make, bolt) == {(stock, lot): 4.0, (where, f"{lot}B"): 2.0}
+    assert await make.quants(bolt) == {(stock, lot): 4.0, (where, f"{lot}B"): 2.0}
 
 
 async def test_quality_result_moves_received_goods_into_quarantine(
@@ -285,7 +270,7 @@ async def test_quality_result_moves_received_goods_into_quarantine(
     hold = _hold("failed hardness test")
     await gateway.apply_quality_hold(QualityHoldWrite(order, (HeldLine(line, D(4), lot),), hold))
     stock, quarantine = await _stock_name(make)
-    assert await _quants(make, bolt) == {(stock, lot): 6.0, (quarantine, lot): 4.0}
+    assert await make.quants(bolt) == {(stock, lot): 6.0, (quarantine, lot): 4.0}
     [activity] = await _activities(make, order)
     assert "failed hardness test" in activity["note"]
 
@@ -394,4 +379,4 @@ async def test_a_hold_applied_twice_moves_the_goods_once(
     await gateway.apply_quality_hold(write)
     await gateway.apply_quality_hold(write)  # a retried job whose first answer was lost
     stock, quarantine = await _stock_name(make)
-    assert await _quants(make, bolt) == {(stock, None): 6.0, (quarantine, None): 4.0}
+    assert await make.quants(bolt) == {(stock, None): 6.0, (quarantine, None): 4.0}
