@@ -53,6 +53,26 @@ def delta(after: dict[str, float], before: dict[str, float]) -> dict[str, float]
     return {n: q for n, q in moved.items() if q}
 
 
+def cracked_housings(po: int, name: str, line: Any) -> InboundItem:
+    """All 100 received, 30 of them held at the dock."""
+    return plant_message(
+        {
+            "document_type": "goods_receipt",
+            "receipt_number": f"GR-{po}",
+            "order_number": name,
+            "received_at": "2025-04-22T08:00:00Z",
+            "lines": [
+                {
+                    "order_line_no": line.line_no,
+                    "quantity": {"value": "100", "uom": line.uom},
+                    "held_quantity": "30",
+                    "hold_reason": "cracked housings",
+                }
+            ],
+        }
+    )
+
+
 async def test_held_receipt_and_failed_inspection_reach_quarantine(world: World) -> None:
     po, name = await world.confirm_order("SW-V-88120", [("ACME-10042", 100)])
     await world.runtime.run_once()
@@ -61,24 +81,7 @@ async def test_held_receipt_and_failed_inspection_reach_quarantine(world: World)
     [line] = view.order.lines
     before = await stock_by_location(world, "ACME-10042")
 
-    await world.runtime.intake.capture(
-        plant_message(
-            {
-                "document_type": "goods_receipt",
-                "receipt_number": f"GR-{po}",
-                "order_number": name,
-                "received_at": "2025-04-22T08:00:00Z",
-                "lines": [
-                    {
-                        "order_line_no": line.line_no,
-                        "quantity": {"value": "100", "uom": line.uom},
-                        "held_quantity": "30",
-                        "hold_reason": "cracked housings",
-                    }
-                ],
-            }
-        )
-    )
+    await world.runtime.intake.capture(cracked_housings(po, name, line))
     await world.runtime.runner.drain()
     assert [x.message for x in await world.runtime.queries.exceptions()] == []
     moved = delta(await stock_by_location(world, "ACME-10042"), before)
@@ -141,24 +144,7 @@ async def test_two_step_plant_holds_goods_out_of_the_transfer_to_stock(world: Wo
     assert view is not None and view.order.plant == code
     [line] = view.order.lines
     before = await stock_by_location(world, "ACME-10042")
-    await world.runtime.intake.capture(
-        plant_message(
-            {
-                "document_type": "goods_receipt",
-                "receipt_number": f"GR-{po}",
-                "order_number": name,
-                "received_at": "2025-04-22T08:00:00Z",
-                "lines": [
-                    {
-                        "order_line_no": line.line_no,
-                        "quantity": {"value": "100", "uom": line.uom},
-                        "held_quantity": "30",
-                        "hold_reason": "cracked housings",
-                    }
-                ],
-            }
-        )
-    )
+    await world.runtime.intake.capture(cracked_housings(po, name, line))
     await world.runtime.runner.drain()
     assert delta(await stock_by_location(world, "ACME-10042"), before) == {
         f"{code}/Input": 70.0,
