@@ -93,15 +93,16 @@ def _out(segment: Out, mapping: PartnerMapping) -> Out:
 
 
 def _in(segment: Segment, mapping: PartnerMapping) -> Segment:
-    tag, elements = segment.tag, segment.elements
+    # fields[i] is element i: the segment is copied only when something is renamed.
+    tag, fields = segment.tag, segment.fields
     qualifier = mapping.delivery_date_qualifier
     if qualifier and tag == "DTM" and segment.get(1) == qualifier:
-        return Segment.of(tag, (DELIVERY, *elements[1:]), segment.number)
+        return Segment.of(tag, (DELIVERY, *fields[2:]), segment.number)
     if qualifier and tag == "SCH" and segment.get(5) == qualifier:
-        return Segment.of(tag, (*elements[:4], DELIVERY, *elements[5:]), segment.number)
+        return Segment.of(tag, (*fields[1:5], DELIVERY, *fields[6:]), segment.number)
     start = _ID_PAIRS_IN.get(tag)
     if start is not None and mapping.item_ids:
-        renamed = list(elements)
+        renamed = list(fields[1:])
         for index in range(start - 1, len(renamed), 2):
             if renamed[index].strip() in mapping.item_ids:
                 renamed[index] = default_kind(renamed[index].strip(), _DEFAULT_KINDS)
