@@ -59,6 +59,7 @@ from procurelink.codecs.edifact.syntax import (
     read_una,
     terminator_after,
 )
+from procurelink.codecs.text_window import TextWindow
 from procurelink.errors import EmptyMessage, MalformedMessage
 from procurelink.ports.codec import DecodeContext
 
@@ -108,46 +109,9 @@ def text_chunks(stream: BinaryIO, size: int = CHUNK_SIZE) -> Iterator[str]:
         data = stream.read(size)
 
 
-class _Window:
-    """The unread text: what is left of the chunks so far, and its offset in the input."""
-
-    __slots__ = ("base", "buf", "chunks", "pos")
-
-    def __init__(self, chunks: Iterable[str]) -> None:
-        self.chunks = iter(chunks)
-        self.buf = ""
-        self.pos = 0
-        self.base = 0
-
-    def more(self) -> bool:
-        for chunk in self.chunks:
-            if chunk:
-                self.base += self.pos
-                self.buf = self.buf[self.pos :] + chunk
-                self.pos = 0
-                return True
-        return False
-
-    def skip_whitespace(self) -> bool:
-        """Move past white space; False when nothing else is left."""
-        while True:
-            buf, pos = self.buf, self.pos
-            while pos < len(buf) and buf[pos] in _WHITESPACE:
-                pos += 1
-            self.pos = pos
-            if pos < len(buf):
-                return True
-            if not self.more():
-                return False
-
-    def fill(self, size: int) -> None:
-        while len(self.buf) - self.pos < size and self.more():
-            pass
-
-
 def stream_messages(chunks: Iterable[str], sink: Sink) -> Iterator[tuple[Interchange, Message]]:
     """Each message with its interchange, the envelopes checked through ``sink``."""
-    window = _Window(chunks)
+    window = TextWindow(chunks)
     empty = True
     while window.skip_whitespace():
         empty = False
@@ -171,7 +135,7 @@ def stream_messages(chunks: Iterable[str], sink: Sink) -> Iterator[tuple[Interch
         raise EmptyMessage()
 
 
-def _segments(window: _Window, service: ServiceChars, sink: Sink) -> Iterator[Segment]:
+def _segments(window: TextWindow, service: ServiceChars, sink: Sink) -> Iterator[Segment]:
     """The segments of one interchange, UNB to UNZ (or to the end of the input), read a
     window at a time; the window is left just after the UNZ.
 

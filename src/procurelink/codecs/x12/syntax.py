@@ -13,6 +13,7 @@ from itertools import chain, count, repeat
 from operator import itemgetter, methodcaller
 from typing import NamedTuple, NoReturn
 
+from procurelink.codecs.text_window import TextWindow
 from procurelink.errors import InvalidDocument, MalformedMessage
 
 ISA_ELEMENTS = 16
@@ -107,45 +108,6 @@ _strip = methodcaller("strip", _WHITESPACE)
 _tag = itemgetter(0)
 
 
-class _Text:
-    """The unread input: a whole string, or a window refilled from the chunks of a stream."""
-
-    __slots__ = ("base", "buf", "chunks", "pos")
-
-    def __init__(self, chunks: Iterator[str]) -> None:
-        self.chunks = chunks
-        self.buf = ""
-        self.pos = 0
-        self.base = 0  # offset of buf[0] in the whole input, for error offsets
-
-    def more(self) -> bool:
-        """Append the next non-empty chunk, dropping what was read; False at end of input."""
-        for chunk in self.chunks:
-            if chunk:
-                self.base += self.pos
-                self.buf = self.buf[self.pos :] + chunk
-                self.pos = 0
-                return True
-        return False
-
-    def fill(self, size: int) -> None:
-        """Make ``size`` unread characters available, unless the input ends first."""
-        while len(self.buf) - self.pos < size and self.more():
-            pass
-
-    def skip_whitespace(self) -> bool:
-        """Move past white space; False when only white space was left."""
-        while True:
-            buf, pos = self.buf, self.pos
-            while pos < len(buf) and buf[pos] in _WHITESPACE:
-                pos += 1
-            self.pos = pos
-            if pos < len(buf):
-                return True
-            if not self.more():
-                return False
-
-
 def tokenize(text: str, report: Report = raise_error) -> Iterator[RawInterchange]:
     """Interchanges of text (BOM already removed), each with its own delimiters.
 
@@ -163,7 +125,7 @@ def tokenize_chunks(
     Memory holds one chunk and one block of segments, however large the interchange; the
     whole string passed by ``tokenize`` is a single chunk and is never copied.
     """
-    source = _Text(iter(chunks))
+    source = TextWindow(chunks)
     while source.skip_whitespace():
         source.fill(ISA_WINDOW)
         text, pos = source.buf, source.pos
@@ -238,7 +200,7 @@ def _check_delimiters(delimiters: Delimiters, offset: int) -> None:
 
 
 def _segments(
-    source: _Text, delimiters: Delimiters, isa: Segment, report: Report
+    source: TextWindow, delimiters: Delimiters, isa: Segment, report: Report
 ) -> Iterator[Segment]:
     """The segments after the ISA up to and including the IEA, a block at a time.
 
@@ -249,7 +211,7 @@ def _segments(
 
 
 def _blocks(
-    source: _Text, delimiters: Delimiters, isa: Segment, report: Report
+    source: TextWindow, delimiters: Delimiters, isa: Segment, report: Report
 ) -> Iterator[list[Segment]]:
     terminator = delimiters.segment
     number = 1
@@ -357,7 +319,7 @@ def _valid_tag(tag: str) -> bool:
     return valid
 
 
-def _end_of_input(source: _Text, isa: Segment, number: int) -> NoReturn:
+def _end_of_input(source: TextWindow, isa: Segment, number: int) -> NoReturn:
     pos = source.pos
     if source.buf[pos:].strip(_WHITESPACE):
         raise MalformedMessage(
