@@ -316,6 +316,87 @@ async def test_a_quantity_exception_is_resolved_when_the_goods_arrive_later(
     assert len(await bills(world, number)) == 1
 
 
+async def test_goods_booked_directly_in_odoo_resolve_a_quantity_exception(world: World) -> None:
+    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_odoo_goods.x12",
+        render_810(name, number, [("ACME-10042", 100, "1.5")], 862, cur, await tax_rate(world, po)),
+    )
+    await world.runtime.run_once()
+    world.runtime.deps.clock = LaterClock(timedelta(days=6))  # the grace ran out: a buyer's
+    await world.runtime.runner.drain()
+    [exc] = await world.runtime.queries.exceptions()
+    assert exc.reason_code == "invoice_mismatch"
+
+    # A storekeeper validates the receipt in Odoo: no receipt document reaches procurelink.
+    await world.runtime.deps.erp.apply_receipt(
+        ReceiptWrite(po, (ReceivedLine(bolts, Decimal(100)),))
+    )
+    await world.runtime.run_once()  # the poll sees the order changed; its snapshot, the goods
+
+    [bill] = await bills(world, number)
+    assert await bill_lines(world, bill) == {bolts: (100, 1.5)}
+    # (six days on, the 850's missing 997 is an exception of its own, not counted here)
+    still_open = await world.runtime.queries.exceptions()
+    assert [e for e in still_open if e.reason_code == "invoice_mismatch"] == []
+    [done] = await world.runtime.queries.exceptions(status=ExceptionStatus.RESOLVED)
+    assert (done.id, done.resolved_by) == (exc.id, "procurelink")
+    assert done.resolution_note is not None
+    assert done.resolution_note.startswith("matched after receipt booked in Odoo")
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    [seen] = [a for a in view.audit if a.action == "receipt_seen_in_odoo"]
+    line = next(ln for ln in view.order.lines if ln.odoo_line_id == bolts)
+    assert seen.subject == f"goods of {name} received in Odoo: line {line.line_no}: 0 -> 100"
+    assert line.received_quantity == 100
+
+    await world.runtime.run_once()  # seen once: no second audit entry, no second bill
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    assert [a.action for a in view.audit].count("receipt_seen_in_odoo") == 1
+    assert len(await bills(world, number)) == 1
+
+
+async def test_goods_booked_directly_in_odoo_wake_a_waiting_invoice(world: World) -> None:
+    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
+    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    drop(
+        world,
+        "810_waits_odoo.x12",
+        render_810(name, number, [("ACME-10042", 60, "1.5")], 863, cur, await tax_rate(world, po)),
+    )
+    await world.runtime.run_once()
+    assert await bills(world, number) == []  # waiting for its goods, within the grace
+
+    await world.runtime.deps.erp.apply_receipt(
+        ReceiptWrite(po, (ReceivedLine(bolts, Decimal(60)),))
+    )
+    await world.runtime.run_once()
+
+    [bill] = await bills(world, number)
+    assert await bill_lines(world, bill) == {bolts: (60, 1.5)}
+    assert await world.runtime.queries.exceptions() == []
+
+
+async def test_a_receipt_applied_through_procurelink_is_not_counted_again_from_odoo(
+    world: World,
+) -> None:
+    _po, name, (bolts, _steel), _cur = await confirmed(world, (100, 40))
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    line = next(ln for ln in view.order.lines if ln.odoo_line_id == bolts)
+    await world.runtime.intake.capture(plant_receipt(name, line.line_no, 30, line.uom))
+    await world.runtime.run_once()  # the receipt job, then the order's snapshot after it
+
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    assert "receipt_seen_in_odoo" not in {a.action for a in view.audit}
+    line = next(ln for ln in view.order.lines if ln.odoo_line_id == bolts)
+    assert line.received_quantity == 30
+
+
 async def test_a_price_mismatch_stays_with_the_buyer_when_the_goods_arrive(world: World) -> None:
     po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
     number = f"SW-INV-{uuid.uuid4().hex[:6]}"

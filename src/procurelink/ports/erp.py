@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal, Protocol
@@ -32,6 +32,9 @@ class ErpOrder:
     state: str  # Odoo purchase.order state: draft, sent, to approve, purchase, done, cancel
     write_date: str
     supplier_odoo_id: int
+    # What each line has received so far (Odoo line id -> quantity in the line's unit),
+    # however it was booked: through procurelink or directly in Odoo.
+    received: Mapping[int, Decimal] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -15,6 +16,8 @@ from procurelink.ports.records import AuditEntry, Job, NewJob
 from procurelink.services.context import Deps
 from procurelink.services.dispatch import DispatchService
 from procurelink.services.documents import stored_document
+from procurelink.services.invoice_rematch import invoices_after_receipt
+from procurelink.workflow.discrepancies import fmt
 from procurelink.workflow.lifecycle import Actor, ErpDecision, decide_erp_update, sources_for
 
 SNAPSHOT_JOB = "erp.snapshot_order"
@@ -92,7 +95,8 @@ class ErpSyncService:
             decision = decide_erp_update(
                 known.state if known else None, erp.state, _content_differs(known, erp.order)
             )
-            if decision == ErpDecision.IGNORE:
+            arrived = _arrivals(known, erp)
+            if decision == ErpDecision.IGNORE and not arrived:
                 return
             if decision == ErpDecision.RELEASE:
                 correlation_id = deps.new_id()
@@ -123,7 +127,11 @@ class ErpSyncService:
                 event: Any = OrderReleased
             else:
                 assert known is not None
-                event = await self._follow_up(uow, known, erp, decision, now)
+                event = OrderChanged
+                if decision != ErpDecision.IGNORE:
+                    event = await self._follow_up(uow, known, erp, decision, now)
+                if arrived:
+                    await self._goods_arrived(uow, known.order_number, erp, arrived, now)
                 correlation_id = known.correlation_id
             await uow.commit()
         await deps.bus.publish(
@@ -135,6 +143,45 @@ class ErpSyncService:
                 order_number=erp.order.order_number,
                 data={"odoo_id": erp.order.odoo_id, "odoo_state": erp.state},
             )
+        )
+
+    async def _goods_arrived(
+        self,
+        uow: Any,
+        order_number: str,
+        erp: ErpOrder,
+        arrived: dict[str, tuple[Decimal, Decimal]],
+        now: datetime,
+    ) -> None:
+        """Goods booked in Odoo itself (not by a receipt procurelink applied): the ledger
+        takes Odoo's received quantities, and the order's invoices waiting for goods or
+        held for want of them are matched again, as after a receipt of procurelink's."""
+        current = await uow.ledger.get(order_number)
+        assert current is not None
+        lines = tuple(
+            replace(ln, received_quantity=arrived[ln.line_no][1]) if ln.line_no in arrived else ln
+            for ln in current.lines
+        )
+        current = replace(current, lines=lines, updated_at=now)
+        await uow.ledger.save(current)
+        await uow.audit.append(
+            AuditEntry(
+                at=now,
+                actor="odoo",
+                action="receipt_seen_in_odoo",
+                correlation_id=current.correlation_id,
+                order_number=order_number,
+                subject=f"goods of {order_number} received in Odoo: "
+                + ", ".join(
+                    f"line {no}: {fmt(old)} -> {fmt(new)}" for no, (old, new) in arrived.items()
+                ),
+                before={no: fmt(old) for no, (old, _) in arrived.items()},
+                after={no: fmt(new) for no, (_, new) in arrived.items()},
+            )
+        )
+        key = f"odoo.receipt:{erp.order.odoo_id}:{erp.write_date}"
+        await invoices_after_receipt(
+            self._deps, uow, current, key, f"booked in Odoo (order written {erp.write_date})"
         )
 
     async def _follow_up(
@@ -171,6 +218,21 @@ class ErpSyncService:
             )
         )
         return OrderChanged
+
+
+def _arrivals(known: LedgerOrder | None, erp: ErpOrder) -> dict[str, tuple[Decimal, Decimal]]:
+    """Per line number: (ledger's, Odoo's) received quantity where Odoo has received more
+    than the ledger knows of. A receipt procurelink applied is already in the ledger when
+    the order's next snapshot runs: both are jobs of the order's partition, run in turn."""
+    if known is None:
+        return {}
+    return {
+        ln.line_no: (ln.received_quantity, odoo)
+        for ln in known.lines
+        if ln.odoo_line_id is not None
+        and (odoo := erp.received.get(ln.odoo_line_id)) is not None
+        and odoo > ln.received_quantity
+    }
 
 
 def _content_differs(known: LedgerOrder | None, order: PurchaseOrder) -> bool:

@@ -15,7 +15,9 @@ matched again by the invoice's own job, queued in the order's partition behind t
 
 A price, tax or arithmetic discrepancy is never re-matched: arriving goods do not change it.
 A buyer who decided meanwhile wins: the job ends without doing anything when the exception
-is no longer open. Receipts booked directly in Odoo do not trigger this (no receipt job).
+is no longer open. Receipts booked directly in Odoo trigger the same when the order's next
+snapshot (the poller, or the receipt's webhook hint) sees more received than the ledger knows
+of (``services/erp_sync.py``).
 """
 
 from __future__ import annotations
@@ -28,10 +30,21 @@ from procurelink.ports.store import UnitOfWork
 from procurelink.services.context import Deps
 from procurelink.services.invoice_exceptions import InvoiceMismatch
 from procurelink.services.invoice_jobs import APPLY_KIND, enqueue_invoice
+from procurelink.services.invoice_waiting import wake_waiting_invoices
 from procurelink.workflow.discrepancies import curable_by_receipt
 from procurelink.workflow.invoice_match import MatchResult
 
 SYSTEM = "procurelink"
+
+
+async def invoices_after_receipt(
+    deps: Deps, uow: UnitOfWork, order: LedgerOrder, receipt_key: str, receipt_number: str
+) -> None:
+    """Goods of ``order`` arrived: queue, in ``uow``, its invoices waiting for them (now, not
+    at their next re-check) and a new match of those already with a buyer for want of them
+    (both behind the caller's job in the order's partition)."""
+    await wake_waiting_invoices(deps, uow, order, receipt_key)
+    await rematch_after_receipt(deps, uow, order, receipt_key, receipt_number)
 
 
 def is_rematch(job: Job) -> bool:

@@ -5,8 +5,9 @@ mismatch yet: the goods may be on the truck. Its job parks it instead of opening
 exception: it records when it started waiting (audit: ``invoice_awaiting_receipt``, on the
 order timeline) and queues a re-check with backoff, never past the partner's
 ``invoice_match.receipt_grace_days`` counted from the invoice's arrival. A receipt applied
-through procurelink wakes it at once; one booked directly in Odoo is seen at the next
-re-check. Once the grace is over, the quantity becomes an exception for the buyer.
+through procurelink wakes it at once; so does one booked directly in Odoo, when the order's
+next snapshot sees it (``services/erp_sync.py``). Once the grace is over, the quantity
+becomes an exception for the buyer.
 
 The key ``invoice:waiting:<document id>`` holds the id of the one re-check that counts
 (``woken:<job id>`` while a receipt's wake-up runs, "" once the invoice is settled):

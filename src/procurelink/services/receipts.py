@@ -32,8 +32,7 @@ from procurelink.services.acknowledgments import order_partition
 from procurelink.services.context import Deps
 from procurelink.services.documents import stored_document
 from procurelink.services.effects import order_for_effect
-from procurelink.services.invoice_rematch import rematch_after_receipt
-from procurelink.services.invoice_waiting import wake_waiting_invoices
+from procurelink.services.invoice_rematch import invoices_after_receipt
 
 RECEIPT_JOB = "erp.apply_receipt"
 
@@ -214,11 +213,7 @@ class ReceiptService:
                     ),
                 )
             )
-            # Invoices that came before these goods are matched again now, not at their
-            # next re-check (queued behind this job in the order's partition).
-            await wake_waiting_invoices(deps, uow, current, key)
-            # Invoices already with a buyer for want of these goods are matched again.
-            await rematch_after_receipt(deps, uow, current, key, str(payload["receipt_number"]))
+            await invoices_after_receipt(deps, uow, current, key, str(payload["receipt_number"]))
             await uow.commit()
 
 

@@ -6,6 +6,7 @@ answers Odoo's backorder question per the write's setting (reference 3.7-3.8).
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -85,7 +86,15 @@ async def test_partial_receipt_with_backorder_keeps_the_rest_open(
     make: Fixture, gateway: OdooGateway
 ) -> None:
     order, (bolt, sheet) = await _order(make)
+    before = await gateway.read_order(order)
+    assert before.received == {bolt: 0, sheet: 0}
+    await asyncio.sleep(1.1)  # write_date has a one-second grain
     await gateway.apply_receipt(_write(order, {bolt: 6}))  # no sheet arrived
+    # The order itself changes (its receipt status), so the poller sees goods booked in
+    # Odoo, and its snapshot carries what each line received.
+    after = await gateway.read_order(order)
+    assert after.write_date > before.write_date
+    assert after.received == {bolt: 6, sheet: 0}
     first, rest = await _pickings(make, order)
     assert first["state"] == "done"
     assert rest["state"] not in ("done", "cancel")

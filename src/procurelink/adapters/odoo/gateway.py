@@ -73,6 +73,7 @@ LINE_FIELDS = [
     "price_unit",
     "date_planned",
     "display_type",
+    "qty_received",
 ]  # + the unit field of the version
 PRODUCT_FIELDS = ["default_code", "barcode", "product_tmpl_id"]
 SUPPLIERINFO_FIELDS = ["product_id", "product_tmpl_id", "product_code"]
@@ -181,6 +182,11 @@ class OdooGateway:
             state=dialect.order_state(order),
             write_date=order["write_date"],
             supplier_odoo_id=partner["id"],
+            received={
+                ln["id"]: mapping.dec(ln["qty_received"])
+                for ln in lines
+                if not ln.get("display_type")
+            },
         )
 
     async def apply_acknowledgment(self, write: AcknowledgmentWrite) -> None:
