@@ -5,6 +5,7 @@ typed refusals recorded for buyers, Odoo down answered 503 with Retry-After."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -358,3 +359,48 @@ async def test_the_endpoint_is_documented_in_openapi(planning: Planning) -> None
     assert "$ref" not in json.dumps(body)
     created = operation["responses"]["201"]["content"]["application/json"]["schema"]
     assert created == {"$ref": "#/components/schemas/PlannedBatch"}
+
+
+def slow_rfq_creates(app: Any, seconds: float) -> Any:
+    """The simulator taking ``seconds`` over each purchase.order create, as a loaded Odoo
+    does: a second call for the same batch then looks for its RFQs while the first creates
+    them."""
+
+    async def slowed(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await app(scope, receive, send)
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        if b"purchase.order" in body and b"create" in body and b"search" not in body:
+            await asyncio.sleep(seconds)
+        replayed = [{"type": "http.request", "body": body, "more_body": False}]
+
+        async def again() -> Any:
+            return replayed.pop() if replayed else await receive()
+
+        return await app(scope, again, send)
+
+    return slowed
+
+
+async def test_the_same_batch_sent_twice_at_once_makes_each_rfq_once(planning: Planning) -> None:
+    if planning.odoo is None:
+        pytest.skip("slows the simulator's creates: runs against the simulator only")
+    app, host, port = planning.odoo.app, planning.odoo.host, planning.odoo.port
+    await planning.odoo.stop()
+    slow = BackgroundServer(slow_rfq_creates(app, 0.3), host, port)
+    await slow.start()
+    try:
+        # A planner that timed out and sent the batch again while the first call runs.
+        body = batch(planning.plant)
+        answers = await asyncio.gather(planning.post(body), planning.post(body))
+        assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+        first, second = (a.json()["rfqs"] for a in answers)
+        assert [r["odoo_id"] for r in first] == [r["odoo_id"] for r in second]
+        assert len(await planning.rfqs_in_odoo(body["batch_id"])) == 2
+    finally:
+        await slow.stop()
