@@ -63,9 +63,11 @@ class Planning:
                 "purchase.order.line",
                 "read",
                 [order["order_line"]],
-                {"fields": ["product_id", "product_qty"]},
+                {"fields": ["product_id", "product_qty", "date_planned"]},
             )
-            order["lines"] = sorted((ln["product_id"][0], ln["product_qty"]) for ln in lines)
+            order["lines"] = sorted(
+                (ln["product_id"][0], ln["product_qty"], ln["date_planned"][:10]) for ln in lines
+            )
         return sorted(orders, key=lambda o: o["id"])
 
 
@@ -161,7 +163,11 @@ async def test_requests_become_draft_rfqs_and_a_replay_answers_them_again(
     assert [(o["id"], o["name"], o["partner_id"][0], o["state"]) for o in in_odoo] == [
         (r["odoo_id"], r["name"], r["vendor_odoo_id"], "draft") for r in rfqs
     ]
-    assert [o["lines"] for o in in_odoo] == [[(bolt, 120.0)], [(housing, 10.0)]]
+    # The two bolt requests are one line, needed by the earlier date.
+    assert [o["lines"] for o in in_odoo] == [
+        [(bolt, 120.0, "2030-06-01")],
+        [(housing, 10.0, "2030-06-10")],
+    ]
     assert in_odoo[1]["partner_id"][0] == polymer  # named by vendor_ref
     assert in_odoo[0]["picking_type_id"][0] == planning.plant_receipts
 
@@ -194,8 +200,8 @@ async def test_requests_become_draft_rfqs_and_a_replay_answers_them_again(
     assert body["batch_id"] in error["message"]
     assert error["details"] == {"batch_id": body["batch_id"]}
     assert [o["lines"] for o in await planning.rfqs_in_odoo(body["batch_id"])] == [
-        [(bolt, 120.0)],
-        [(housing, 10.0)],
+        [(bolt, 120.0, "2030-06-01")],
+        [(housing, 10.0, "2030-06-10")],
     ]
 
 
