@@ -81,9 +81,11 @@ from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.invoices import INVOICE_JOB, InvoiceService
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
+from procurelink.services.planning_access import PlanningAccess
 from procurelink.services.quality import QUALITY_HOLD_JOB, QualityService
 from procurelink.services.queries import Queries
 from procurelink.services.receipts import RECEIPT_JOB, ReceiptService
+from procurelink.services.rfqs import RfqService
 from procurelink.services.shipments import SHIP_NOTICE_JOB, ShipmentService
 from procurelink.services.supplier_access import SupplierAccess
 from procurelink.settings import Settings
@@ -270,6 +272,8 @@ class Runtime:
     approvals: ApprovalService
     queries: Queries
     supplier_access: SupplierAccess
+    planning_access: PlanningAccess
+    rfqs: RfqService
     runner: JobRunner
     http: httpx.AsyncClient
     erp_hooks: ErpHookService
@@ -419,6 +423,8 @@ async def build_runtime(
         http=http,
         erp_hooks=erp_hooks,
         supplier_access=SupplierAccess(deps, signing_key),
+        planning_access=PlanningAccess(settings.planning_clients),
+        rfqs=RfqService(deps),
     )
 
 

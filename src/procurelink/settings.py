@@ -23,6 +23,7 @@ from pydantic_settings import (
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.adapters.store.settings import StoreSettings
 from procurelink.errors import ConfigurationError
+from procurelink.services.planning_access import PlanningCredential
 
 
 class Settings(BaseSettings):
@@ -66,6 +67,13 @@ class Settings(BaseSettings):
     # Signs OAuth2 access tokens; give every `serve` process the same one. Without it each
     # process makes its own, and tokens only work on the process that issued them.
     token_signing_key: SecretStr | None = None
+    # Planning engines allowed to send purchase requests (POST /api/v1/planning/...): client
+    # name -> key id and the SHA-256 of the key's secret, as `procurelink planning-keys
+    # create` prints them, e.g. PROCURELINK_PLANNING_CLIENTS='{"mrp": {"key_id": "pl_…",
+    # "key_sha256": "…"}}'. Never the key itself. None configured: the endpoint refuses all.
+    planning_clients: dict[str, PlanningCredential] = {}
+    # The largest purchase-request batch the planning endpoint reads (413 beyond).
+    planning_max_body_bytes: int = 1024 * 1024
     # The embedded SFTP server for suppliers who push (`serve` runs it); None: not started.
     sftp_server_port: int | None = None
     sftp_server_host: str = "127.0.0.1"

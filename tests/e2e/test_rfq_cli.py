@@ -114,6 +114,13 @@ def test_requests_grouped_by_vendor_and_plant_into_draft_rfqs(odoo: str, tmp_pat
     assert again.output.count("created before") == 3
     assert len(_rfqs(odoo, "planning:mrp-run-7")) == 3
 
+    batch["requests"][0]["quantity"] = "101"
+    file.write_text(json.dumps(batch))
+    changed = runner.invoke(app, ["rfq", "create", str(file)])
+    assert changed.exit_code == 1
+    assert "[batch_conflict] batch 'mrp-run-7' was already placed" in changed.output
+    assert len(_rfqs(odoo, "planning:mrp-run-7")) == 3
+
 
 def test_a_batch_with_an_unknown_product_creates_nothing_and_is_recorded(
     odoo: str, tmp_path: Path

@@ -1,4 +1,5 @@
-"""FastAPI app factory: supplier API (/api/v1), buyer console (/console), health."""
+"""FastAPI app factory: supplier API (/api/v1), planning API (/api/v1/planning), buyer
+console (/console), health."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from procurelink.bootstrap import Runtime, as2_receiver_app
 from procurelink.entrypoints.api.odoo_hooks import odoo_hooks_router
+from procurelink.entrypoints.api.planning_api import planning_router
 from procurelink.entrypoints.api.supplier_api import supplier_router
 from procurelink.errors import IllegalTransition, ProcurelinkError
 from procurelink.ports.channel import InboundItem
@@ -145,6 +147,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             status_code=202,
         )
 
+    app.include_router(planning_router(runtime))
     app.include_router(supplier_router(runtime))
     app.include_router(odoo_hooks_router(runtime.erp_hooks))
     as2 = as2_receiver_app(runtime)

@@ -19,6 +19,7 @@ from procurelink.domain.catalog import json_schemas
 from procurelink.entrypoints.api.app import create_app
 from procurelink.entrypoints.cli.edi import edi_app
 from procurelink.entrypoints.cli.odoo import odoo_app
+from procurelink.entrypoints.cli.planning import planning_keys_app
 from procurelink.entrypoints.cli.rfq import rfq_app
 from procurelink.entrypoints.listen import BackgroundServer
 from procurelink.entrypoints.worker import run_worker, until_stopped
@@ -41,6 +42,7 @@ app.add_typer(schema_app, name="schema")
 app.add_typer(apikeys_app, name="apikeys")
 app.add_typer(edi_app, name="edi")
 app.add_typer(rfq_app, name="rfq")
+app.add_typer(planning_keys_app, name="planning-keys")
 app.add_typer(odoo_app, name="odoo")
 
 out = Console(soft_wrap=True)
