@@ -45,6 +45,7 @@ from procurelink.adapters.channels.sftp_server.settings import (
     SupplierAccount,
 )
 from procurelink.adapters.clock import SystemClock
+from procurelink.adapters.odoo.buyers import OdooBuyerDirectory
 from procurelink.adapters.odoo.gateway import OdooGateway
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo_sim.server import create_app as create_simulator_app
@@ -65,6 +66,7 @@ from procurelink.codecs.x12 import dialect as x12_dialect
 from procurelink.codecs.x12.codec import X12Codec
 from procurelink.domain.partner_profile import ChannelSpec, PartnerProfile
 from procurelink.errors import ConfigurationError, ProcurelinkError
+from procurelink.ports.buyers import BuyerDirectory
 from procurelink.ports.channel import InboundChannel, MailNotifier, OutboundChannel
 from procurelink.ports.codec import Codec
 from procurelink.ports.erp import ErpGateway, HookInfo
@@ -72,6 +74,7 @@ from procurelink.ports.erp_reads import ErpReads
 from procurelink.ports.store import MessageStore
 from procurelink.services.acknowledgments import APPLY_JOB, AcknowledgmentService
 from procurelink.services.approvals import ApprovalService
+from procurelink.services.console_access import ConsoleAccess
 from procurelink.services.context import Deps
 from procurelink.services.delivery_receipts import DeliveryReceiptService, ReceiptNotice
 from procurelink.services.dispatch import DELIVER_JOB, DispatchService
@@ -273,6 +276,7 @@ class Runtime:
     queries: Queries
     supplier_access: SupplierAccess
     planning_access: PlanningAccess
+    console_access: ConsoleAccess
     rfqs: RfqService
     runner: JobRunner
     http: httpx.AsyncClient
@@ -351,7 +355,10 @@ async def build_runtime(
     erp: ErpGateway | None = None,
     store: MessageStore | None = None,
     partners: PartnerRegistry | None = None,
+    buyers: BuyerDirectory | None = None,
 ) -> Runtime:
+    """``buyers``: who may sign in to the console; by default Odoo's Purchase users, checked
+    through the Odoo gateway (none when ``erp`` is another gateway: sign-in then refuses)."""
     registry = partners or PartnerRegistry.from_directory(settings.partners_dir, check_profile)
     gateway = erp or OdooGateway(settings.odoo())
     if isinstance(gateway, OdooGateway):
@@ -374,6 +381,8 @@ async def build_runtime(
         if settings.token_signing_key
         else secrets.token_urlsafe(32)
     )
+    if buyers is None and isinstance(gateway, OdooGateway):
+        buyers = OdooBuyerDirectory(gateway.rpc)
     acks = AcknowledgmentService(deps)
     dispatch = DispatchService(deps)
     shipments = ShipmentService(deps)
@@ -424,6 +433,9 @@ async def build_runtime(
         erp_hooks=erp_hooks,
         supplier_access=SupplierAccess(deps, signing_key),
         planning_access=PlanningAccess(settings.planning_clients),
+        console_access=ConsoleAccess(
+            deps, buyers, signing_key, timedelta(hours=settings.console_session_hours)
+        ),
         rfqs=RfqService(deps),
     )
 

@@ -37,6 +37,12 @@ class AuthenticationError(ConfigurationError):
     code = "authentication"
 
 
+class NotPermitted(AuthenticationError):
+    """The credentials are right, but their user may not do this."""
+
+    code = "not_permitted"
+
+
 class DomainError(ProcurelinkError):
     """A business rule was broken."""
 

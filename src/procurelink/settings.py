@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -66,7 +66,10 @@ class Settings(BaseSettings):
     api_port: int = 8080
     # Signs OAuth2 access tokens; give every `serve` process the same one. Without it each
     # process makes its own, and tokens only work on the process that issued them.
+    # It also signs buyer console sessions (under a key derived from it, for another audience).
     token_signing_key: SecretStr | None = None
+    # How long a buyer console session lasts after signing in with the Odoo login.
+    console_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
     # Planning engines allowed to send purchase requests (POST /api/v1/planning/...): client
     # name -> key id and the SHA-256 of the key's secret, as `procurelink planning-keys
     # create` prints them, e.g. PROCURELINK_PLANNING_CLIENTS='{"mrp": {"key_id": "pl_…",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 from pydantic import SecretStr
 
 from procurelink import bootstrap
@@ -186,3 +189,63 @@ def request_for(received: list[Any], order_number: str) -> Any:
     matching = [r for r in received if f'"order_number":"{order_number}"' in r.content.decode()]
     assert len(matching) == 1, [r.content[:200] for r in received]
     return matching[0]
+
+
+BUYER_GROUPS = ("base.group_user", "purchase.group_purchase_user")
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(page: str) -> str:
+    """The CSRF token of the first form on a console page."""
+    found = _CSRF.search(page)
+    assert found is not None, page[:500]
+    return found.group(1)
+
+
+async def sign_in(client: httpx.AsyncClient, login: str, password: str) -> httpx.Response:
+    """Sign in to the console as a browser would: the form (its CSRF token), then the post."""
+    form = await client.get("/console/login")
+    assert form.status_code == 200, form.text[:300]
+    return await client.post(
+        "/console/login",
+        data={"login": login, "password": password, "csrf_token": csrf_of(form.text)},
+        follow_redirects=False,
+    )
+
+
+async def sign_in_as_integration_user(client: httpx.AsyncClient, world: World) -> None:
+    """Sign in with the test's own Odoo user (the simulator's admin, or ODOO_USER)."""
+    settings = world.runtime.settings
+    assert settings.odoo_password is not None
+    answer = await sign_in(client, settings.odoo_user, settings.odoo_password.get_secret_value())
+    assert answer.status_code == 303, answer.text[:300]
+
+
+async def new_odoo_user(rpc: OdooRpc, groups: tuple[str, ...]) -> tuple[str, str]:
+    """A fresh Odoo user in ``groups`` (xml ids), created by the admin: (login, password)."""
+    ids = []
+    for xmlid in groups:
+        module, _, name = xmlid.partition(".")
+        [row] = await rpc.execute_kw(
+            "ir.model.data",
+            "search_read",
+            [[["module", "=", module], ["name", "=", name], ["model", "=", "res.groups"]]],
+            {"fields": ["res_id"]},
+        )
+        ids.append(int(row["res_id"]))
+    login = f"pl-buyer-{uuid.uuid4().hex[:8]}"
+    password = f"Pw-{uuid.uuid4().hex[:12]}"
+    field = "group_ids" if (await rpc.server_version()).major >= 19 else "groups_id"
+    await rpc.execute_kw(
+        "res.users",
+        "create",
+        [
+            {
+                "name": f"Buyer {login[-8:]}",
+                "login": login,
+                "password": password,
+                field: [[6, 0, ids]],
+            }
+        ],
+    )
+    return login, password

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from e2e_world import POLYMER_SECRET, World, request_for
+from e2e_world import BUYER_GROUPS, POLYMER_SECRET, World, new_odoo_user, request_for
 from playwright.async_api import Browser, async_playwright
 
 from procurelink.codecs.json_api import JsonCodec
@@ -73,8 +73,19 @@ async def test_buyer_approves_an_exception_in_the_console(
         assert posted.status_code == 202
     await world.runtime.run_once()
 
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
     page = await browser.new_page()
     await page.goto(f"{api}/console")
+    # No session: the console sends the browser to its sign-in form first.
+    assert page.url.startswith(f"{api}/console/login")
+    await page.fill("input[name=login]", buyer)
+    await page.fill("input[name=password]", "wrong")
+    await page.click("button[name=sign_in]")
+    assert "Wrong login or password." in await page.inner_text("main")
+    await page.fill("input[name=login]", buyer)
+    await page.fill("input[name=password]", password)
+    await page.click("button[name=sign_in]")
+    await page.wait_for_url(f"{api}/console")
     assert "1 open exception(s)" in await page.inner_text("main")
     await page.click("text=1 open exception(s)")
     row = page.locator("tr", has_text=name)
@@ -89,7 +100,13 @@ async def test_buyer_approves_an_exception_in_the_console(
     timeline = await page.inner_text("ol.timeline")
     assert "exception_approved" in timeline
     assert "acknowledgment_applied" in timeline
+    # The approving actor is the signed-in Odoo login (in the entry's folded detail).
+    assert f'"actor": "buyer:{buyer}"' in (await page.text_content("ol.timeline") or "")
     await page.screenshot(path=str(tmp_path / "order.png"))
+    await page.click("button[name=logout]")
+    await page.wait_for_url(f"{api}/console/login")
+    await page.goto(f"{api}/console/exceptions")
+    assert page.url.startswith(f"{api}/console/login")
     [line] = await world.odoo_lines(po)
     promised = order.lines[0].requested_date
     assert promised is not None

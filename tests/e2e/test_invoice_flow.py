@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
-from e2e_world import World
+from e2e_world import World, sign_in_as_integration_user
 
 from procurelink.entrypoints.api.app import create_app
 from procurelink.ports.channel import InboundItem
@@ -187,6 +187,7 @@ async def test_price_off_invoice_needs_approval_before_it_becomes_a_bill(world: 
         transport=httpx.ASGITransport(app=create_app(world.runtime)), base_url="http://console"
     )
     async with console:
+        await sign_in_as_integration_user(console, world)
         page = await console.get("/console/exceptions")
     assert "<code>price_variance</code> line 1: expected 1.5, got 1.8" in page.text
     assert f'action="/console/exceptions/{exc.id}/approve"' in page.text

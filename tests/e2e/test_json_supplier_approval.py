@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import httpx
-from e2e_world import POLYMER_SECRET, World, request_for
+from e2e_world import POLYMER_SECRET, World, csrf_of, request_for, sign_in_as_integration_user
 
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.domain.order import PurchaseOrder
@@ -56,14 +56,20 @@ async def test_signed_webhook_out_exception_in_and_approval(
         assert exc.reason_code == "policy_violation"
         assert "+10 days" in exc.message
         lines_before = await world.odoo_lines(po)
+        await sign_in_as_integration_user(client, world)
         page = await client.get("/console/exceptions")
         assert f'action="/console/exceptions/{exc.id}/approve"' in page.text
+        token = csrf_of(page.text)
 
         approved = await client.post(
-            f"/console/exceptions/{exc.id}/approve", data={"actor": "jane"}, follow_redirects=False
+            f"/console/exceptions/{exc.id}/approve",
+            data={"csrf_token": token},
+            follow_redirects=False,
         )
         assert approved.status_code == 303
-        again = await client.post(f"/console/exceptions/{exc.id}/approve", data={})
+        again = await client.post(
+            f"/console/exceptions/{exc.id}/approve", data={"csrf_token": token}
+        )
         assert again.status_code == 409
 
         order_page = await client.get(f"/console/orders/{name}")
@@ -75,8 +81,9 @@ async def test_signed_webhook_out_exception_in_and_approval(
     assert lines_after[0]["date_planned"].startswith((first_date + timedelta(days=10)).isoformat())
     assert lines_after[1] == lines_before[1]
     [resolved] = await world.runtime.queries.exceptions(status=ExceptionStatus.APPROVED)
-    assert resolved.resolved_by == "jane"
+    assert resolved.resolved_by == world.runtime.settings.odoo_user  # the signed-in login
     view = await world.runtime.queries.order(name)
     assert view is not None
     assert view.order.state == "confirmed"
-    assert any(a.actor == "buyer:jane" and a.action == "line_changed" for a in view.audit)
+    actor = f"buyer:{world.runtime.settings.odoo_user}"
+    assert any(a.actor == actor and a.action == "line_changed" for a in view.audit)

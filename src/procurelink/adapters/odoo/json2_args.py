@@ -26,6 +26,7 @@ SIGNATURES: dict[str, tuple[bool, tuple[str, ...]]] = {
     "write": (False, ("vals",)),
     "unlink": (False, ()),
     "copy": (False, ("default",)),
+    "has_group": (False, ("group_ext_id",)),
 }
 
 

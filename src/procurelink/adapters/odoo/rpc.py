@@ -18,6 +18,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
+from pydantic import SecretStr
 
 from procurelink.adapters.odoo.dialect import Dialect
 from procurelink.adapters.odoo.limits import shared_limits
@@ -87,6 +88,26 @@ class OdooRpc:
         transport = await self.transport()
         async with shared_limits(self.settings).call():
             return await transport.authenticate()
+
+    async def check_password(self, login: str, password: str) -> int:
+        """The uid of another user's ``login`` and ``password`` (``common.authenticate``);
+        ``AuthenticationError`` when Odoo refuses them. This client stays its own user.
+
+        JSON-2 has no password login: on it the check goes over JSON-RPC, which 19 still
+        serves. The password is sent once and not kept.
+        """
+        transport = await self.transport()
+        protocol = "xmlrpc" if transport.name == "xmlrpc" else "jsonrpc"
+        as_user = self.settings.model_copy(
+            update={
+                "user": login,
+                "password": SecretStr(password),
+                "api_key": None,
+                "protocol": protocol,
+            }
+        )
+        async with shared_limits(self.settings).call():
+            return await TRANSPORTS[protocol](as_user, self._client).authenticate()
 
     async def execute_kw(
         self, model: str, method: str, args: list[Any], kwargs: dict[str, Any] | None = None

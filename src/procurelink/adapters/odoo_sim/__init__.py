@@ -17,6 +17,10 @@ Credentials: database ``procurelink``, login ``admin``, password ``admin`` or th
 ``create_app`` hold every group of ``access.GROUPS``; users created over the API (``res.users``
 create with ``password`` and ``groups_id``) log in with that password and meet Odoo 17's
 refusals for their groups (``access``: AccessError texts as a real 17 words them).
+``res.users.has_group`` answers for a user's groups, implied ones included (``access.IMPLIED``).
+The seeded database also has the buyer ``buyer`` / ``buyer`` ("Bea Buyer": Internal User,
+Purchase / User, Inventory / User; created last, so no other seeded id moves), who signs in
+to procurelink's console.
 
 Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base records):
 

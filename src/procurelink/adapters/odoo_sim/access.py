@@ -53,6 +53,15 @@ GROUPS: dict[str, tuple[str, str]] = {
     "account.group_account_manager": ("Invoicing", "Billing Administrator"),
 }
 
+# res.groups.implied_ids: Odoo adds a group's implied groups to its users, so a Purchase
+# administrator is a Purchase user too (has_group answers yes for both).
+IMPLIED: dict[str, tuple[str, ...]] = {
+    "purchase.group_purchase_manager": ("purchase.group_purchase_user",),
+    "stock.group_stock_manager": ("stock.group_stock_user",),
+    "account.group_account_manager": ("account.group_account_invoice",),
+    "base.group_system": ("base.group_erp_manager",),
+}
+
 # res.users.SELF_WRITEABLE_FIELDS (17): what a user may change on its own record.
 SELF_WRITEABLE = frozenset(
     {"signature", "action_id", "company_id", "email", "name", "image_1920", "lang", "tz"}
@@ -116,6 +125,35 @@ def seed_groups(env: Env) -> list[int]:
     return ids
 
 
+# The seeded database's buyer: a Purchase and Inventory user, no administrator, who signs in
+# to procurelink's console (the demo prints these).
+BUYER_LOGIN = "buyer"
+BUYER_PASSWORD = "buyer"  # noqa: S105 - the simulator's demo user
+BUYER_GROUPS = ("base.group_user", "purchase.group_purchase_user", "stock.group_stock_user")
+
+
+def seed_buyer(env: Env) -> int:
+    """Create the demo buyer (after the demo data, so that no seeded id moves)."""
+    wanted = {tuple(x.split(".", 1)) for x in BUYER_GROUPS}
+    groups = [
+        row["res_id"]
+        for row in env.table("ir.model.data").values()
+        if row.get("model") == "res.groups" and (row["module"], row["name"]) in wanted
+    ]
+    partner = env.create("res.partner", {"name": "Bea Buyer", "parent_id": 1})
+    return env.create(
+        "res.users",
+        {
+            "name": "Bea Buyer",
+            "login": BUYER_LOGIN,
+            "password": BUYER_PASSWORD,
+            "partner_id": partner,
+            "company_id": 1,
+            "groups_id": [[6, 0, groups]],
+        },
+    )
+
+
 def hashed(password: str) -> str:
     return "sha256$" + hashlib.sha256(password.encode()).hexdigest()
 
@@ -132,6 +170,21 @@ def hash_password(env: Env, vals: dict[str, Any]) -> None:
 
 
 HOOKS = {"res.users": Hooks(prepare_create=hash_password)}
+
+
+def has_group(env: Env, model: str, ids: list[int], group_ext_id: str) -> bool:
+    """res.users.has_group: whether the user (the record, else the caller) is in the group
+    named by its xml id, implied groups included."""
+    uid = ids[0] if ids else env.uid
+    user = env.table("res.users").get(uid) or {}
+    names = {
+        (row["res_id"]): f"{row['module']}.{row['name']}"
+        for row in env.table("ir.model.data").values()
+        if row.get("model") == "res.groups"
+    }
+    held = {names[gid] for gid in user.get("groups_id") or [] if gid in names}
+    held |= {implied for xmlid in held for implied in IMPLIED.get(xmlid, ())}
+    return group_ext_id in held
 
 
 def operation_of(method: str) -> str:

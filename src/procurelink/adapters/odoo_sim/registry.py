@@ -65,7 +65,10 @@ METHODS: dict[str, dict[str, Method]] = {
     "stock.picking": {name: Method(fn) for name, fn in stock.METHODS.items()},
     "account.move": {name: Method(fn) for name, fn in models_account.METHODS.items()},
     backorder.WIZARD: {name: Method(fn) for name, fn in backorder.METHODS.items()},
-    "res.users": {"context_get": Method(context_get, model_level=True, writes=False)},
+    "res.users": {
+        "context_get": Method(context_get, model_level=True, writes=False),
+        "has_group": Method(access.has_group, writes=False),
+    },
 }
 for _model in mail.THREAD_MODELS:
     METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post, returns_records=True)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 import uvicorn
 from starlette.applications import Starlette
 
-from procurelink.adapters.odoo_sim.access import seed_groups
+from procurelink.adapters.odoo_sim.access import seed_buyer, seed_groups
 from procurelink.adapters.odoo_sim.automation import seed_ir_models
 from procurelink.adapters.odoo_sim.clock import SimClock
 from procurelink.adapters.odoo_sim.orm import Env, Store
@@ -65,6 +65,7 @@ def create_app(
         sim.users[uid] = user
     if seed:
         seed_demo(env)
+        seed_buyer(env)
     app = Starlette(routes=ROUTES)
     app.state.odoo = sim
     return app

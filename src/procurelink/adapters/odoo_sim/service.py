@@ -94,7 +94,11 @@ class SimOdoo:
                 return uid
         # Users created over the API (res.users create with a password).
         for uid, row in self.store.tables.get("res.users", {}).items():
-            if row.get("login") == login and access.password_matches(row, secret):
+            if (
+                row.get("login") == login
+                and row.get("active", True)
+                and access.password_matches(row, secret)
+            ):
                 return uid
         return False
 
@@ -108,7 +112,7 @@ class SimOdoo:
         if user is not None and secret in (user.password, *user.api_keys):
             return
         row = self.store.tables.get("res.users", {}).get(uid) if isinstance(uid, int) else None
-        if row is None or not access.password_matches(row, secret):
+        if row is None or not row.get("active", True) or not access.password_matches(row, secret):
             raise AccessDenied()
 
     def _object(self, method: str, params: list[Any]) -> Any:

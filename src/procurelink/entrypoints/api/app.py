@@ -1,5 +1,5 @@
 """FastAPI app factory: supplier API (/api/v1), planning API (/api/v1/planning), buyer
-console (/console), health."""
+console (/console, signed-in buyers only: ``console``), health."""
 
 from __future__ import annotations
 
@@ -7,18 +7,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import FastAPI, Form, Header, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI, Header, HTTPException, Request
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from procurelink.bootstrap import Runtime, as2_receiver_app
+from procurelink.entrypoints.api.console import console_router
 from procurelink.entrypoints.api.odoo_hooks import odoo_hooks_router
 from procurelink.entrypoints.api.planning_api import planning_router
 from procurelink.entrypoints.api.supplier_api import supplier_router
-from procurelink.errors import IllegalTransition, ProcurelinkError
+from procurelink.errors import ProcurelinkError
 from procurelink.ports.channel import InboundItem
-from procurelink.ports.records import ExceptionStatus
 from procurelink.security.webhooks import SignatureError, verify_standard
 
 HERE = Path(__file__).parent
@@ -38,69 +38,6 @@ def create_app(runtime: Runtime) -> FastAPI:
     @app.get("/")
     async def root() -> RedirectResponse:
         return RedirectResponse("/console", status_code=303)
-
-    @app.get("/console", response_class=HTMLResponse)
-    async def console(request: Request) -> Response:
-        orders = await queries.orders()
-        exceptions = await queries.exceptions()
-        return templates.TemplateResponse(
-            request, "index.html", {"orders": orders, "exceptions": exceptions}
-        )
-
-    @app.get("/console/orders/{order_number}", response_class=HTMLResponse)
-    async def order_page(request: Request, order_number: str) -> Response:
-        view = await queries.order(order_number)
-        if view is None:
-            raise HTTPException(404, f"order {order_number} is not known to procurelink")
-        return templates.TemplateResponse(request, "order.html", {"view": view})
-
-    @app.get("/console/exceptions", response_class=HTMLResponse)
-    async def exceptions_page(request: Request, status: str = "open") -> Response:
-        wanted = None if status == "all" else ExceptionStatus(status)
-        rows = await queries.exceptions(status=wanted)
-        return templates.TemplateResponse(
-            request, "exceptions.html", {"exceptions": rows, "status": status}
-        )
-
-    @app.post("/console/exceptions/{exception_id}/{action}")
-    async def resolve(
-        exception_id: int,
-        action: str,
-        note: Annotated[str, Form()] = "",
-        actor: Annotated[str, Form()] = "buyer",
-    ) -> RedirectResponse:
-        handlers = {
-            "approve": runtime.approvals.approve,
-            "reject": runtime.approvals.reject,
-            "dismiss": runtime.approvals.dismiss,
-        }
-        if action not in handlers:
-            raise HTTPException(404, f"unknown action {action}")
-        try:
-            await handlers[action](exception_id, actor or "buyer", note or None)
-        except IllegalTransition as exc:
-            raise HTTPException(409, exc.message) from exc
-        if action == "approve":
-            await runtime.runner.drain()
-        return RedirectResponse("/console/exceptions", status_code=303)
-
-    @app.get("/api/v1/exceptions")
-    async def api_exceptions(status: str = "open") -> list[dict[str, object]]:
-        wanted = None if status == "all" else ExceptionStatus(status)
-        return [
-            {
-                "id": x.id,
-                "status": x.status,
-                "reason_code": x.reason_code,
-                "message": x.message,
-                "partner_id": x.partner_id,
-                "order_number": x.order_number,
-                "correlation_id": x.correlation_id,
-                "approvable": x.approvable,
-                "created_at": x.created_at.isoformat(),
-            }
-            for x in await queries.exceptions(status=wanted)
-        ]
 
     @app.post("/api/v1/partners/{partner_id}/messages", status_code=202)
     async def receive(
@@ -147,6 +84,7 @@ def create_app(runtime: Runtime) -> FastAPI:
             status_code=202,
         )
 
+    app.include_router(console_router(runtime, templates))
     app.include_router(planning_router(runtime))
     app.include_router(supplier_router(runtime))
     app.include_router(odoo_hooks_router(runtime.erp_hooks))

@@ -1,0 +1,30 @@
+"""Who may use the buyer console: the ERP's users with purchasing rights.
+
+The ERP (Odoo) is the system of record for users; procurelink keeps no buyer passwords. A
+directory checks one login and password and tells whether that user may buy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Buyer:
+    """A user the ERP vouched for: its login (as the ERP spells it) names the buyer's acts."""
+
+    login: str
+    name: str
+    erp_user_id: int
+
+
+class BuyerDirectory(Protocol):
+    async def check(self, login: str, password: str) -> Buyer:
+        """The buyer for these credentials.
+
+        ``AuthenticationError`` when the ERP refuses the login or password, ``NotPermitted``
+        when it accepts them but the user has no purchasing rights, ``ErpUnavailable`` when
+        it cannot answer. The password is used for this one check and never kept.
+        """
+        ...

@@ -1,0 +1,258 @@
+"""Buyers sign in to the console with their Odoo login, over real HTTP against the Odoo
+simulator (or the real Odoo of ODOO_URL): nothing of the console or the buyers' JSON without
+a session, refusals audited without the password, CSRF on every POST, the signed-in login as
+the approving actor, sign-out ending the session everywhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import httpx
+from e2e_world import (
+    BUYER_GROUPS,
+    POLYMER_SECRET,
+    World,
+    csrf_of,
+    new_odoo_user,
+    request_for,
+    sign_in,
+)
+
+from procurelink.codecs.json_api import JsonCodec
+from procurelink.domain.order import PurchaseOrder
+from procurelink.entrypoints.demo.suppliers import acknowledge
+from procurelink.ports.codec import DecodeContext, EncodeContext
+from procurelink.ports.records import AuditEntry, ExceptionStatus
+from procurelink.security.webhooks import standard_headers
+
+SESSION = "procurelink_console"
+
+
+async def _audit(world: World, action: str) -> list[AuditEntry]:
+    async with world.runtime.deps.store.unit_of_work() as uow:
+        return [a for a in await uow.audit.list() if a.action == action]
+
+
+async def _exception_from_polymer(
+    world: World, received: list[httpx.Request], client: httpx.AsyncClient
+) -> tuple[int, str]:
+    """An order to Polymer acknowledged 9 days late: an approvable exception (id, order)."""
+    _, name = await world.confirm_order("PP-V-20451", [("ACME-30210", 40)])
+    await world.runtime.run_once()
+    [order] = JsonCodec().decode(
+        request_for(received, name).content, DecodeContext("polymer", "x", "m")
+    )
+    assert isinstance(order, PurchaseOrder)
+    body = (
+        JsonCodec()
+        .encode(
+            acknowledge(order, "1", 9, "PP-9", f"ack-{name}"),
+            EncodeContext("polymer", "c", datetime.now(UTC)),
+        )
+        .body
+    )
+    posted = await client.post(
+        "/api/v1/partners/polymer/messages",
+        content=body,
+        headers=standard_headers(POLYMER_SECRET, f"ack-{name}", body, datetime.now(UTC)),
+    )
+    assert posted.status_code == 202
+    await world.runtime.run_once()
+    [exc] = await world.runtime.queries.exceptions()
+    return exc.id, name
+
+
+async def test_nothing_of_the_console_without_a_session(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, _, api = http_world
+    _, supplier_key = await world.runtime.supplier_access.create_key("polymer")
+    async with httpx.AsyncClient(base_url=api) as client:
+        for path in ("/console", "/console/exceptions?status=all", "/console/orders/P00001"):
+            page = await client.get(path, follow_redirects=False)
+            assert page.status_code == 303, path
+            assert page.headers["location"].startswith("/console/login?next=%2Fconsole"), path
+        landing = await client.get("/", follow_redirects=True)
+        assert landing.url.path == "/console/login"
+        assert 'name="password" type="password"' in landing.text
+        refused = await client.post("/console/exceptions/1/approve", follow_redirects=False)
+        assert refused.status_code == 303
+        assert refused.headers["location"].startswith("/console/login")
+        assert (await client.post("/console/logout", follow_redirects=False)).status_code == 303
+        assert (await client.get("/api/v1/exceptions")).status_code == 401
+        with_supplier_key = await client.get(
+            "/api/v1/exceptions", headers={"Authorization": f"Bearer {supplier_key}"}
+        )
+        assert with_supplier_key.status_code == 401
+    async with httpx.AsyncClient(base_url=api, cookies={SESSION: "e30.e30.x"}) as forged:
+        assert (await forged.get("/api/v1/exceptions")).status_code == 401
+    async with httpx.AsyncClient(base_url=api) as client:
+        assert (await client.get("/healthz")).status_code == 200
+        # The supplier API is unchanged: the key still opens the supplier's own orders.
+        mine = await client.get(
+            "/api/v1/orders", headers={"Authorization": f"Bearer {supplier_key}"}
+        )
+        assert mine.status_code == 200
+
+
+async def test_wrong_password_and_non_buyers_are_refused_and_audited(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, _, api = http_world
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    clerk, clerk_password = await new_odoo_user(world.rpc, ("base.group_user",))
+    async with httpx.AsyncClient(base_url=api) as client:
+        wrong = await sign_in(client, buyer, "not-" + password)
+        assert wrong.status_code == 401
+        assert "Wrong login or password." in wrong.text
+        unknown = await sign_in(client, "nobody-" + buyer, password)
+        assert unknown.status_code == 401
+        assert "Wrong login or password." in unknown.text
+        not_a_buyer = await sign_in(client, clerk, clerk_password)
+        assert not_a_buyer.status_code == 403
+        assert "not in the Purchase group" in not_a_buyer.text
+        assert SESSION not in client.cookies
+        assert (await client.get("/api/v1/exceptions")).status_code == 401
+
+    failed = await _audit(world, "console_sign_in_failed")
+    reasons = {(a.subject, (a.after or {})["reason"]) for a in failed}
+    assert reasons == {
+        (f"login {buyer!r}", "bad_credentials"),
+        (f"login {'nobody-' + buyer!r}", "bad_credentials"),
+        (f"login {clerk!r}", "not_a_buyer"),
+    }
+    assert all(a.actor == "console" for a in failed)
+    written = repr(await _audit(world, "console_sign_in_failed"))
+    assert password not in written
+    assert clerk_password not in written
+    assert await _audit(world, "console_sign_in") == []
+
+
+async def test_failed_sign_ins_slow_down_that_login(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, _, api = http_world
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    other, other_password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    async with httpx.AsyncClient(base_url=api) as client:
+        for _ in range(3):
+            assert (await sign_in(client, buyer, "wrong")).status_code == 401
+        # Now even the right password waits: the guesser cannot tell it was right.
+        throttled = await sign_in(client, buyer, password)
+        assert throttled.status_code == 429
+        assert int(throttled.headers["retry-after"]) >= 1
+        assert SESSION not in client.cookies
+        # Another login is not slowed down by it.
+        assert (await sign_in(client, other, other_password)).status_code == 303
+    reasons = [(a.after or {})["reason"] for a in await _audit(world, "console_sign_in_failed")]
+    assert reasons == ["bad_credentials"] * 3 + ["throttled"]
+
+
+async def test_a_buyer_signs_in_approves_as_themselves_and_signs_out(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, received, api = http_world
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    async with httpx.AsyncClient(base_url=api) as client:
+        exception_id, name = await _exception_from_polymer(world, received, client)
+
+        signed_in = await sign_in(client, buyer, password)
+        assert signed_in.status_code == 303
+        assert signed_in.headers["location"] == "/console"
+        cookie = signed_in.headers["set-cookie"]
+        assert cookie.startswith(f"{SESSION}=")
+        assert "HttpOnly" in cookie
+        assert "SameSite=lax" in cookie
+        assert "Path=/" in cookie
+        assert "Max-Age=28800" in cookie or "Max-Age=28799" in cookie
+        assert "Secure" not in cookie  # plain http here; https requests get Secure
+        home = await client.get("/console")
+        assert home.status_code == 200
+        assert "1 open exception(s)" in home.text
+        assert home.headers["cache-control"] == "no-store"
+        listed = await client.get("/api/v1/exceptions")
+        assert listed.status_code == 200
+        assert [x["id"] for x in listed.json()] == [exception_id]
+        assert (await client.get(f"/console/orders/{name}")).status_code == 200
+
+        page = await client.get("/console/exceptions")
+        token = csrf_of(page.text)
+        url = f"/console/exceptions/{exception_id}/approve"
+        assert (await client.post(url, data={})).status_code == 403
+        assert (await client.post(url, data={"csrf_token": "0" * 64})).status_code == 403
+        async with httpx.AsyncClient(base_url=api) as elsewhere:  # the same buyer, again
+            assert (await sign_in(elsewhere, buyer, password)).status_code == 303
+            other_token = csrf_of((await elsewhere.get("/console/exceptions")).text)
+        assert other_token != token  # bound to its own session
+        assert (await client.post(url, data={"csrf_token": other_token})).status_code == 403
+        [still_open] = await world.runtime.queries.exceptions()
+        assert still_open.id == exception_id
+
+        # The form's actor field, if anyone sends one, is ignored: the session names the buyer.
+        approved = await client.post(
+            url, data={"csrf_token": token, "actor": "mallory"}, follow_redirects=False
+        )
+        assert approved.status_code == 303
+        [done] = await world.runtime.queries.exceptions(status=ExceptionStatus.APPROVED)
+        assert done.resolved_by == buyer
+        view = await world.runtime.queries.order(name)
+        assert view is not None
+        [entry] = [a for a in view.audit if a.action == "exception_approved"]
+        assert entry.actor == f"buyer:{buyer}"
+        sign_ins = await _audit(world, "console_sign_in")
+        assert [a.actor for a in sign_ins] == [f"buyer:{buyer}"] * 2
+
+        session_cookie = client.cookies[SESSION]
+        out = await client.post(
+            "/console/logout", data={"csrf_token": token}, follow_redirects=False
+        )
+        assert out.status_code == 303
+        assert out.headers["location"] == "/console/login"
+        assert SESSION not in client.cookies
+        assert (await client.get("/console", follow_redirects=False)).status_code == 303
+
+    # The cookie copied before signing out opens nothing any more.
+    async with httpx.AsyncClient(base_url=api, cookies={SESSION: session_cookie}) as replay:
+        assert (await replay.get("/api/v1/exceptions")).status_code == 401
+        assert (await replay.get("/console", follow_redirects=False)).status_code == 303
+    [signed_out] = await _audit(world, "console_sign_out")
+    assert signed_out.actor == f"buyer:{buyer}"
+
+
+async def test_sign_in_returns_to_the_console_page_asked_for_never_elsewhere(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, _, api = http_world
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    async with httpx.AsyncClient(base_url=api) as client:
+        for wanted, landing in (
+            ("/console/exceptions?status=all", "/console/exceptions?status=all"),
+            ("//evil.example/console", "/console"),
+            ("https://evil.example/", "/console"),
+        ):
+            client.cookies.clear()
+            form = await client.get("/console/login", params={"next": wanted})
+            answer = await client.post(
+                "/console/login",
+                data={
+                    "login": buyer,
+                    "password": password,
+                    "csrf_token": csrf_of(form.text),
+                    "next": wanted,
+                },
+                follow_redirects=False,
+            )
+            assert answer.status_code == 303
+            assert answer.headers["location"] == landing
+        # A sign-in form posted without its nonce cookie (another site's form) is refused.
+        client.cookies.clear()
+        form = await client.get("/console/login")
+        token = csrf_of(form.text)
+        client.cookies.clear()
+        forged = await client.post(
+            "/console/login",
+            data={"login": buyer, "password": password, "csrf_token": token},
+            follow_redirects=False,
+        )
+        assert forged.status_code == 403
+        assert SESSION not in client.cookies
