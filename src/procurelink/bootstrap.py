@@ -48,6 +48,7 @@ from procurelink.adapters.clock import SystemClock
 from procurelink.adapters.odoo.buyers import OdooBuyerDirectory
 from procurelink.adapters.odoo.gateway import OdooGateway
 from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.adapters.odoo_sim.access import BUYER_LOGIN, BUYER_PASSWORD
 from procurelink.adapters.odoo_sim.server import create_app as create_simulator_app
 from procurelink.adapters.odoo_sim.server import serve as serve_simulator
 from procurelink.adapters.partners.yaml_directory import (
@@ -459,6 +460,12 @@ async def serve_odoo_simulator(host: str, port: int, version: str = "17.0") -> N
 def odoo_simulator_app() -> Any:
     """A seeded Odoo simulator as an ASGI app (the demo serves it in its own loop)."""
     return create_simulator_app()
+
+
+def odoo_simulator_buyer() -> tuple[str, str]:
+    """Login and password of the seeded simulator's buyer (a Purchase user): the demo's
+    console sign-in."""
+    return BUYER_LOGIN, BUYER_PASSWORD
 
 
 def odoo_rpc(settings: Settings) -> OdooRpc:

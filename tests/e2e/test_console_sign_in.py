@@ -8,16 +8,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import httpx
+import pytest
 from e2e_world import (
     BUYER_GROUPS,
     POLYMER_SECRET,
     World,
     csrf_of,
     new_odoo_user,
+    real_odoo,
     request_for,
     sign_in,
 )
 
+from procurelink import bootstrap
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.domain.order import PurchaseOrder
 from procurelink.entrypoints.demo.suppliers import acknowledge
@@ -256,3 +259,16 @@ async def test_sign_in_returns_to_the_console_page_asked_for_never_elsewhere(
         )
         assert forged.status_code == 403
         assert SESSION not in client.cookies
+
+
+@pytest.mark.skipif(real_odoo() is not None, reason="the simulator's seeded buyer")
+async def test_the_demo_buyer_of_the_simulator_signs_in(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    _, _, api = http_world
+    login, password = bootstrap.odoo_simulator_buyer()
+    async with httpx.AsyncClient(base_url=api) as client:
+        assert (await sign_in(client, login, password)).status_code == 303
+        home = await client.get("/console")
+        assert home.status_code == 200
+        assert "Bea Buyer" in home.text

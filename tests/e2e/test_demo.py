@@ -55,6 +55,8 @@ def test_demo_once_completes_every_suppliers_flow(tmp_path: Path) -> None:
     assert "NOT completed" not in out and "INACTIVE" not in out
     assert "acknowledgment applied to Odoo" in out
     assert "1 exception(s) awaiting approval" in out
+    # How to sign in to the console (the simulator's buyer: tests/e2e/test_console_sign_in.py).
+    assert "(sign in with the Odoo buyer buyer / buyer)" in out
     assert list(
         (tmp_path / "demo" / "suppliers" / "steelworks" / "to-acme" / "processed").glob("855_*.x12")
     )

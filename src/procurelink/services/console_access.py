@@ -105,7 +105,7 @@ class ConsoleAccess:
         if not cookie:
             return None
         try:
-            session = console_sessions.decode(cookie, self._signing_key)
+            session = console_sessions.decode(cookie, self._signing_key, self._deps.clock.now())
         except SessionError:
             return None
         async with self._deps.store.unit_of_work() as uow:

@@ -140,7 +140,7 @@ def seed_buyer(env: Env) -> int:
         for row in env.table("ir.model.data").values()
         if row.get("model") == "res.groups" and (row["module"], row["name"]) in wanted
     ]
-    partner = env.create("res.partner", {"name": "Bea Buyer", "parent_id": 1})
+    partner = env.create("res.partner", {"name": "Bea Buyer"})
     return env.create(
         "res.users",
         {

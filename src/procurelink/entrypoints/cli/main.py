@@ -100,7 +100,7 @@ def serve() -> None:
         s = runtime.settings
         server = BackgroundServer(create_app(runtime), s.api_host, s.api_port)
         await server.start()
-        out.print(f"console on {server.url}/console")
+        out.print(f"console on {server.url}/console (buyers sign in with their Odoo login)")
         # After the API is up: Odoo may post a hint as soon as the rule exists.
         hooks = await runtime.provision_odoo_hooks()
         if hooks:

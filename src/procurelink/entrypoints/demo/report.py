@@ -7,6 +7,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from procurelink.bootstrap import odoo_simulator_buyer
 from procurelink.domain.events import BusinessEvent
 from procurelink.domain.ledger import OrderState
 from procurelink.entrypoints.demo.world import DONE, DemoWorld
@@ -74,13 +75,18 @@ async def summary(world: DemoWorld, console: Console) -> bool:
     console.print(
         f"{len(orders)} order(s) released, {confirmed} confirmed, "
         f"{len(exceptions)} exception(s) awaiting approval. Console: {world.api.url}/console"
+        f" (Odoo login {odoo_simulator_buyer()[0]}, password {odoo_simulator_buyer()[1]})"
     )
     return ok
 
 
 def announce(world: DemoWorld, console: Console) -> None:
     console.print(f"Odoo simulator  {world.odoo.url}  (db {ODOO_DB}, admin/admin)")
-    console.print(f"console         {world.api.url}/console")
+    login, password = odoo_simulator_buyer()
+    console.print(
+        f"console         {world.api.url}/console  (sign in with the Odoo buyer "
+        f"{login} / {password})"
+    )
     console.print(f"polymer webhook {world.supplier_api.url}/orders")
     console.print(f"steelworks EDI  {world.steelworks.pickup} -> {world.steelworks.drop}")
     console.print(f"SFTP server     127.0.0.1:{world.sftp.port} (fastener pushes CSV)")

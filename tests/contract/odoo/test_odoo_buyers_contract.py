@@ -1,0 +1,94 @@
+"""Buyer directory contract: console sign-in checked against Odoo's users, on the simulator
+(16-19, every transport) or a real Odoo.
+
+A user's password goes to ``common.authenticate`` (over JSON-RPC when the integration client
+speaks JSON-2, which has no password login); purchasing rights come from
+``res.users.has_group`` asked by the integration user. Users are created by the admin with
+unique logins.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from odoo_contract import Fixture
+
+from procurelink.adapters.odoo.buyers import OdooBuyerDirectory
+from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.errors import AuthenticationError, NotPermitted
+
+
+async def _group_ids(make: Fixture, xmlids: tuple[str, ...]) -> list[int]:
+    ids = []
+    for xmlid in xmlids:
+        module, _, name = xmlid.partition(".")
+        [row] = await make.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name), ("model", "=", "res.groups")],
+            fields=["res_id"],
+        )
+        ids.append(int(row["res_id"]))
+    return ids
+
+
+async def _user(make: Fixture, *groups: str, active: bool = True) -> tuple[str, str, int]:
+    login = f"pl-console-{uuid.uuid4().hex[:8]}"
+    password = f"Pw-{uuid.uuid4().hex[:12]}"
+    field = "group_ids" if make.dialect.major >= 19 else "groups_id"
+    ids = await _group_ids(make, ("base.group_user", *groups))
+    uid = await make.call(
+        "res.users",
+        "create",
+        {
+            "name": f"Console {login[-8:]}",
+            "login": login,
+            "password": password,
+            field: [[6, 0, ids]],
+        },
+    )
+    if not active:
+        await make.call("res.users", "write", [uid], {"active": False})
+    return login, password, int(uid)
+
+
+async def test_a_purchase_user_is_a_buyer(make: Fixture, rpc: OdooRpc) -> None:
+    login, password, uid = await _user(make, "purchase.group_purchase_user")
+    me = await (await rpc.transport()).authenticate()
+    buyer = await OdooBuyerDirectory(rpc).check(login, password)
+    assert (buyer.login, buyer.name, buyer.erp_user_id) == (login, f"Console {login[-8:]}", uid)
+    # The client is still the integration user: checking a buyer switched nothing.
+    assert (await rpc.transport()).uid == me
+    [row] = await rpc.execute_kw("res.users", "read", [[me]], {"fields": ["login"]})
+    assert row["login"] != login
+
+
+async def test_a_purchase_administrator_is_a_buyer(make: Fixture, rpc: OdooRpc) -> None:
+    login, password, uid = await _user(make, "purchase.group_purchase_manager")
+    assert (await OdooBuyerDirectory(rpc).check(login, password)).erp_user_id == uid
+
+
+async def test_a_user_without_the_purchase_group_is_not(make: Fixture, rpc: OdooRpc) -> None:
+    login, password, uid = await _user(make, "stock.group_stock_user")
+    with pytest.raises(NotPermitted) as refused:
+        await OdooBuyerDirectory(rpc).check(login, password)
+    assert refused.value.details["erp_user_id"] == uid
+
+
+async def test_wrong_passwords_unknown_and_archived_users_are_refused(
+    make: Fixture, rpc: OdooRpc
+) -> None:
+    login, password, _ = await _user(make, "purchase.group_purchase_user")
+    archived, archived_password, _ = await _user(make, "purchase.group_purchase_user", active=False)
+    directory = OdooBuyerDirectory(rpc)
+    for who, secret in (
+        (login, password + "x"),
+        (login, ""),
+        ("no-such-" + login, password),
+        (archived, archived_password),
+    ):
+        with pytest.raises(AuthenticationError) as refused:
+            await directory.check(who, secret)
+        assert not isinstance(refused.value, NotPermitted), who
+        assert password not in repr(refused.value.details)

@@ -1,0 +1,174 @@
+"""ConsoleAccess on a real SQLite store, with a directory of two buyers standing in for Odoo
+(the Odoo directory itself is checked against the simulator and a real Odoo in
+tests/contract/odoo/test_odoo_buyers_contract.py)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from procurelink.adapters.bus.memory import InProcessBus
+from procurelink.adapters.partners.yaml_directory import PartnerRegistry
+from procurelink.adapters.store import create_store, migrate
+from procurelink.errors import AuthenticationError, ErpUnavailable, NotPermitted
+from procurelink.ports.buyers import Buyer
+from procurelink.ports.records import AuditEntry
+from procurelink.services.console_access import (
+    REFUSED,
+    ConsoleAccess,
+    SignInThrottled,
+    SignInUnavailable,
+)
+from procurelink.services.context import Deps
+
+KEY = "a-signing-key-of-at-least-thirty-two-bytes"
+
+
+@dataclass
+class Clock:
+    at: datetime = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@dataclass
+class TwoUsers:
+    """jane (a buyer) and clerk (no Purchase group); ``down`` plays an unreachable ERP."""
+
+    down: bool = False
+    asked: list[str] = field(default_factory=list)
+
+    async def check(self, login: str, password: str) -> Buyer:
+        self.asked.append(login)
+        if self.down:
+            raise ErpUnavailable("connection refused")
+        if (login, password) == ("jane", "s3cret-jane"):
+            return Buyer("jane", "Jane Buyer", 7)
+        if (login, password) == ("clerk", "s3cret-clerk"):
+            raise NotPermitted("not in the Purchase group")
+        raise AuthenticationError("Odoo refused the login", user=login)
+
+
+@dataclass
+class World:
+    access: ConsoleAccess
+    deps: Deps
+    clock: Clock
+    users: TwoUsers
+
+    async def audit(self) -> list[AuditEntry]:
+        async with self.deps.store.unit_of_work() as uow:
+            return await uow.audit.list()
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    url = f"sqlite:///{tmp_path / 'console.db'}"
+    await migrate(url)
+    store = create_store(url)
+    clock = Clock()
+    deps = Deps(
+        store=store,
+        clock=clock,
+        partners=PartnerRegistry([]),
+        router=None,  # type: ignore[arg-type]
+        erp=None,  # type: ignore[arg-type]
+        bus=InProcessBus(),
+    )
+    users = TwoUsers()
+    try:
+        yield World(ConsoleAccess(deps, users, KEY, timedelta(hours=8)), deps, clock, users)
+    finally:
+        await store.close()
+
+
+async def test_a_buyer_signs_in_and_the_cookie_opens_the_session(world: World) -> None:
+    session, cookie = await world.access.sign_in(" jane ", "s3cret-jane", "10.0.0.7")
+    assert (session.login, session.name, session.erp_user_id) == ("jane", "Jane Buyer", 7)
+    assert await world.access.session(cookie) == session
+    [entry] = await world.audit()
+    assert (entry.actor, entry.action) == ("buyer:jane", "console_sign_in")
+    assert entry.after == {"client": "10.0.0.7", "session_expires_at": "2026-11-30T17:00:00+00:00"}
+
+
+async def test_the_session_ends_after_its_time_and_at_sign_out(world: World) -> None:
+    session, cookie = await world.access.sign_in("jane", "s3cret-jane")
+    world.clock.at += timedelta(hours=8)
+    assert await world.access.session(cookie) is None
+    world.clock.at -= timedelta(hours=1)
+    assert await world.access.session(cookie) == session
+    await world.access.sign_out(session, "10.0.0.7")
+    assert await world.access.session(cookie) is None
+    # Another session of the same buyer lives on.
+    _, other = await world.access.sign_in("jane", "s3cret-jane")
+    assert await world.access.session(other) is not None
+    assert [a.action for a in await world.audit()] == [
+        "console_sign_in",
+        "console_sign_out",
+        "console_sign_in",
+    ]
+
+
+async def test_refusals_are_audited_without_the_password(world: World) -> None:
+    with pytest.raises(AuthenticationError) as wrong:
+        await world.access.sign_in("jane", "guess-1")
+    assert wrong.value.message == REFUSED
+    assert not isinstance(wrong.value, NotPermitted)
+    with pytest.raises(NotPermitted):
+        await world.access.sign_in("clerk", "s3cret-clerk")
+    with pytest.raises(AuthenticationError):
+        await world.access.sign_in("", "")
+    world.users.down = True
+    with pytest.raises(SignInUnavailable):
+        await world.access.sign_in("jane", "s3cret-jane")
+    entries = await world.audit()
+    assert [(a.actor, a.subject, (a.after or {})["reason"]) for a in entries] == [
+        ("console", "login 'jane'", "bad_credentials"),
+        ("console", "login 'clerk'", "not_a_buyer"),
+        ("console", "login ''", "bad_credentials"),
+        ("console", "login 'jane'", "erp_unavailable"),
+    ]
+    assert "guess-1" not in repr(entries)
+    assert "s3cret" not in repr(entries)
+
+
+async def test_repeated_failures_stop_reaching_the_erp(world: World) -> None:
+    for _ in range(3):
+        with pytest.raises(AuthenticationError):
+            await world.access.sign_in("jane", "guess")
+    with pytest.raises(SignInThrottled) as throttled:
+        await world.access.sign_in("jane", "s3cret-jane")
+    assert throttled.value.details["retry_after"] == 2
+    assert world.users.asked == ["jane"] * 3  # the fourth never reached Odoo
+    world.clock.at += timedelta(seconds=2)
+    session, _ = await world.access.sign_in("jane", "s3cret-jane")
+    assert session.login == "jane"
+
+
+async def test_an_unreachable_erp_does_not_count_as_a_failure(world: World) -> None:
+    world.users.down = True
+    for _ in range(5):
+        with pytest.raises(SignInUnavailable):
+            await world.access.sign_in("jane", "s3cret-jane")
+    world.users.down = False
+    assert (await world.access.sign_in("jane", "s3cret-jane"))[0].login == "jane"
+
+
+async def test_without_a_directory_nobody_signs_in(world: World) -> None:
+    access = ConsoleAccess(world.deps, None, KEY)
+    with pytest.raises(SignInUnavailable):
+        await access.sign_in("jane", "s3cret-jane")
+
+
+async def test_cookies_and_csrf_tokens_of_another_key_are_not_ours(world: World) -> None:
+    session, cookie = await world.access.sign_in("jane", "s3cret-jane")
+    other = ConsoleAccess(world.deps, world.users, "another-signing-key-thirty-two-bytes-long")
+    assert await other.session(cookie) is None
+    token = world.access.csrf_token(session.session_id)
+    assert world.access.csrf_ok(session.session_id, token)
+    assert not other.csrf_ok(session.session_id, token)
