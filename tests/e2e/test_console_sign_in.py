@@ -23,6 +23,7 @@ from e2e_world import (
 from procurelink import bootstrap
 from procurelink.codecs.json_api import JsonCodec
 from procurelink.domain.order import PurchaseOrder
+from procurelink.entrypoints.api.app import create_app
 from procurelink.entrypoints.demo.suppliers import acknowledge
 from procurelink.ports.codec import DecodeContext, EncodeContext
 from procurelink.ports.records import AuditEntry, ExceptionStatus
@@ -162,17 +163,22 @@ async def test_a_buyer_signs_in_approves_as_themselves_and_signs_out(
         signed_in = await sign_in(client, buyer, password)
         assert signed_in.status_code == 303
         assert signed_in.headers["location"] == "/console"
-        cookie = signed_in.headers["set-cookie"]
+        [cookie] = [
+            c for c in signed_in.headers.get_list("set-cookie") if c.startswith(f"{SESSION}=")
+        ]
         assert cookie.startswith(f"{SESSION}=")
         assert "HttpOnly" in cookie
         assert "SameSite=lax" in cookie
         assert "Path=/" in cookie
-        assert "Max-Age=28800" in cookie or "Max-Age=28799" in cookie
+        [max_age] = [int(a.split("=")[1]) for a in cookie.split("; ") if a.startswith("Max-Age=")]
+        assert 8 * 3600 - 60 < max_age <= 8 * 3600  # the session's end, less the sign-in time
         assert "Secure" not in cookie  # plain http here; https requests get Secure
         home = await client.get("/console")
         assert home.status_code == 200
         assert "1 open exception(s)" in home.text
         assert home.headers["cache-control"] == "no-store"
+        assert home.headers["x-frame-options"] == "DENY"
+        assert home.headers["content-security-policy"] == "frame-ancestors 'none'"
         listed = await client.get("/api/v1/exceptions")
         assert listed.status_code == 200
         assert [x["id"] for x in listed.json()] == [exception_id]
@@ -272,3 +278,18 @@ async def test_the_demo_buyer_of_the_simulator_signs_in(
         home = await client.get("/console")
         assert home.status_code == 200
         assert "Bea Buyer" in home.text
+
+
+async def test_over_https_the_session_cookie_is_secure(
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, _, _ = http_world
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    transport = httpx.ASGITransport(app=create_app(world.runtime))
+    async with httpx.AsyncClient(transport=transport, base_url="https://console.test") as client:
+        answer = await sign_in(client, buyer, password)
+        assert answer.status_code == 303
+        [cookie] = [c for c in answer.headers.get_list("set-cookie") if c.startswith(f"{SESSION}=")]
+        assert cookie.startswith(f"{SESSION}=")
+        assert "Secure" in cookie
+        assert (await client.get("/console")).status_code == 200

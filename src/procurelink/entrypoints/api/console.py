@@ -28,7 +28,13 @@ LOGIN_COOKIE = "procurelink_console_login"  # the nonce the sign-in form's CSRF 
 LOGIN_PATH = "/console/login"
 LOGIN_BINDING = "login:"
 HOME = "/console"
-NO_STORE = {"Cache-Control": "no-store"}  # buyers' pages hold every supplier's data
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",  # buyers' pages hold every supplier's data
+    # Never inside another site's frame: its page could trick a buyer into clicking Approve.
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def _local(target: str) -> str:
@@ -91,7 +97,7 @@ def console_router(runtime: Runtime, templates: Jinja2Templates) -> APIRouter:
             "buyer": session,
             "csrf_token": access.csrf_token(session.session_id),
         }
-        return templates.TemplateResponse(request, template, context, headers=NO_STORE)
+        return templates.TemplateResponse(request, template, context, headers=PAGE_HEADERS)
 
     def login_page(
         request: Request, next_page: str, error: str | None = None, status_code: int = 200
@@ -104,7 +110,7 @@ def console_router(runtime: Runtime, templates: Jinja2Templates) -> APIRouter:
             "error": error,
         }
         response = templates.TemplateResponse(
-            request, "login.html", context, status_code=status_code, headers=NO_STORE
+            request, "login.html", context, status_code=status_code, headers=PAGE_HEADERS
         )
         response.set_cookie(
             LOGIN_COOKIE,
