@@ -283,7 +283,13 @@ async def test_the_demo_buyer_of_the_simulator_signs_in(
 async def test_over_https_the_session_cookie_is_secure(
     http_world: tuple[World, list[httpx.Request], str],
 ) -> None:
-    world, _, _ = http_world
+    world, _, api = http_world
+    # Behind a local TLS-terminating proxy: uvicorn takes the scheme from X-Forwarded-Proto.
+    async with httpx.AsyncClient(base_url=api) as proxied:
+        form = await proxied.get("/console/login", headers={"X-Forwarded-Proto": "https"})
+        assert "Secure" in form.headers["set-cookie"]
+        plain = await proxied.get("/console/login")
+        assert "Secure" not in plain.headers["set-cookie"]
     buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
     transport = httpx.ASGITransport(app=create_app(world.runtime))
     async with httpx.AsyncClient(transport=transport, base_url="https://console.test") as client:
