@@ -10,6 +10,7 @@ out records its id as ended in the store, so a copied cookie dies with the sessi
 
 from __future__ import annotations
 
+import asyncio
 import math
 from datetime import timedelta
 
@@ -40,7 +41,18 @@ class SignInUnavailable(ErpUnavailable):
     code = "sign_in_unavailable"
 
 
+class SignInBusy(SignInUnavailable):
+    """Too many sign-ins are being checked at once: try again in a moment."""
+
+    code = "sign_in_busy"
+
+
 class ConsoleAccess:
+    """``max_checks``: password checks sent to the ERP at once by this process. Each costs Odoo
+    a deliberately slow password hash (PBKDF2) and the sign-in page is as reachable as the
+    supplier API, so guesses spread over many login names must not take Odoo's CPU; a check
+    waiting longer than ``queue_timeout`` for its turn is refused (``SignInBusy``)."""
+
     def __init__(
         self,
         deps: Deps,
@@ -48,12 +60,16 @@ class ConsoleAccess:
         signing_key: str,
         ttl: timedelta = SESSION_TTL,
         throttle: SignInThrottle | None = None,
+        max_checks: int = 2,
+        queue_timeout: timedelta = timedelta(seconds=10),
     ) -> None:
         self._deps = deps
         self._directory = directory
         self._signing_key = signing_key
         self._ttl = ttl
         self._throttle = throttle or SignInThrottle()
+        self._checks = asyncio.Semaphore(max_checks)
+        self._queue_timeout = queue_timeout.total_seconds()
 
     async def sign_in(
         self, login: str, password: str, client: str | None = None
@@ -73,6 +89,9 @@ class ConsoleAccess:
             buyer = await self._check(login, password)
         except NotPermitted:
             await self._refused(login, "not_a_buyer", client)
+            raise
+        except SignInBusy:
+            await self._refused(login, "busy", client)
             raise
         except AuthenticationError as exc:
             self._throttle.failed(login, now)
@@ -98,7 +117,15 @@ class ConsoleAccess:
             raise AuthenticationError(REFUSED)
         if self._directory is None:
             raise SignInUnavailable("no buyer directory: procurelink runs without Odoo")
-        return await self._directory.check(login, password)
+        try:
+            async with asyncio.timeout(self._queue_timeout):
+                await self._checks.acquire()
+        except TimeoutError as exc:
+            raise SignInBusy() from exc
+        try:
+            return await self._directory.check(login, password)
+        finally:
+            self._checks.release()
 
     async def session(self, cookie: str | None) -> ConsoleSession | None:
         """The live session a cookie carries: signed by us, not expired, not signed out."""

@@ -4,6 +4,7 @@ tests/contract/odoo/test_odoo_buyers_contract.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,6 +21,7 @@ from procurelink.ports.records import AuditEntry
 from procurelink.services.console_access import (
     REFUSED,
     ConsoleAccess,
+    SignInBusy,
     SignInThrottled,
     SignInUnavailable,
 )
@@ -172,3 +174,41 @@ async def test_cookies_and_csrf_tokens_of_another_key_are_not_ours(world: World)
     token = world.access.csrf_token(session.session_id)
     assert world.access.csrf_ok(session.session_id, token)
     assert not other.csrf_ok(session.session_id, token)
+
+
+@dataclass
+class SlowOdoo:
+    """Holds every check until ``go`` is set, as a slow password hash would."""
+
+    go: asyncio.Event = field(default_factory=asyncio.Event)
+    running: int = 0
+    most: int = 0
+
+    async def check(self, login: str, password: str) -> Buyer:
+        self.running += 1
+        self.most = max(self.most, self.running)
+        await self.go.wait()
+        self.running -= 1
+        raise AuthenticationError("Odoo refused the login", user=login)
+
+
+async def test_password_checks_queue_for_a_few_slots_and_a_long_queue_is_refused(
+    world: World,
+) -> None:
+    odoo = SlowOdoo()
+    access = ConsoleAccess(
+        world.deps, odoo, KEY, max_checks=2, queue_timeout=timedelta(milliseconds=200)
+    )
+    guesses = [asyncio.create_task(access.sign_in(f"user-{i}", "guess")) for i in range(3)]
+    done, _ = await asyncio.wait(guesses, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+    [busy] = done
+    with pytest.raises(SignInBusy):
+        busy.result()
+    assert odoo.most == 2  # never more than two at Odoo at once
+    odoo.go.set()
+    for guess in guesses:
+        if guess is not busy:
+            with pytest.raises(AuthenticationError):
+                await guess
+    reasons = sorted((a.after or {})["reason"] for a in await world.audit())
+    assert reasons == ["bad_credentials", "bad_credentials", "busy"]

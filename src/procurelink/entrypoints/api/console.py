@@ -21,7 +21,7 @@ from procurelink.bootstrap import Runtime
 from procurelink.errors import AuthenticationError, IllegalTransition, NotPermitted
 from procurelink.ports.records import ExceptionStatus
 from procurelink.security.console_sessions import ConsoleSession, new_nonce
-from procurelink.services.console_access import SignInThrottled, SignInUnavailable
+from procurelink.services.console_access import SignInBusy, SignInThrottled, SignInUnavailable
 
 SESSION_COOKIE = "procurelink_console"
 LOGIN_COOKIE = "procurelink_console_login"  # the nonce the sign-in form's CSRF token is bound to
@@ -151,6 +151,10 @@ def console_router(runtime: Runtime, templates: Jinja2Templates) -> APIRouter:
             return login_page(request, next, refusal, 403)
         except AuthenticationError:
             return login_page(request, next, "Wrong login or password.", 401)
+        except SignInBusy:
+            response = login_page(request, next, "Too many sign-ins at once: retry shortly.", 503)
+            response.headers["Retry-After"] = "5"
+            return response
         except SignInUnavailable:
             return login_page(request, next, "Odoo cannot check sign-ins now: try later.", 503)
         response = RedirectResponse(_local(next), status_code=303)
