@@ -16,7 +16,7 @@ from odoo_contract import Fixture
 
 from procurelink.adapters.odoo.buyers import OdooBuyerDirectory
 from procurelink.adapters.odoo.rpc import OdooRpc
-from procurelink.errors import AuthenticationError, NotPermitted
+from procurelink.errors import AuthenticationError, ErpError, NotPermitted
 
 
 async def _group_ids(make: Fixture, xmlids: tuple[str, ...]) -> list[int]:
@@ -92,3 +92,18 @@ async def test_wrong_passwords_unknown_and_archived_users_are_refused(
             await directory.check(who, secret)
         assert not isinstance(refused.value, NotPermitted), who
         assert password not in repr(refused.value.details)
+
+
+@pytest.mark.versions(16, 17)
+async def test_has_group_answers_for_the_caller_only_before_18(make: Fixture) -> None:
+    """Why 16/17 look the groups up instead: ``has_group`` is an ``api.model`` method there."""
+    _login, _password, uid = await _user(make, "purchase.group_purchase_user")
+    with pytest.raises(ErpError) as given_ids:
+        await make.call("res.users", "has_group", [uid], "purchase.group_purchase_user")
+    assert "has_group() takes 2 positional arguments but 3 were given" in given_ids.value.message
+    model, gid = await make.call(
+        "ir.model.data", "check_object_reference", "purchase", "group_purchase_user"
+    )
+    assert model == "res.groups"
+    [row] = await make.call("res.users", "read", [uid], fields=["groups_id"])
+    assert gid in row["groups_id"]

@@ -2,9 +2,12 @@
 
 The login and password go to ``common.authenticate`` (Odoo applies its own rules: active
 users only, its login cooldown, API keys accepted where a password is). Purchasing rights are
-asked with ``res.users.has_group`` on the buyer's record as the integration user: Odoo keeps
-implied groups in a user's groups, so a Purchase administrator also has the Purchase user
-group; both are asked so that a database with unusual implications still lets them in.
+asked as the integration user: on 18+ with ``res.users.has_group`` on the buyer's record; on
+16/17 ``has_group`` is a model method answering for the caller only (given ids, it fails with
+a TypeError), so the groups' ids come from ``ir.model.data.check_object_reference`` and are
+looked for in the buyer's ``groups_id``. Odoo keeps implied groups in a user's groups, so a
+Purchase administrator also has the Purchase user group; both are asked so that a database
+with unusual implications still lets them in.
 """
 
 from __future__ import annotations
@@ -33,7 +36,17 @@ class OdooBuyerDirectory:
         return Buyer(login_in_odoo, str(row.get("name") or login_in_odoo), uid)
 
     async def _buys(self, uid: int) -> bool:
+        if (await self._rpc.dialect()).major >= 18:
+            for group in PURCHASE_GROUPS:
+                if await self._rpc.execute_kw("res.users", "has_group", [[uid], group]):
+                    return True
+            return False
+        wanted = set()
         for group in PURCHASE_GROUPS:
-            if await self._rpc.execute_kw("res.users", "has_group", [[uid], group]):
-                return True
-        return False
+            module, _, name = group.partition(".")
+            _model, gid = await self._rpc.execute_kw(
+                "ir.model.data", "check_object_reference", [module, name]
+            )
+            wanted.add(gid)
+        [row] = await self._rpc.execute_kw("res.users", "read", [[uid]], {"fields": ["groups_id"]})
+        return bool(wanted & set(row["groups_id"]))

@@ -87,7 +87,13 @@ HEADS = {
 }
 # Generic ORM methods and the access they need; business methods need read access (their
 # first step reads or searches the records, as ir.config_parameter.set_param shows).
-OPERATIONS = {"create": "create", "write": "write", "unlink": "unlink"}
+OPERATIONS = {
+    "create": "create",
+    "write": "write",
+    "unlink": "unlink",
+    # Odoo looks the xml id up as superuser: no access right of ir.model.data is needed.
+    "check_object_reference": "lookup",
+}
 
 MODELS = [
     ModelSpec(
@@ -173,8 +179,8 @@ HOOKS = {"res.users": Hooks(prepare_create=hash_password)}
 
 
 def has_group(env: Env, model: str, ids: list[int], group_ext_id: str) -> bool:
-    """res.users.has_group: whether the user (the record, else the caller) is in the group
-    named by its xml id, implied groups included."""
+    """res.users.has_group (18+, a record method): whether the user (the record, else the
+    caller) is in the group named by its xml id, implied groups included."""
     uid = ids[0] if ids else env.uid
     user = env.table("res.users").get(uid) or {}
     names = {
@@ -185,6 +191,27 @@ def has_group(env: Env, model: str, ids: list[int], group_ext_id: str) -> bool:
     held = {names[gid] for gid in user.get("groups_id") or [] if gid in names}
     held |= {implied for xmlid in held for implied in IMPLIED.get(xmlid, ())}
     return group_ext_id in held
+
+
+def has_group_17(env: Env, model: str, *args: Any) -> bool:
+    """res.users.has_group of 16/17: an ``api.model`` method that answers for the caller
+    only; given record ids over RPC it fails as Odoo's does (a Python TypeError)."""
+    if len(args) != 1:
+        raise TypeError(
+            f"Users.has_group() takes 2 positional arguments but {len(args) + 1} were given"
+        )
+    return has_group(env, model, [], str(args[0]))
+
+
+def check_object_reference(
+    env: Env, model: str, module: str, xml_id: str, raise_on_access_error: bool = False
+) -> list[Any]:
+    """ir.model.data.check_object_reference: [model, id] of an xml id, for any internal
+    user (Odoo looks the id up as superuser; only reading the target is checked)."""
+    for row in env.table("ir.model.data").values():
+        if (row["module"], row["name"]) == (module, xml_id):
+            return [row["model"], row["res_id"]]
+    raise ValueError(f"External ID not found in the system: {module}.{xml_id}")
 
 
 def operation_of(method: str) -> str:

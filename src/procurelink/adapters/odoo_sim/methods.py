@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from procurelink.adapters.odoo_sim import wire
+from procurelink.adapters.odoo_sim import access, wire
 from procurelink.adapters.odoo_sim.faults import (
     AccessError,
     NotFound,
@@ -184,6 +184,8 @@ def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, n
     method = methods.get(model, {}).get(name) or GENERIC.get(name)
     if schema.major >= 19 and name == "name_search":
         method = Method(name_search_19, model_level=True, writes=False)
+    if schema.major <= 17 and (model, name) == ("res.users", "has_group"):
+        method = Method(access.has_group_17, model_level=True, writes=False)
     if method is None or schema.method_hidden(model, name):
         raise AttributeError(f"The method '{name}' does not exist on the model '{model}'")
     return method

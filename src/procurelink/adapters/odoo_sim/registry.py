@@ -69,6 +69,11 @@ METHODS: dict[str, dict[str, Method]] = {
         "context_get": Method(context_get, model_level=True, writes=False),
         "has_group": Method(access.has_group, writes=False),
     },
+    "ir.model.data": {
+        "check_object_reference": Method(
+            access.check_object_reference, model_level=True, writes=False
+        ),
+    },
 }
 for _model in mail.THREAD_MODELS:
     METHODS.setdefault(_model, {})["message_post"] = Method(mail.message_post, returns_records=True)
