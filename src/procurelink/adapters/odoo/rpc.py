@@ -37,6 +37,12 @@ TRANSPORTS: dict[str, Callable[[OdooSettings, httpx.AsyncClient], Transport]] = 
 JSON2_FROM = 19
 
 
+# Idle connections are dropped before the 5 s keep-alive of common servers (uvicorn,
+# gunicorn; httpx's own default is 5 s too): a call sent on a connection the server is
+# closing at that moment fails with a ReadError, and cannot be resent safely (it may have run).
+KEEPALIVE_EXPIRY = 4.0
+
+
 class OdooRpc:
     """``OdooRpc(settings)``; pass ``client`` to share an httpx client or test transport, or
     ``transport`` to bypass the protocol choice (tests)."""
@@ -54,6 +60,7 @@ class OdooRpc:
             timeout=settings.timeout,
             verify=settings.verify_tls,
             headers={"User-Agent": "procurelink"},
+            limits=httpx.Limits(keepalive_expiry=KEEPALIVE_EXPIRY),
         )
         self._owns_client = client is None
         self._transport = transport
