@@ -33,23 +33,12 @@ NOTE_WIDTH = {"D96A": 70, "D01B": 512}
 
 def item_fields(line: LineData) -> dict[str, Any]:
     """The fields of the line's ``Item``, for a document validated as a whole."""
-    # The first id of each type, in one pass (a line has a handful of ids).
-    first: dict[str, str] = {}
-    for kind, value in line.ids:
-        first.setdefault(kind, value)
     return {
-        "buyer_item": _first_of(first, BUYER),
-        "supplier_item": _first_of(first, SUPPLIER),
-        "gtin": _first_of(first, GTIN),
+        "buyer_item": line.first_id(*BUYER),
+        "supplier_item": line.first_id(*SUPPLIER),
+        "gtin": line.first_id(*GTIN),
         "description": " ".join(line.description) or None,
     }
-
-
-def _first_of(first: dict[str, str], kinds: tuple[str, ...]) -> str | None:
-    for kind in kinds:
-        if kind in first:
-            return first[kind]
-    return None
 
 
 def read_item(line: LineData) -> Item:
