@@ -26,6 +26,8 @@ from procurelink.errors import InvalidDocument
 BUYER = ("BP", "IN")
 SUPPLIER = ("SA", "VN", "VP")
 GTIN = ("EN", "SRV", "UP")
+# 5284 when absent: the price is per one unit. Shared, as Decimals are immutable.
+DEFAULT_PRICE_BASIS = Decimal(1)
 # IMD 7008 and FTX 4440 lengths per directory (edi.md section 4.9).
 TEXT_WIDTH = {"D96A": 35, "D01B": 256}
 NOTE_WIDTH = {"D96A": 70, "D01B": 512}
@@ -100,7 +102,7 @@ def read_price(place: Place, line: LineData, *qualifiers: str) -> tuple[Decimal,
             # C509: qualifier, price, type, type qualifier, basis; split once.
             parts = [*segment.components(1), "", "", "", ""]
             price = required_decimal(place, segment, 1, 2, parts[1])
-            basis = decimal_of(place, segment, parts[4], 1, 5) or Decimal(1)
+            basis = decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS
             return price, basis
     return None
 
