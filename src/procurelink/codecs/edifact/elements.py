@@ -64,6 +64,8 @@ def decimal_of(
     composite serves several of its components)."""
     if not value:
         return None
+    if value.isdecimal():  # plain digits (most quantities): what _NUMBER's \d+ accepts
+        return Decimal(value)
     if not _NUMBER.fullmatch(value):
         problem = number_problem(place, segment, element, component)
         assert problem is not None  # the same pattern refused the same value

@@ -26,6 +26,8 @@ from procurelink.errors import InvalidDocument
 BUYER = ("BP", "IN")
 SUPPLIER = ("SA", "VN", "VP")
 GTIN = ("EN", "SRV", "UP")
+# 5284 when absent: the price is per one unit. Shared, as Decimals are immutable.
+DEFAULT_PRICE_BASIS = Decimal(1)
 # IMD 7008 and FTX 4440 lengths per directory (edi.md section 4.9).
 TEXT_WIDTH = {"D96A": 35, "D01B": 256}
 NOTE_WIDTH = {"D96A": 70, "D01B": 512}
@@ -33,23 +35,12 @@ NOTE_WIDTH = {"D96A": 70, "D01B": 512}
 
 def item_fields(line: LineData) -> dict[str, Any]:
     """The fields of the line's ``Item``, for a document validated as a whole."""
-    # The first id of each type, in one pass (a line has a handful of ids).
-    first: dict[str, str] = {}
-    for kind, value in line.ids:
-        first.setdefault(kind, value)
     return {
-        "buyer_item": _first_of(first, BUYER),
-        "supplier_item": _first_of(first, SUPPLIER),
-        "gtin": _first_of(first, GTIN),
+        "buyer_item": line.first_id(*BUYER),
+        "supplier_item": line.first_id(*SUPPLIER),
+        "gtin": line.first_id(*GTIN),
         "description": " ".join(line.description) or None,
     }
-
-
-def _first_of(first: dict[str, str], kinds: tuple[str, ...]) -> str | None:
-    for kind in kinds:
-        if kind in first:
-            return first[kind]
-    return None
 
 
 def read_item(line: LineData) -> Item:
@@ -111,7 +102,7 @@ def read_price(place: Place, line: LineData, *qualifiers: str) -> tuple[Decimal,
             # C509: qualifier, price, type, type qualifier, basis; split once.
             parts = [*segment.components(1), "", "", "", ""]
             price = required_decimal(place, segment, 1, 2, parts[1])
-            basis = decimal_of(place, segment, parts[4], 1, 5) or Decimal(1)
+            basis = decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS
             return price, basis
     return None
 

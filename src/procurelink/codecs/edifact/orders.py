@@ -25,6 +25,7 @@ from procurelink.codecs.edifact.common import (
 )
 from procurelink.codecs.edifact.elements import dtm_date, optional, required
 from procurelink.codecs.edifact.items import (
+    DEFAULT_PRICE_BASIS,
     item_fields,
     quantity_fields,
     read_item,
@@ -50,8 +51,6 @@ from procurelink.domain.order import (
 from procurelink.domain.parties import Contact, Party, PartyRole
 from procurelink.domain.values import Money
 from procurelink.errors import InvalidDocument
-
-_ONE = Decimal(1)
 
 # BGM 1225; confirmations, duplicates and copies restate an original.
 PURPOSES = {
@@ -155,7 +154,7 @@ def _order_line(m: MessageContext, line: LineData, order_currency: str) -> dict[
         "item": item_fields(line),
         "quantity": quantity,
         "unit_price": {"amount": price[0], "currency": order_currency} if price else None,
-        "price_basis_qty": price[1] if price else _ONE,
+        "price_basis_qty": price[1] if price else DEFAULT_PRICE_BASIS,
         "requested_date": dtm_date(m.place, requested) if requested else None,
     }
 

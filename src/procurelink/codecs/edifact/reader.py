@@ -64,7 +64,9 @@ class LineData:
 
     def __init__(self, lin: Segment) -> None:
         self.lin = lin
-        self.ids: list[tuple[str, str]] = []  # (type 7143, id)
+        # The first id of each type (7143 -> id): ids are looked up by type, and the first
+        # one of a type wins.
+        self.ids: dict[str, str] = {}
         self.description: list[str] = []
         self.quantities: dict[str, Segment] = {}
         self.dates: dict[str, Segment] = {}
@@ -76,10 +78,10 @@ class LineData:
         self.gins: list[Segment] = []
 
     def first_id(self, *types: str) -> str | None:
+        ids = self.ids
         for kind in types:
-            for k, value in self.ids:
-                if k == kind:
-                    return value
+            if kind in ids:
+                return ids[kind]
         return None
 
 
@@ -279,10 +281,11 @@ class _Reader:
             self.data.line_count = s
 
 
-def _add_id(ids: list[tuple[str, str]], parts: list[str]) -> None:
-    """An item number (C212: id, type) when the id is there; one split per composite."""
+def _add_id(ids: dict[str, str], parts: list[str]) -> None:
+    """An item number (C212: id, type) when the id is there and is the first of its type;
+    one split per composite."""
     if parts and parts[0]:
-        ids.append((parts[1] if len(parts) > 1 else "", parts[0]))
+        ids.setdefault(parts[1] if len(parts) > 1 else "", parts[0])
 
 
 # Segment tag -> the reader's method for it (``_nad`` reads NAD ...), looked up once here
