@@ -1,6 +1,7 @@
 """Two- and three-step reception (reference 4): receipts land in WH/Input, Odoo chains the
 internal transfers on to stock, and a quality hold takes held goods from where they are and
-out of that chain. Against the simulator or a real Odoo 17: each test makes its own
+out of that chain (16-17 chain the route at confirmation, 18 pushes each step when the one
+before is done). Against the simulator or a real Odoo 17 or 18: each test makes its own
 warehouse, so the shared one keeps its reception steps. A second active warehouse makes Odoo
 turn on its Storage Locations and Multi-Warehouses settings for every user
 (``stock.warehouse._check_multiwarehouse_group``), so against a real Odoo these tests run only
