@@ -1,6 +1,7 @@
 """Two- and three-step reception (reference 4): receipts land in WH/Input, Odoo chains the
 internal transfers on to stock, and a quality hold takes held goods from where they are and
-out of that chain. Against the simulator or a real Odoo 17: each test makes its own
+out of that chain (16-17 chain the route at confirmation, 18 pushes each step when the one
+before is done). Against the simulator or a real Odoo 17 or 18: each test makes its own
 warehouse, so the shared one keeps its reception steps. A second active warehouse makes Odoo
 turn on its Storage Locations and Multi-Warehouses settings for every user
 (``stock.warehouse._check_multiwarehouse_group``), so against a real Odoo these tests run only
@@ -29,13 +30,19 @@ from procurelink.ports.erp import (
 
 D = Decimal
 pytestmark = [
-    pytest.mark.versions(17),
+    pytest.mark.versions(17, 18),
     pytest.mark.skipif(
         REAL and not os.environ.get("ODOO_CONTRACT_WAREHOUSES"),
         reason="creates warehouses, which turns on Odoo's multi-warehouse settings: "
         "set ODOO_CONTRACT_WAREHOUSES=1 for a database that may change so",
     ),
 ]
+
+
+def _pushed_when_done(make: Fixture) -> bool:
+    """18 creates each next step of a reception when the step before is done (push rules
+    on done moves); 16-17 chain the whole route at confirmation and let it wait."""
+    return make.dialect.major >= 18
 
 
 def _tag() -> str:
@@ -91,29 +98,48 @@ async def test_two_step_receipt_lands_in_input_and_waits_to_move_on_to_stock(
 ) -> None:
     wh = await make.warehouse("two_steps")
     bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
-    receipt, internal = await _pickings(make, order)
+    if _pushed_when_done(make):
+        # 18: only the receipt; the step to stock comes when the receipt is done.
+        [receipt] = await _pickings(make, order)
+    else:
+        receipt, internal = await _pickings(make, order)
     assert receipt["location_dest_id"][0] == wh["wh_input_stock_loc_id"][0]
+    [received] = await _moves(make, receipt)
+    if not _pushed_when_done(make):
+        assert internal["state"] == "waiting"
+        [chained] = await _moves(make, internal)
+        assert received["move_dest_ids"] == [chained["id"]]
+        assert chained["move_orig_ids"] == [received["id"]]
+        assert (chained["state"], chained["procure_method"]) == ("waiting", "make_to_order")
+        assert chained["purchase_line_id"] is False
+        assert chained["product_uom_qty"] == 10
+
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(6)),)))
+    assert await make.quants(bolt) == {(wh["wh_input_stock_loc_id"][1], None): 6.0}
+    pickings = await _pickings(make, order)
+    if _pushed_when_done(make):
+        [internal] = [p for p in pickings if p["picking_type_id"][0] != wh["in_type_id"][0]]
     assert (internal["location_id"][0], internal["location_dest_id"][0]) == (
         wh["wh_input_stock_loc_id"][0],
         wh["lot_stock_id"][0],
     )
-    assert internal["state"] == "waiting"
-    [received] = await _moves(make, receipt)
     [chained] = await _moves(make, internal)
-    assert received["move_dest_ids"] == [chained["id"]]
-    assert chained["move_orig_ids"] == [received["id"]]
-    assert (chained["state"], chained["procure_method"]) == ("waiting", "make_to_order")
-    assert chained["purchase_line_id"] is False
-    assert chained["product_uom_qty"] == 10
-
-    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(6)),)))
-    assert await make.quants(bolt) == {(wh["wh_input_stock_loc_id"][1], None): 6.0}
-    [chained] = await _moves(make, internal)
-    assert (chained["state"], chained["quantity"]) == ("partially_available", 6)
-    pickings = await _pickings(make, order)
+    assert (chained["procure_method"], chained["purchase_line_id"]) == ("make_to_order", False)
     [backorder] = [p for p in pickings if p["id"] not in (receipt["id"], internal["id"])]
     [rest] = await _moves(make, backorder)
-    assert (rest["product_uom_qty"], rest["move_dest_ids"]) == (4, [chained["id"]])
+    if _pushed_when_done(make):
+        # What came is pushed on and reserved; the rest is pushed when it comes.
+        assert (chained["state"], chained["product_uom_qty"], chained["quantity"]) == (
+            "assigned",
+            6,
+            6,
+        )
+        assert chained["move_orig_ids"] == [received["id"]]
+        assert (rest["product_uom_qty"], rest["move_dest_ids"]) == (4, [])
+    else:  # the backorder's move still feeds the waiting one
+        assert (chained["state"], chained["quantity"]) == ("partially_available", 6)
+        assert sorted(chained["move_orig_ids"]) == sorted([received["id"], rest["id"]])
+        assert (rest["product_uom_qty"], rest["move_dest_ids"]) == (4, [chained["id"]])
 
 
 async def test_quality_hold_with_two_steps_takes_the_goods_from_input_and_out_of_the_chain(
@@ -153,9 +179,12 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
     wh = await make.warehouse("three_steps")
     bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(10)),)))
-    _receipt, to_qc, to_stock = await _pickings(make, order)
+    if _pushed_when_done(make):  # the step to stock comes once quality control is done
+        _receipt, to_qc = await _pickings(make, order)
+    else:
+        _receipt, to_qc, to_stock = await _pickings(make, order)
+        assert to_stock["location_id"][0] == wh["wh_qc_stock_loc_id"][0]
     assert to_qc["location_dest_id"][0] == wh["wh_qc_stock_loc_id"][0]
-    assert to_stock["location_id"][0] == wh["wh_qc_stock_loc_id"][0]
 
     await gateway.apply_quality_hold(
         QualityHoldWrite(order, (HeldLine(line, D(3)),), _hold("dented"))
@@ -168,11 +197,19 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
     )
     assert await make.quants(bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
     [first] = await _moves(make, to_qc)
-    [second] = await _moves(make, to_stock)
     assert (first["product_uom_qty"], first["state"]) == (7, "assigned")
-    assert (second["product_uom_qty"], second["state"]) == (7, "waiting")
+    if not _pushed_when_done(make):
+        [second] = await _moves(make, to_stock)
+        assert (second["product_uom_qty"], second["state"]) == (7, "waiting")
 
     await _validate_all(make, to_qc)
+    if _pushed_when_done(make):
+        [to_stock] = [
+            p
+            for p in await _pickings(make, order)
+            if p["location_id"][0] == wh["wh_qc_stock_loc_id"][0]
+            and p["location_dest_id"][0] == wh["lot_stock_id"][0]
+        ]
     [second] = await _moves(make, to_stock)
     assert (second["quantity"], second["state"]) == (7, "assigned")
     assert await make.quants(bolt) == {(qc, None): 7.0, (quarantine, None): 3.0}

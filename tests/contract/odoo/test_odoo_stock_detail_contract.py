@@ -228,7 +228,8 @@ async def test_held_quantity_goes_to_quarantine_with_note_and_todo(
     [order_row] = await make.call("purchase.order", "read", [order], fields=["user_id"])
     [activity] = await _activities(make, order)
     assert activity["user_id"][0] == order_row["user_id"][0]
-    assert activity["activity_type_id"] and activity["activity_type_id"][1] == "To-Do"
+    todo = "To Do" if make.dialect.major <= 16 else "To-Do"  # mail_activity_data_todo's name
+    assert activity["activity_type_id"] and activity["activity_type_id"][1] == todo
     assert hold.correlation_id in activity["summary"]
     assert "scratched housings" in activity["note"] and "3" in activity["note"]
     assert any(hold.correlation_id in b and quarantine in b for b in await _notes(make, order))

@@ -34,7 +34,7 @@ Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base 
   2 deliveries, 3 "Internal Transfers"; stock.location 1 "Partners", 2 "Partners/Vendors"
   (supplier), 3 "WH2" (view), 4 "WH2/Stock"; ir.model.data for
   ``stock.stock_location_suppliers``, ``stock.stock_location_stock``,
-  ``mail.mail_activity_data_todo`` (mail.activity.type 1 "To-Do").
+  ``mail.mail_activity_data_todo`` (mail.activity.type 1 "To-Do"; "To Do" on 16).
 * Inventory detail (``move_lines.py``): assigned receipt moves get their stock.move.line(s)
   on creation (17+: reserved = demand, one per unit for serials; 16: ``qty_done`` 0); a
   move's quantity is the sum of its lines and writing it adjusts them; validation resolves

@@ -5,7 +5,9 @@
 a 4xx/5xx status with ``{name, message, arguments, context, debug}``. Any other path or
 verb under ``/json/2`` is 404 "Did you mean POST /json/2/<model>/<method>?".
 ``GET /web/version`` and ``/json/version``: ``{"version_info": [...], "version": ...}``.
-On older versions none of these routes exist (404).
+On older versions none of these routes exist (404), except that 18's experimental
+``/json/<path>`` view route (``auth='user'``) sends any other ``/json/...`` request without
+a web session to the login page (303), as a real 18 does for ``/json/2/...``.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import traceback
 from typing import Any
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -22,6 +25,7 @@ from procurelink.adapters.odoo_sim.faults import BadRequest, NotFound, http_stat
 from procurelink.adapters.odoo_sim.service import SimOdoo
 
 JSON2_FROM = 19
+JSON_VIEWS = 18  # /json/<path> (auth=user) redirects to /json/1/<path>, 18 only here
 
 
 def _error(exc: BaseException) -> Response:
@@ -44,6 +48,21 @@ def _not_found() -> Response:
     )
 
 
+def _absent(request: Request, sim: SimOdoo) -> Response:
+    """What a version without JSON-2 answers on a JSON-2 or version path."""
+    path = request.url.path
+    if sim.major == JSON_VIEWS and path.startswith("/json/"):
+        # Odoo's login redirect: the wanted path and query, all quoted, as ``redirect``.
+        wanted = quote(f"{path}?{request.url.query}", safe="")
+        return Response(
+            "<!doctype html>\n<html lang=en>\n<title>Redirecting...</title>\n",
+            303,
+            headers={"Location": f"/web/login?redirect={wanted}"},
+            media_type="text/html",
+        )
+    return _not_found()
+
+
 def _token(request: Request) -> str | None:
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
@@ -52,7 +71,7 @@ def _token(request: Request) -> str | None:
 async def json2_endpoint(request: Request) -> Response:
     sim: SimOdoo = request.app.state.odoo
     if sim.major < JSON2_FROM:
-        return _not_found()
+        return _absent(request, sim)
     try:
         database = request.headers.get("x-odoo-database")
         if database is not None and database != sim.db:
@@ -74,14 +93,14 @@ async def json2_endpoint(request: Request) -> Response:
 async def json2_fallback(request: Request) -> Response:
     sim: SimOdoo = request.app.state.odoo
     if sim.major < JSON2_FROM:
-        return _not_found()
+        return _absent(request, sim)
     return _error(NotFound("Did you mean POST /json/2/<model>/<method>?"))
 
 
 async def version_endpoint(request: Request) -> Response:
     sim: SimOdoo = request.app.state.odoo
     if sim.major < JSON2_FROM:
-        return _not_found()
+        return _absent(request, sim)
     info: dict[str, Any] = sim.version_info()
     return JSONResponse({"version_info": info["server_version_info"], "version": sim.version})
 

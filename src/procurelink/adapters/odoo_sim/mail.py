@@ -79,8 +79,14 @@ def _prepare_activity(env: Env, vals: dict[str, Any]) -> None:
     if context_model and not vals.get("res_model_id"):
         vals["res_model_id"] = model_id(env, str(context_model)) or False
         if "activity_type_id" not in vals:
-            todo = env.search("mail.activity.type", [("name", "=", "To-Do")], limit=1)
-            vals["activity_type_id"] = todo[0] if todo else False
+            todo = env.search(
+                "ir.model.data",
+                [("module", "=", "mail"), ("name", "=", "mail_activity_data_todo")],
+                limit=1,
+            )
+            vals["activity_type_id"] = (
+                env.row("ir.model.data", todo[0])["res_id"] if todo else False
+            )
     vals.setdefault("user_id", env.uid)
     vals.setdefault("date_deadline", env.now[:10])
     note = vals.get("note")

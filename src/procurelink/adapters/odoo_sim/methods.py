@@ -171,23 +171,53 @@ GENERIC: dict[str, Method] = {
 }
 
 
+# Private methods every model of a real Odoo 18 has (checked on one, ``res.partner``): 18
+# asks whether the method exists before looking at its name, so a private name that does
+# not exist there (``_read`` is gone in 18) is an AttributeError, not an AccessError.
+PRIVATE_18 = frozenset(
+    {
+        "_search",
+        "_write",
+        "_create",
+        "_read_group",
+        "_read_format",
+        "_fetch_query",
+        "_check_company",
+        "_compute_display_name",
+        "_filter_access_rules",
+        "_flush_search",
+        "_where_calc",
+    }
+)
+
+
+def _missing(schema_major: int, model: str, name: str) -> AttributeError:
+    if schema_major >= 18:  # 18 and 19 name the method as model.method
+        return AttributeError(f"The method '{model}.{name}' does not exist")
+    return AttributeError(f"The method '{name}' does not exist on the model '{model}'")
+
+
 def resolve(methods: Mapping[str, Mapping[str, Method]], env: Env, model: str, name: str) -> Method:
     schema = wire.schema(env)
-    if name.startswith("_"):
-        # 19 names the model too: "(such as 'res.partner._read')".
-        such = f"'{model}.{name}'" if schema.major >= 19 else name
-        raise AccessError(f"Private methods (such as {such}) cannot be called remotely.")
+    # 16-17 refuse a private name before looking the model up; 18-19 look the model up first.
+    if name.startswith("_") and schema.major <= 17:
+        raise AccessError(f"Private methods (such as {name}) cannot be called remotely.")
     if model in schema.hidden_models:
         raise UserError(f"Object {model} doesn't exist")  # as for any unknown model
-    model = schema.stored_model(model)
-    env.spec(model)
-    method = methods.get(model, {}).get(name) or GENERIC.get(name)
+    stored = schema.stored_model(model)
+    env.spec(stored)
+    if name.startswith("_"):
+        if schema.major == 18 and name not in PRIVATE_18:
+            raise _missing(schema.major, model, name)
+        such = f"'{model}.{name}'"  # 18 and 19 name the model too
+        raise AccessError(f"Private methods (such as {such}) cannot be called remotely.")
+    method = methods.get(stored, {}).get(name) or GENERIC.get(name)
     if schema.major >= 19 and name == "name_search":
         method = Method(name_search_19, model_level=True, writes=False)
-    if schema.major <= 17 and (model, name) == ("res.users", "has_group"):
+    if schema.major <= 17 and (stored, name) == ("res.users", "has_group"):
         method = Method(access.has_group_17, model_level=True, writes=False)
-    if method is None or schema.method_hidden(model, name):
-        raise AttributeError(f"The method '{name}' does not exist on the model '{model}'")
+    if method is None or schema.method_hidden(stored, name):
+        raise _missing(schema.major, model, name)
     return method
 
 

@@ -1,4 +1,4 @@
-"""Multi-step reception of Odoo 17 (reference 4): warehouses with Input and Quality Control
+"""Multi-step reception of Odoo 16-18 (reference 4): warehouses with Input and Quality Control
 locations, and the internal moves chained to a receipt.
 
 A warehouse created over the API gets its locations and operation types as
@@ -19,6 +19,7 @@ order, without ``purchase_line_id`` (purchase_stock), linked by ``move_dest_ids`
 merged into a move of the same product there (``_assign_picking``, ``_merge_moves``); it
 waits. When its origins are done it reserves what they brought (``_action_assign`` of
 ``move_dest_ids``), lot and package as they lie, less what its sibling moves took.
+That is 16-17; 18 pushes when a move is done instead (``push_done``), for what it brought.
 """
 
 from __future__ import annotations
@@ -174,8 +175,16 @@ def _routing(warehouse: Record) -> list[tuple[Any, Any]]:
 # -- chained moves ------------------------------------------------------------------------
 
 
+# 18 pushes the next step of a reception when a move is done, for what it brought (each
+# step in turn); 16-17 chain the whole route at confirmation and the next moves wait.
+PUSH_WHEN_DONE = 18
+
+
 def push(env: Env, move_ids: Iterable[int]) -> None:
-    """``_push_apply`` of confirmed moves: the next move of each, and the next one's next."""
+    """``_push_apply`` of confirmed moves (16-17): the next move of each, and the next
+    one's next."""
+    if env.store.major >= PUSH_WHEN_DONE:
+        return
     for move_id in move_ids:
         move = env.row(MOVE, move_id)
         if move.get("move_dest_ids"):
@@ -186,6 +195,20 @@ def push(env: Env, move_ids: Iterable[int]) -> None:
         rule = next((r for r in _routing(warehouse) if r[0] == move.get("location_dest_id")), None)
         if rule is not None and warehouse.get("int_type_id"):
             push(env, [_chain(env, move, warehouse, rule[1])])
+
+
+def push_done(env: Env, moves: Iterable[Record]) -> None:
+    """18's ``_push_apply`` of done moves: each gets its next step, for the quantity it
+    brought, merged into an open transfer of that step; reserved by ``assign_next``."""
+    if env.store.major < PUSH_WHEN_DONE:
+        return
+    for move in moves:
+        warehouse = _warehouse(env, move)
+        if warehouse is None or move.get("state") != "done" or move.get("move_dest_ids"):
+            continue
+        rule = next((r for r in _routing(warehouse) if r[0] == move.get("location_dest_id")), None)
+        if rule is not None and warehouse.get("int_type_id"):
+            _chain(env, move, warehouse, rule[1])
 
 
 def _warehouse(env: Env, move: Record) -> Record | None:

@@ -189,7 +189,8 @@ def seed_base(env: Env) -> None:
     )
     for model in sorted(env.store.models):
         c("ir.model", {"model": model, "name": env.store.models[model].description})
-    todo = c("mail.activity.type", {"name": "To-Do"})
+    # mail.mail_activity_data_todo: "To Do" on 16, "To-Do" from 17 on.
+    todo = c("mail.activity.type", {"name": "To Do" if env.store.major <= 16 else "To-Do"})
     for module, name, model, res_id in (
         ("stock", "stock_location_suppliers", "stock.location", vendors),
         ("stock", "stock_location_stock", "stock.location", stock),

@@ -9,7 +9,13 @@ from procurelink.adapters.odoo_sim.fields import Record
 from procurelink.adapters.odoo_sim.models_stock import OPEN
 from procurelink.adapters.odoo_sim.move_lines import LINE, done_lines
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
-from procurelink.adapters.odoo_sim.reception import action_assign, assign_next, picking_name, push
+from procurelink.adapters.odoo_sim.reception import (
+    action_assign,
+    assign_next,
+    picking_name,
+    push,
+    push_done,
+)
 
 
 def _new_picking(env: Env, order: Record, scheduled: str, backorder_of: int | None = None) -> int:
@@ -204,6 +210,7 @@ def _validate(env: Env, picking: Record, moves: list[Record], *, backorder: bool
                     "move_dest_ids": [[6, 0, _open_dests(env, move)]],
                 },
             )
+    push_done(env, moves)  # 18: the next step of a multi-step reception, once this is done
     assign_next(env, [m for m in moves if m.get("state") == "done"])
     _touch_orders(env, moves)
 
