@@ -13,7 +13,7 @@ with unusual implications still lets them in.
 from __future__ import annotations
 
 from procurelink.adapters.odoo.rpc import OdooRpc
-from procurelink.errors import NotPermitted
+from procurelink.errors import AuthenticationError, NotPermitted
 from procurelink.ports.buyers import Buyer
 
 PURCHASE_GROUPS = ("purchase.group_purchase_user", "purchase.group_purchase_manager")
@@ -24,6 +24,10 @@ class OdooBuyerDirectory:
         self._rpc = rpc
 
     async def check(self, login: str, password: str) -> Buyer:
+        if not password:
+            # Never sent: Odoo 18 answers an empty password with a server error (an
+            # assertion in the API-key check), not with AccessDenied.
+            raise AuthenticationError("Odoo refused the login", login=login)
         uid = await self._rpc.check_password(login, password)
         if not await self._buys(uid):
             raise NotPermitted(
