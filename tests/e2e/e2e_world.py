@@ -15,7 +15,12 @@ from pydantic import SecretStr
 
 from procurelink import bootstrap
 from procurelink.adapters.odoo.rpc import OdooRpc
+from procurelink.codecs.json_api import JsonCodec
+from procurelink.domain.order import PurchaseOrder
+from procurelink.entrypoints.demo.suppliers import acknowledge
 from procurelink.entrypoints.listen import BackgroundServer
+from procurelink.ports.codec import DecodeContext, EncodeContext
+from procurelink.security.webhooks import standard_headers
 from procurelink.settings import Settings
 
 
@@ -249,3 +254,33 @@ async def new_odoo_user(rpc: OdooRpc, groups: tuple[str, ...]) -> tuple[str, str
         ],
     )
     return login, password
+
+
+async def late_polymer_exception(
+    world: World, received: list[httpx.Request], client: httpx.AsyncClient
+) -> tuple[int, str, int]:
+    """An order to Polymer acknowledged 9 days late over the supplier API (``client``): an
+    approvable exception (its id, the order's name and Odoo id)."""
+    po, name = await world.confirm_order("PP-V-20451", [("ACME-30210", 40)])
+    await world.runtime.run_once()
+    [order] = JsonCodec().decode(
+        request_for(received, name).content, DecodeContext("polymer", "x", "m")
+    )
+    assert isinstance(order, PurchaseOrder)
+    body = (
+        JsonCodec()
+        .encode(
+            acknowledge(order, "1", 9, "PP-9", f"ack-{name}"),
+            EncodeContext("polymer", "c", datetime.now(UTC)),
+        )
+        .body
+    )
+    posted = await client.post(
+        "/api/v1/partners/polymer/messages",
+        content=body,
+        headers=standard_headers(POLYMER_SECRET, f"ack-{name}", body, datetime.now(UTC)),
+    )
+    assert posted.status_code == 202
+    await world.runtime.run_once()
+    [exc] = await world.runtime.queries.exceptions()
+    return exc.id, name, po

@@ -5,19 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from e2e_world import BUYER_GROUPS, POLYMER_SECRET, World, new_odoo_user, request_for
+from e2e_world import BUYER_GROUPS, World, late_polymer_exception, new_odoo_user
 from playwright.async_api import Browser, async_playwright
-
-from procurelink.codecs.json_api import JsonCodec
-from procurelink.domain.order import PurchaseOrder
-from procurelink.entrypoints.demo.suppliers import acknowledge
-from procurelink.ports.codec import DecodeContext, EncodeContext
-from procurelink.security.webhooks import standard_headers
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -50,28 +44,8 @@ async def test_buyer_approves_an_exception_in_the_console(
     http_world: tuple[World, list[httpx.Request], str], browser: Browser, tmp_path: Path
 ) -> None:
     world, received, api = http_world
-    po, name = await world.confirm_order("PP-V-20451", [("ACME-30210", 40)])
-    await world.runtime.run_once()
-    [order] = JsonCodec().decode(
-        request_for(received, name).content, DecodeContext("polymer", "x", "m")
-    )
-    assert isinstance(order, PurchaseOrder)
-    body = (
-        JsonCodec()
-        .encode(
-            acknowledge(order, "1", 9, "PP-9", "ack-9"),
-            EncodeContext("polymer", "c", datetime.now(UTC)),
-        )
-        .body
-    )
     async with httpx.AsyncClient(base_url=api) as client:
-        posted = await client.post(
-            "/api/v1/partners/polymer/messages",
-            content=body,
-            headers=standard_headers(POLYMER_SECRET, "ack-9", body, datetime.now(UTC)),
-        )
-        assert posted.status_code == 202
-    await world.runtime.run_once()
+        _exception_id, name, po = await late_polymer_exception(world, received, client)
 
     buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
     page = await browser.new_page()
@@ -108,6 +82,8 @@ async def test_buyer_approves_an_exception_in_the_console(
     await page.goto(f"{api}/console/exceptions")
     assert page.url.startswith(f"{api}/console/login")
     [line] = await world.odoo_lines(po)
-    promised = order.lines[0].requested_date
+    view = await world.runtime.queries.order(name)
+    assert view is not None
+    promised = view.order.lines[0].original_date  # what the order asked before the ack
     assert promised is not None
     assert line["date_planned"].startswith((promised + timedelta(days=9)).isoformat())

@@ -5,29 +5,21 @@ the approving actor, sign-out ending the session everywhere."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 import httpx
 import pytest
 from e2e_world import (
     BUYER_GROUPS,
-    POLYMER_SECRET,
     World,
     csrf_of,
+    late_polymer_exception,
     new_odoo_user,
     real_odoo,
-    request_for,
     sign_in,
 )
 
 from procurelink import bootstrap
-from procurelink.codecs.json_api import JsonCodec
-from procurelink.domain.order import PurchaseOrder
 from procurelink.entrypoints.api.app import create_app
-from procurelink.entrypoints.demo.suppliers import acknowledge
-from procurelink.ports.codec import DecodeContext, EncodeContext
 from procurelink.ports.records import AuditEntry, ExceptionStatus
-from procurelink.security.webhooks import standard_headers
 
 SESSION = "procurelink_console"
 
@@ -35,35 +27,6 @@ SESSION = "procurelink_console"
 async def _audit(world: World, action: str) -> list[AuditEntry]:
     async with world.runtime.deps.store.unit_of_work() as uow:
         return [a for a in await uow.audit.list() if a.action == action]
-
-
-async def _exception_from_polymer(
-    world: World, received: list[httpx.Request], client: httpx.AsyncClient
-) -> tuple[int, str]:
-    """An order to Polymer acknowledged 9 days late: an approvable exception (id, order)."""
-    _, name = await world.confirm_order("PP-V-20451", [("ACME-30210", 40)])
-    await world.runtime.run_once()
-    [order] = JsonCodec().decode(
-        request_for(received, name).content, DecodeContext("polymer", "x", "m")
-    )
-    assert isinstance(order, PurchaseOrder)
-    body = (
-        JsonCodec()
-        .encode(
-            acknowledge(order, "1", 9, "PP-9", f"ack-{name}"),
-            EncodeContext("polymer", "c", datetime.now(UTC)),
-        )
-        .body
-    )
-    posted = await client.post(
-        "/api/v1/partners/polymer/messages",
-        content=body,
-        headers=standard_headers(POLYMER_SECRET, f"ack-{name}", body, datetime.now(UTC)),
-    )
-    assert posted.status_code == 202
-    await world.runtime.run_once()
-    [exc] = await world.runtime.queries.exceptions()
-    return exc.id, name
 
 
 async def test_nothing_of_the_console_without_a_session(
@@ -158,7 +121,7 @@ async def test_a_buyer_signs_in_approves_as_themselves_and_signs_out(
     world, received, api = http_world
     buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
     async with httpx.AsyncClient(base_url=api) as client:
-        exception_id, name = await _exception_from_polymer(world, received, client)
+        exception_id, name, _po = await late_polymer_exception(world, received, client)
 
         signed_in = await sign_in(client, buyer, password)
         assert signed_in.status_code == 303
