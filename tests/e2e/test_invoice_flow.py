@@ -231,15 +231,26 @@ def plant_receipt(name: str, line_no: str, qty: int, uom: str) -> InboundItem:
     )
 
 
-async def test_invoice_before_the_goods_waits_for_the_plants_receipt(world: World) -> None:
+async def bolts_invoiced(
+    world: World, qty: int, price: str, control: int
+) -> tuple[int, str, int, str]:
+    """An order of 100 bolts and 40 kg of steel, confirmed and released; then Steelworks's 810
+    billing ``qty`` bolts at ``price`` (the order's tax rate), read and matched once. The
+    order's id and name, the bolt line's id, the invoice number."""
     po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
     number = f"SW-INV-{uuid.uuid4().hex[:6]}"
+    rate = await tax_rate(world, po)
     drop(
         world,
-        "810_early.x12",
-        render_810(name, number, [("ACME-10042", 100, "1.5")], 831, cur, await tax_rate(world, po)),
+        f"810_{control}.x12",
+        render_810(name, number, [("ACME-10042", qty, price)], control, cur, rate),
     )
     await world.runtime.run_once()
+    return po, name, bolts, number
+
+
+async def test_invoice_before_the_goods_waits_for_the_plants_receipt(world: World) -> None:
+    _po, name, bolts, number = await bolts_invoiced(world, 100, "1.5", 831)
     assert await bills(world, number) == []
     assert await world.runtime.queries.exceptions() == []
     view = await world.runtime.queries.order(name)
@@ -281,14 +292,7 @@ async def test_invoice_without_goods_past_the_grace_period_goes_to_the_buyer(
 async def test_a_quantity_exception_is_resolved_when_the_goods_arrive_later(
     world: World,
 ) -> None:
-    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
-    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
-    drop(
-        world,
-        "810_late_goods.x12",
-        render_810(name, number, [("ACME-10042", 100, "1.5")], 861, cur, await tax_rate(world, po)),
-    )
-    await world.runtime.run_once()
+    _po, name, bolts, number = await bolts_invoiced(world, 100, "1.5", 861)
     world.runtime.deps.clock = LaterClock(timedelta(days=6))  # the grace ran out: a buyer's
     await world.runtime.runner.drain()
     [exc] = await world.runtime.queries.exceptions()
@@ -318,14 +322,7 @@ async def test_a_quantity_exception_is_resolved_when_the_goods_arrive_later(
 
 
 async def test_goods_booked_directly_in_odoo_resolve_a_quantity_exception(world: World) -> None:
-    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
-    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
-    drop(
-        world,
-        "810_odoo_goods.x12",
-        render_810(name, number, [("ACME-10042", 100, "1.5")], 862, cur, await tax_rate(world, po)),
-    )
-    await world.runtime.run_once()
+    po, name, bolts, number = await bolts_invoiced(world, 100, "1.5", 862)
     world.runtime.deps.clock = LaterClock(timedelta(days=6))  # the grace ran out: a buyer's
     await world.runtime.runner.drain()
     [exc] = await world.runtime.queries.exceptions()
@@ -361,14 +358,7 @@ async def test_goods_booked_directly_in_odoo_resolve_a_quantity_exception(world:
 
 
 async def test_goods_booked_directly_in_odoo_wake_a_waiting_invoice(world: World) -> None:
-    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
-    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
-    drop(
-        world,
-        "810_waits_odoo.x12",
-        render_810(name, number, [("ACME-10042", 60, "1.5")], 863, cur, await tax_rate(world, po)),
-    )
-    await world.runtime.run_once()
+    po, _name, bolts, number = await bolts_invoiced(world, 60, "1.5", 863)
     assert await bills(world, number) == []  # waiting for its goods, within the grace
 
     await world.runtime.deps.erp.apply_receipt(
@@ -399,14 +389,7 @@ async def test_a_receipt_applied_through_procurelink_is_not_counted_again_from_o
 
 
 async def test_a_price_mismatch_stays_with_the_buyer_when_the_goods_arrive(world: World) -> None:
-    po, name, (bolts, _steel), cur = await confirmed(world, (100, 40))
-    number = f"SW-INV-{uuid.uuid4().hex[:6]}"
-    drop(
-        world,
-        "810_late_price.x12",
-        render_810(name, number, [("ACME-10042", 100, "1.8")], 871, cur, await tax_rate(world, po)),
-    )
-    await world.runtime.run_once()
+    _po, name, bolts, number = await bolts_invoiced(world, 100, "1.8", 871)
     [exc] = await world.runtime.queries.exceptions()  # the price: at once, no waiting
     assert {d["kind"] for d in exc.payload["discrepancies"]} == {
         "quantity_over_received",
