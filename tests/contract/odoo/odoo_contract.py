@@ -33,6 +33,29 @@ class Fixture:
     async def call(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return await self.rpc.execute_kw(model, method, list(args), kwargs)
 
+    async def group_ids(self, xmlids: tuple[str, ...]) -> list[int]:
+        ids = []
+        for xmlid in xmlids:
+            module, _, name = xmlid.partition(".")
+            rows = await self.call(
+                "ir.model.data",
+                "search_read",
+                [("module", "=", module), ("name", "=", name), ("model", "=", "res.groups")],
+                fields=["res_id"],
+            )
+            assert rows, f"group {xmlid} not found"
+            ids.append(int(rows[0]["res_id"]))
+        return ids
+
+    async def user(self, name: str, login: str, password: str, groups: tuple[str, ...]) -> int:
+        """A user created by the admin, in ``groups`` (xml ids); its id."""
+        field = "group_ids" if self.dialect.major >= 19 else "groups_id"
+        vals = {"name": name, "login": login, "password": password}
+        uid = await self.call(
+            "res.users", "create", {**vals, field: [[6, 0, await self.group_ids(groups)]]}
+        )
+        return int(uid)
+
     async def uom(self, name: str) -> int:
         ids = await self.call("uom.uom", "search", [("name", "=", name)], limit=1)
         assert ids, f"unit {name!r} not found"

@@ -34,36 +34,11 @@ GROUPS = (
 PASSWORD = "Integration-1x"
 
 
-async def _group_ids(make: Fixture) -> list[int]:
-    ids = []
-    for xmlid in GROUPS:
-        module, _, name = xmlid.partition(".")
-        rows = await make.call(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name), ("model", "=", "res.groups")],
-            fields=["res_id"],
-        )
-        assert rows, f"group {xmlid} not found"
-        ids.append(int(rows[0]["res_id"]))
-    return ids
-
-
 @pytest.fixture
 async def integration(make: Fixture, odoo_settings: OdooSettings) -> AsyncIterator[OdooGateway]:
     """A gateway logged in as a fresh limited integration user (created by the admin)."""
     login = f"pl-integration-{uuid.uuid4().hex[:8]}"
-    groups_field = "group_ids" if make.dialect.major >= 19 else "groups_id"
-    await make.call(
-        "res.users",
-        "create",
-        {
-            "name": f"procurelink integration {login[-8:]}",
-            "login": login,
-            "password": PASSWORD,
-            groups_field: [[6, 0, await _group_ids(make)]],
-        },
-    )
+    await make.user(f"procurelink integration {login[-8:]}", login, PASSWORD, GROUPS)
     limited = odoo_settings.model_copy(
         update={"user": login, "password": SecretStr(PASSWORD), "api_key": None}
     )

@@ -19,35 +19,10 @@ from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.errors import AuthenticationError, ErpError, NotPermitted
 
 
-async def _group_ids(make: Fixture, xmlids: tuple[str, ...]) -> list[int]:
-    ids = []
-    for xmlid in xmlids:
-        module, _, name = xmlid.partition(".")
-        [row] = await make.call(
-            "ir.model.data",
-            "search_read",
-            [("module", "=", module), ("name", "=", name), ("model", "=", "res.groups")],
-            fields=["res_id"],
-        )
-        ids.append(int(row["res_id"]))
-    return ids
-
-
 async def _user(make: Fixture, *groups: str, active: bool = True) -> tuple[str, str, int]:
     login = f"pl-console-{uuid.uuid4().hex[:8]}"
     password = f"Pw-{uuid.uuid4().hex[:12]}"
-    field = "group_ids" if make.dialect.major >= 19 else "groups_id"
-    ids = await _group_ids(make, ("base.group_user", *groups))
-    uid = await make.call(
-        "res.users",
-        "create",
-        {
-            "name": f"Console {login[-8:]}",
-            "login": login,
-            "password": password,
-            field: [[6, 0, ids]],
-        },
-    )
+    uid = await make.user(f"Console {login[-8:]}", login, password, ("base.group_user", *groups))
     if not active:
         await make.call("res.users", "write", [uid], {"active": False})
     return login, password, int(uid)
