@@ -435,7 +435,11 @@ async def build_runtime(
         supplier_access=SupplierAccess(deps, signing_key),
         planning_access=PlanningAccess(settings.planning_clients),
         console_access=ConsoleAccess(
-            deps, buyers, signing_key, timedelta(hours=settings.console_session_hours)
+            deps,
+            buyers,
+            signing_key,
+            timedelta(hours=settings.console_session_hours),
+            recheck_every=timedelta(minutes=settings.console_recheck_minutes),
         ),
         rfqs=RfqService(deps),
     )

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
     token_signing_key: SecretStr | None = None
     # How long a buyer console session lasts after signing in with the Odoo login.
     console_session_hours: float = Field(default=8.0, gt=0, le=24 * 7)
+    # How often a live session's buyer is asked about again in Odoo (still active, still in
+    # the Purchase group); 0 asks on every request.
+    console_recheck_minutes: float = Field(default=5.0, ge=0, le=24 * 60)
     # Planning engines allowed to send purchase requests (POST /api/v1/planning/...): client
     # name -> key id and the SHA-256 of the key's secret, as `procurelink planning-keys
     # create` prints them, e.g. PROCURELINK_PLANNING_CLIENTS='{"mrp": {"key_id": "pl_…",

@@ -226,8 +226,8 @@ async def sign_in_as_integration_user(client: httpx.AsyncClient, world: World) -
     assert answer.status_code == 303, answer.text[:300]
 
 
-async def new_odoo_user(rpc: OdooRpc, groups: tuple[str, ...]) -> tuple[str, str]:
-    """A fresh Odoo user in ``groups`` (xml ids), created by the admin: (login, password)."""
+async def odoo_groups(rpc: OdooRpc, groups: tuple[str, ...]) -> tuple[str, list[int]]:
+    """The users' groups field of this Odoo (19 renamed it) and the ids of ``groups``."""
     ids = []
     for xmlid in groups:
         module, _, name = xmlid.partition(".")
@@ -238,9 +238,15 @@ async def new_odoo_user(rpc: OdooRpc, groups: tuple[str, ...]) -> tuple[str, str
             {"fields": ["res_id"]},
         )
         ids.append(int(row["res_id"]))
+    field = "group_ids" if (await rpc.server_version()).major >= 19 else "groups_id"
+    return field, ids
+
+
+async def new_odoo_user(rpc: OdooRpc, groups: tuple[str, ...]) -> tuple[str, str]:
+    """A fresh Odoo user in ``groups`` (xml ids), created by the admin: (login, password)."""
+    field, ids = await odoo_groups(rpc, groups)
     login = f"pl-buyer-{uuid.uuid4().hex[:8]}"
     password = f"Pw-{uuid.uuid4().hex[:12]}"
-    field = "group_ids" if (await rpc.server_version()).major >= 19 else "groups_id"
     await rpc.execute_kw(
         "res.users",
         "create",

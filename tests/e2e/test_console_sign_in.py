@@ -13,6 +13,7 @@ from e2e_world import (
     csrf_of,
     late_polymer_exception,
     new_odoo_user,
+    odoo_groups,
     real_odoo,
     sign_in,
 )
@@ -113,6 +114,35 @@ async def test_failed_sign_ins_slow_down_that_login(
         assert (await sign_in(client, other, other_password)).status_code == 303
     reasons = [(a.after or {})["reason"] for a in await _audit(world, "console_sign_in_failed")]
     assert reasons == ["bad_credentials"] * 3 + ["throttled"]
+
+
+@pytest.fixture
+def recheck_on_every_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PROCURELINK_CONSOLE_RECHECK_MINUTES", "0")
+
+
+async def test_a_buyer_taken_out_of_the_purchase_group_loses_the_console(
+    recheck_on_every_request: None,
+    http_world: tuple[World, list[httpx.Request], str],
+) -> None:
+    world, _, api = http_world
+    buyer, password = await new_odoo_user(world.rpc, BUYER_GROUPS)
+    [uid] = await world.rpc.execute_kw("res.users", "search", [[["login", "=", buyer]]])
+    async with httpx.AsyncClient(base_url=api) as client:
+        assert (await sign_in(client, buyer, password)).status_code == 303
+        assert (await client.get("/api/v1/exceptions")).status_code == 200
+        field, employee = await odoo_groups(world.rpc, ("base.group_user",))
+        await world.rpc.execute_kw("res.users", "write", [[uid], {field: [[6, 0, employee]]}])
+        assert (await client.get("/api/v1/exceptions")).status_code == 401
+        page = await client.get("/console", follow_redirects=False)
+        assert page.status_code == 303
+        assert page.headers["location"].startswith("/console/login")
+        # Back in the group, the old cookie stays dead: the session was ended.
+        _, buyers = await odoo_groups(world.rpc, BUYER_GROUPS)
+        await world.rpc.execute_kw("res.users", "write", [[uid], {field: [[6, 0, buyers]]}])
+        assert (await client.get("/api/v1/exceptions")).status_code == 401
+    [revoked] = await _audit(world, "console_session_revoked")
+    assert revoked.actor == f"buyer:{buyer}"
 
 
 async def test_a_buyer_signs_in_approves_as_themselves_and_signs_out(

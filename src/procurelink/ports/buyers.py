@@ -28,3 +28,9 @@ class BuyerDirectory(Protocol):
         it cannot answer. The password is used for this one check and never kept.
         """
         ...
+
+    async def is_buyer(self, erp_user_id: int) -> bool:
+        """Whether this user is still active and has purchasing rights: asked again while a
+        console session lives, so a buyer archived or taken out of the group in the ERP
+        loses the console within minutes. ``ErpUnavailable`` when the ERP cannot answer."""
+        ...

@@ -197,6 +197,17 @@ class ApiKey:
 
 
 @dataclass(frozen=True, slots=True)
+class SignInAttempts:
+    """Console sign-in attempts for one login name since its last success (the throttle's
+    count, shared by every ``serve`` process). ``version`` changes with every write, so a
+    compare-and-swap on it lets exactly one of several concurrent attempts take a turn."""
+
+    attempts: int
+    last_at: datetime
+    version: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class PendingReceipt:
     """A sent message whose delivery receipt is still to come (an asynchronous AS2 MDN).
 

@@ -29,6 +29,7 @@ from procurelink.ports.records import (
     OrderState,
     PendingReceipt,
     RawMessage,
+    SignInAttempts,
     StoredDocument,
 )
 
@@ -201,6 +202,26 @@ class PendingReceiptRepository(Protocol):
         ...
 
 
+class SignInAttemptRepository(Protocol):
+    """Console sign-in attempts per login name (``services.sign_in_throttle`` decides)."""
+
+    async def get(self, name: str) -> SignInAttempts | None: ...
+    async def swap(
+        self, name: str, expected: SignInAttempts | None, attempts: int, last_at: datetime
+    ) -> SignInAttempts | None:
+        """Write the new count if the stored record is still ``expected`` (None: absent), in
+        one statement; returns what was written, or None when another writer came first."""
+        ...
+
+    async def clear(self, name: str, version: int | None = None) -> None:
+        """Forget the name's attempts (only if still at ``version``, when given)."""
+        ...
+
+    async def prune(self, before: datetime) -> int:
+        """Forget names whose last attempt was at or before ``before``; returns how many."""
+        ...
+
+
 class UnitOfWork(Protocol):
     messages: MessageRepository
     documents: DocumentRepository
@@ -213,6 +234,7 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     shipments: ShipmentRepository
     pending_receipts: PendingReceiptRepository
+    sign_in_attempts: SignInAttemptRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

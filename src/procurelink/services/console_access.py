@@ -5,14 +5,17 @@ passed on once and never stored or logged. Every sign-in, refused or not, and ev
 is an audit entry (``console_sign_in``, ``console_sign_in_failed`` with the reason,
 ``console_sign_out``). A session is a signed cookie (``security.console_sessions``); signing
 out records its id as ended in the store, so a copied cookie dies with the session on every
-``serve`` process.
+``serve`` process. While a session lives, the ERP is asked again every ``recheck_every``
+whether its buyer is still active with purchasing rights: one archived or taken out of the
+Purchase group loses the console then (``console_session_revoked``), not at expiry. When the
+ERP cannot answer, the session is honoured for ``recheck_grace`` after its last good check.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from procurelink.errors import AuthenticationError, ErpUnavailable, NotPermitted
 from procurelink.ports.buyers import Buyer, BuyerDirectory
@@ -20,10 +23,13 @@ from procurelink.ports.records import AuditEntry
 from procurelink.security import console_sessions
 from procurelink.security.console_sessions import ConsoleSession, SessionError
 from procurelink.services.context import Deps
-from procurelink.services.sign_in_throttle import SignInThrottle
+from procurelink.services.sign_in_throttle import SignInThrottle, Turn
 
 SESSION_TTL = timedelta(hours=8)
 ENDED_KEY = "console.session.ended:"
+CHECKED_KEY = "console.session.checked:"  # when the ERP last vouched for the session's buyer
+RECHECK_EVERY = timedelta(minutes=5)
+RECHECK_GRACE = timedelta(minutes=30)
 # The same words for an unknown login and a wrong password: no login enumeration.
 REFUSED = "wrong login or password"
 MAX_LOGIN = 200  # longer is no Odoo login; the audit keeps at most this much of it
@@ -62,6 +68,8 @@ class ConsoleAccess:
         throttle: SignInThrottle | None = None,
         max_checks: int = 2,
         queue_timeout: timedelta = timedelta(seconds=10),
+        recheck_every: timedelta = RECHECK_EVERY,
+        recheck_grace: timedelta = RECHECK_GRACE,
     ) -> None:
         self._deps = deps
         self._directory = directory
@@ -70,6 +78,8 @@ class ConsoleAccess:
         self._throttle = throttle or SignInThrottle()
         self._checks = asyncio.Semaphore(max_checks)
         self._queue_timeout = queue_timeout.total_seconds()
+        self._recheck_every = recheck_every
+        self._recheck_grace = recheck_grace
 
     async def sign_in(
         self, login: str, password: str, client: str | None = None
@@ -77,9 +87,9 @@ class ConsoleAccess:
         """A new session and its cookie value, or the refusal (audited either way)."""
         login = login.strip()[:MAX_LOGIN]
         now = self._deps.clock.now()
-        wait = self._throttle.wait(login, now)
-        if wait > timedelta(0):
-            seconds = math.ceil(wait.total_seconds())
+        turn = await self._throttle.take_turn(self._deps.store, login, now)
+        if not isinstance(turn, Turn):
+            seconds = max(1, math.ceil(turn.total_seconds()))
             await self._refused(login, "throttled", client)
             raise SignInThrottled(
                 f"too many failed sign-ins for this login: try again in {seconds} s",
@@ -88,22 +98,28 @@ class ConsoleAccess:
         try:
             buyer = await self._check(login, password)
         except NotPermitted:
+            # The password was right: not a guess to slow down.
+            await self._throttle.succeeded(self._deps.store, turn)
             await self._refused(login, "not_a_buyer", client)
             raise
         except SignInBusy:
+            await self._throttle.give_back(self._deps.store, turn)
             await self._refused(login, "busy", client)
             raise
         except AuthenticationError as exc:
-            self._throttle.failed(login, now)
             await self._refused(login, "bad_credentials", client)
             raise AuthenticationError(REFUSED) from exc
         except ErpUnavailable as exc:
+            await self._throttle.give_back(self._deps.store, turn)
             await self._refused(login, "erp_unavailable", client)
             raise SignInUnavailable() from exc
-        self._throttle.succeeded(login)
+        await self._throttle.succeeded(self._deps.store, turn)
         session = console_sessions.new_session(
             buyer.login, buyer.name, buyer.erp_user_id, now, self._ttl
         )
+        async with self._deps.store.unit_of_work() as uow:
+            await uow.state.put(CHECKED_KEY + session.session_id, now.isoformat())
+            await uow.commit()
         await self._audit(
             f"buyer:{buyer.login}",
             "console_sign_in",
@@ -137,9 +153,41 @@ class ConsoleAccess:
             return None
         async with self._deps.store.unit_of_work() as uow:
             ended = await uow.state.get(ENDED_KEY + session.session_id)
-        return None if ended is not None else session
+            checked = await uow.state.get(CHECKED_KEY + session.session_id)
+        if ended is not None:
+            return None
+        return await self._still_a_buyer(session, checked)
+
+    async def _still_a_buyer(
+        self, session: ConsoleSession, checked: str | None
+    ) -> ConsoleSession | None:
+        now = self._deps.clock.now()
+        # A session from before rechecks were kept counts from its sign-in.
+        last = datetime.fromisoformat(checked) if checked else session.expires_at - self._ttl
+        if now - last < self._recheck_every:
+            return session
+        try:
+            if self._directory is None:
+                raise SignInUnavailable("no buyer directory: procurelink runs without Odoo")
+            still = await self._directory.is_buyer(session.erp_user_id)
+        except ErpUnavailable:
+            return session if now - last < self._recheck_grace else None
+        if still:
+            async with self._deps.store.unit_of_work() as uow:
+                await uow.state.put(CHECKED_KEY + session.session_id, now.isoformat())
+                await uow.commit()
+            return session
+        await self._end(
+            session,
+            "console_session_revoked",
+            {"reason": "no longer an active user of the Purchase group in the ERP"},
+        )
+        return None
 
     async def sign_out(self, session: ConsoleSession, client: str | None = None) -> None:
+        await self._end(session, "console_sign_out", {"client": client})
+
+    async def _end(self, session: ConsoleSession, action: str, why: dict[str, object]) -> None:
         now = self._deps.clock.now()
         async with self._deps.store.unit_of_work() as uow:
             await uow.state.put(ENDED_KEY + session.session_id, now.isoformat())
@@ -147,9 +195,9 @@ class ConsoleAccess:
                 AuditEntry(
                     at=now,
                     actor=f"buyer:{session.login}",
-                    action="console_sign_out",
+                    action=action,
                     subject=f"Odoo user {session.erp_user_id}",
-                    after={"client": client},
+                    after=why,
                 )
             )
             await uow.commit()

@@ -1,14 +1,14 @@
-"""Failed console sign-ins slow down per login name (in this process).
+"""Console sign-in attempts slow down per login name, across every ``serve`` process.
 
-The first ``free`` failures of a name cost nothing; after them each further attempt must wait
-``base * 2**n`` (at most ``cap``) from the last failure, whatever the password. A success
-forgets the name, and so does ``forget_after`` without failures. Names are compared stripped
-and case-folded, so "Jane" and " jane" share one count. Memory is bounded: past
-``max_names`` the name failing longest ago is dropped first.
-
-In-process on purpose: several ``serve`` processes each slow a guesser down on their own,
-which multiplies its rate by the number of processes but needs no shared state. Odoo's own
-login cooldown (per client address) sits behind it.
+An attempt is counted before its password goes to the ERP, so guesses sent at once (to one
+process or to several) each need their own turn: the first ``free`` attempts of a name cost
+nothing; after them each further attempt must come ``base * 2**n`` (at most ``cap``) after
+the previous one, whatever the password. A success (or an ERP that could not check) gives
+the turn back; ``forget_after`` without attempts forgets the name. Names are compared
+stripped and case-folded, so "Jane" and " jane" share one count. The counts live in the
+store (``SignInAttemptRepository``), written by compare-and-swap, and names idle longer than
+``forget_after`` are pruned, so memory stays bounded whatever names a guesser makes up.
+Odoo's own login cooldown (per client address) sits behind it.
 """
 
 from __future__ import annotations
@@ -16,11 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from procurelink.ports.records import SignInAttempts
+from procurelink.ports.store import MessageStore
 
-@dataclass(slots=True)
-class _Failures:
-    count: int
-    last: datetime
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """A counted attempt: ``before`` is what it replaced, to give the turn back."""
+
+    name: str
+    before: SignInAttempts | None
+    taken: SignInAttempts
 
 
 class SignInThrottle:
@@ -30,41 +36,63 @@ class SignInThrottle:
         base: timedelta = timedelta(seconds=2),
         cap: timedelta = timedelta(minutes=5),
         forget_after: timedelta = timedelta(minutes=30),
-        max_names: int = 10_000,
+        races: int = 5,
     ) -> None:
         self._free = free
         self._base = base
         self._cap = cap
         self._forget_after = forget_after
-        self._max_names = max_names
-        self._failures: dict[str, _Failures] = {}
+        self._races = races
 
     @staticmethod
-    def _name(login: str) -> str:
+    def name(login: str) -> str:
         return login.strip().casefold()
 
-    def wait(self, login: str, now: datetime) -> timedelta:
-        """How long ``login`` must still wait before its next attempt (zero: go ahead)."""
-        seen = self._failures.get(self._name(login))
-        if seen is None or now - seen.last >= self._forget_after:
+    def wait(self, seen: SignInAttempts | None, now: datetime) -> timedelta:
+        """How long after ``seen`` the next attempt must still wait (zero: go ahead)."""
+        if seen is None or now - seen.last_at >= self._forget_after:
             return timedelta(0)
-        extra = seen.count - self._free
+        extra = seen.attempts - self._free
         if extra < 0:
             return timedelta(0)
         delay: timedelta = min(self._cap, self._base * (2 ** min(extra, 30)))
-        left: timedelta = seen.last + delay - now
+        left: timedelta = seen.last_at + delay - now
         return max(timedelta(0), left)
 
-    def failed(self, login: str, now: datetime) -> None:
-        name = self._name(login)
-        seen = self._failures.pop(name, None)  # re-inserted last: dicts keep insertion order
-        if seen is None or now - seen.last >= self._forget_after:
-            seen = _Failures(0, now)
-        seen.count += 1
-        seen.last = now
-        self._failures[name] = seen
-        while len(self._failures) > self._max_names:
-            del self._failures[next(iter(self._failures))]
+    async def take_turn(self, store: MessageStore, login: str, now: datetime) -> Turn | timedelta:
+        """Count one attempt for ``login``, or say how long it must wait first."""
+        name = self.name(login)
+        async with store.unit_of_work() as uow:
+            await uow.sign_in_attempts.prune(now - self._forget_after)
+            await uow.commit()
+        for _ in range(self._races):
+            async with store.unit_of_work() as uow:
+                seen = await uow.sign_in_attempts.get(name)
+                wait = self.wait(seen, now)
+                if wait > timedelta(0):
+                    return wait
+                fresh = seen is None or now - seen.last_at >= self._forget_after
+                count = 1 if fresh or seen is None else seen.attempts + 1
+                taken = await uow.sign_in_attempts.swap(name, seen, count, now)
+                await uow.commit()
+            if taken is not None:
+                return Turn(name, seen, taken)
+        # Lost every race: as many attempts at this very moment are a guesser's.
+        return self._base
 
-    def succeeded(self, login: str) -> None:
-        self._failures.pop(self._name(login), None)
+    async def succeeded(self, store: MessageStore, turn: Turn) -> None:
+        async with store.unit_of_work() as uow:
+            await uow.sign_in_attempts.clear(turn.name)
+            await uow.commit()
+
+    async def give_back(self, store: MessageStore, turn: Turn) -> None:
+        """Undo a turn whose password was never checked (the ERP was unreachable or busy),
+        unless another attempt counted since."""
+        async with store.unit_of_work() as uow:
+            if turn.before is None:
+                await uow.sign_in_attempts.clear(turn.name, turn.taken.version)
+            else:
+                await uow.sign_in_attempts.swap(
+                    turn.name, turn.taken, turn.before.attempts, turn.before.last_at
+                )
+            await uow.commit()

@@ -69,6 +69,31 @@ async def test_wrong_passwords_unknown_and_archived_users_are_refused(
         assert password not in repr(refused.value.details)
 
 
+async def test_is_buyer_follows_the_group_and_the_archive(make: Fixture, rpc: OdooRpc) -> None:
+    """Asked again while a console session lives: taken out of the Purchase group, or
+    archived, the user is no longer a buyer; an unknown id never was."""
+    directory = OdooBuyerDirectory(rpc)
+    _login, _password, stays = await _user(make, "purchase.group_purchase_manager")
+    _login, _password, demoted = await _user(make, "purchase.group_purchase_user")
+    _login, _password, archived = await _user(make, "purchase.group_purchase_user")
+    assert [await directory.is_buyer(u) for u in (stays, demoted, archived)] == [True] * 3
+    field = "group_ids" if make.dialect.major >= 19 else "groups_id"
+    await make.call(
+        "res.users",
+        "write",
+        [demoted],
+        {field: [[6, 0, await make.group_ids(("base.group_user",))]]},
+    )
+    await make.call("res.users", "write", [archived], {"active": False})
+    [row] = await make.call("res.users", "search", [("id", "=", stays)])
+    assert [await directory.is_buyer(u) for u in (stays, demoted, archived)] == [
+        True,
+        False,
+        False,
+    ]
+    assert await directory.is_buyer(row + 10_000_000) is False
+
+
 @pytest.mark.versions(16, 17)
 async def test_has_group_answers_for_the_caller_only_before_18(make: Fixture) -> None:
     """Why 16/17 look the groups up instead: ``has_group`` is an ``api.model`` method there."""

@@ -279,3 +279,28 @@ async def test_many2one_pair_written_back(make: Fixture) -> None:
         await make.call(
             "res.partner.category", "create", {"name": f"pl pair {tag}", "parent_id": [parent, "x"]}
         )
+
+
+async def test_searches_leave_archived_records_out_unless_asked(make: Fixture) -> None:
+    """Odoo's ``active_test``: archived records are found only when the domain names
+    ``active`` or the context turns the test off; ``read`` by id still shows them."""
+    tag = f"pl-archived-{next(_ids)}-{id(make)}"
+    live = await make.call("res.partner", "create", {"name": f"{tag} live"})
+    gone = await make.call("res.partner", "create", {"name": f"{tag} gone"})
+    await make.call("res.partner", "write", [gone], {"active": False})
+    mine = [("name", "like", tag)]
+    assert await make.call("res.partner", "search", mine) == [live]
+    assert await make.call("res.partner", "search_count", mine) == 1
+    assert [
+        r["id"] for r in await make.call("res.partner", "search_read", mine, fields=["id"])
+    ] == [live]
+    both = sorted([live, gone])
+    assert (
+        sorted(await make.call("res.partner", "search", [*mine, ("active", "in", [True, False])]))
+        == both
+    )
+    assert await make.call("res.partner", "search", [*mine, ("active", "=", False)]) == [gone]
+    off = await make.call("res.partner", "search", mine, context={"active_test": False})
+    assert sorted(off) == both
+    [row] = await make.call("res.partner", "read", [gone], fields=["active"])
+    assert row["active"] is False

@@ -44,6 +44,8 @@ class TwoUsers:
 
     down: bool = False
     asked: list[str] = field(default_factory=list)
+    buyers: set[int] = field(default_factory=lambda: {7})
+    rechecked: list[int] = field(default_factory=list)
 
     async def check(self, login: str, password: str) -> Buyer:
         self.asked.append(login)
@@ -54,6 +56,12 @@ class TwoUsers:
         if (login, password) == ("clerk", "s3cret-clerk"):
             raise NotPermitted("not in the Purchase group")
         raise AuthenticationError("Odoo refused the login", user=login)
+
+    async def is_buyer(self, erp_user_id: int) -> bool:
+        self.rechecked.append(erp_user_id)
+        if self.down:
+            raise ErpUnavailable("connection refused")
+        return erp_user_id in self.buyers
 
 
 @dataclass
@@ -104,6 +112,7 @@ async def test_the_session_ends_after_its_time_and_at_sign_out(world: World) -> 
     assert await world.access.session(cookie) is None
     world.clock.at -= timedelta(hours=1)
     assert await world.access.session(cookie) == session
+    assert world.users.rechecked == [7]  # seven hours after the sign-in: Odoo asked again
     await world.access.sign_out(session, "10.0.0.7")
     assert await world.access.session(cookie) is None
     # Another session of the same buyer lives on.
@@ -212,3 +221,68 @@ async def test_password_checks_queue_for_a_few_slots_and_a_long_queue_is_refused
                 await guess
     reasons = sorted((a.after or {})["reason"] for a in await world.audit())
     assert reasons == ["bad_credentials", "bad_credentials", "busy"]
+
+
+async def test_concurrent_guesses_each_need_a_turn(world: World) -> None:
+    """Guesses sent at once are counted before their password goes to the ERP: only the
+    free three reach it, whatever the interleaving."""
+    guesses = await asyncio.gather(
+        *(world.access.sign_in("Jane", "guess") for _ in range(10)), return_exceptions=True
+    )
+    assert sum(isinstance(g, SignInThrottled) for g in guesses) == 7
+    assert world.users.asked == ["Jane"] * 3
+
+
+async def test_the_count_is_shared_by_every_process(world: World) -> None:
+    """A second ConsoleAccess on the same store (another ``serve`` process) sees the count."""
+    other = ConsoleAccess(world.deps, world.users, KEY)
+    for access in (world.access, other, world.access):
+        with pytest.raises(AuthenticationError):
+            await access.sign_in("jane", "guess")
+    with pytest.raises(SignInThrottled):
+        await other.sign_in("jane", "s3cret-jane")
+
+
+async def test_a_buyer_taken_out_of_the_group_loses_the_session_within_minutes(
+    world: World,
+) -> None:
+    session, cookie = await world.access.sign_in("jane", "s3cret-jane")
+    world.clock.at += timedelta(minutes=4)
+    assert await world.access.session(cookie) == session
+    assert world.users.rechecked == []  # not asked before five minutes
+    world.clock.at += timedelta(minutes=1)
+    assert await world.access.session(cookie) == session
+    assert world.users.rechecked == [7]
+    world.users.buyers.clear()  # archived, or taken out of the Purchase group, in Odoo
+    world.clock.at += timedelta(minutes=4)
+    assert await world.access.session(cookie) == session  # last asked four minutes ago
+    world.clock.at += timedelta(minutes=1)
+    assert await world.access.session(cookie) is None
+    world.users.buyers.add(7)  # ended for good: a new sign-in is needed
+    assert await world.access.session(cookie) is None
+    revoked = [a for a in await world.audit() if a.action == "console_session_revoked"]
+    assert [(a.actor, a.subject) for a in revoked] == [("buyer:jane", "Odoo user 7")]
+
+
+async def test_an_unreachable_erp_keeps_sessions_for_a_grace_period(world: World) -> None:
+    session, cookie = await world.access.sign_in("jane", "s3cret-jane")
+    world.users.down = True
+    world.clock.at += timedelta(minutes=29)
+    assert await world.access.session(cookie) == session
+    world.clock.at += timedelta(minutes=1)
+    assert await world.access.session(cookie) is None  # thirty minutes unverified
+    world.users.down = False
+    assert await world.access.session(cookie) == session  # not ended: verified again
+    assert [a.action for a in await world.audit()] == ["console_sign_in"]
+
+
+async def test_idle_names_are_pruned(world: World) -> None:
+    for name in ("a", "b"):
+        with pytest.raises(AuthenticationError):
+            await world.access.sign_in(name, "guess")
+    world.clock.at += timedelta(minutes=30)
+    with pytest.raises(AuthenticationError):
+        await world.access.sign_in("c", "guess")
+    async with world.deps.store.unit_of_work() as uow:
+        left = [n for n in "abc" if await uow.sign_in_attempts.get(n) is not None]
+    assert left == ["c"]

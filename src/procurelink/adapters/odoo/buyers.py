@@ -5,7 +5,8 @@ users only, its login cooldown, API keys accepted where a password is). Purchasi
 asked as the integration user: on 18+ with ``res.users.has_group`` on the buyer's record; on
 16/17 ``has_group`` is a model method answering for the caller only (given ids, it fails with
 a TypeError), so the groups' ids come from ``ir.model.data.check_object_reference`` and are
-looked for in the buyer's ``groups_id``. Odoo keeps implied groups in a user's groups, so a
+looked for in the buyer's ``groups_id``. ``is_buyer`` asks the same again for a signed-in
+buyer, and whether the user is still active. Odoo keeps implied groups in a user's groups, so a
 Purchase administrator also has the Purchase user group; both are asked so that a database
 with unusual implications still lets them in.
 """
@@ -38,6 +39,14 @@ class OdooBuyerDirectory:
         )
         login_in_odoo = str(row.get("login") or login)
         return Buyer(login_in_odoo, str(row.get("name") or login_in_odoo), uid)
+
+    async def is_buyer(self, erp_user_id: int) -> bool:
+        # search, not read: it leaves out archived users (read would show them), and a
+        # deleted one is simply not found.
+        found = await self._rpc.execute_kw(
+            "res.users", "search", [[("id", "=", erp_user_id)]], {"limit": 1}
+        )
+        return bool(found) and await self._buys(erp_user_id)
 
     async def _buys(self, uid: int) -> bool:
         if (await self._rpc.dialect()).major >= 18:

@@ -40,8 +40,23 @@ def search(
     order: str | None = None,
 ) -> list[int]:
     return env.search(
-        model, wire.domain(env, model, domain), offset, limit, _order(env, model, order)
+        model,
+        _active_only(env, model, wire.domain(env, model, domain)),
+        offset,
+        limit,
+        _order(env, model, order),
     )
+
+
+def _active_only(env: Env, model: str, domain: list[Any]) -> list[Any]:
+    """Odoo's ``active_test``: a search on a model with ``active`` leaves archived records
+    out unless the domain names ``active`` itself or the context sets ``active_test``
+    false (``BaseModel._search``)."""
+    if "active" not in env.fields(model) or not env.context.get("active_test", True):
+        return domain
+    if any(isinstance(leaf, list | tuple) and leaf and leaf[0] == "active" for leaf in domain):
+        return domain
+    return [("active", "=", True), *domain]
 
 
 def _order(env: Env, model: str, order: str | None) -> str | None:
@@ -49,7 +64,9 @@ def _order(env: Env, model: str, order: str | None) -> str | None:
 
 
 def search_count(env: Env, model: str, domain: Sequence[Any], limit: int | None = None) -> int:
-    return len(env.search(model, wire.domain(env, model, domain), 0, limit))
+    return len(
+        env.search(model, _active_only(env, model, wire.domain(env, model, domain)), 0, limit)
+    )
 
 
 def search_read(
@@ -62,9 +79,7 @@ def search_read(
     order: str | None = None,
     load: str | None = "_classic_read",
 ) -> list[Any]:
-    ids = env.search(
-        model, wire.domain(env, model, domain), offset, limit, _order(env, model, order)
-    )
+    ids = search(env, model, domain or [], offset, limit, order)
     return wire.read(env, model, ids, fields, load)
 
 
@@ -129,7 +144,7 @@ def name_search(
     operator: str = "ilike",
     limit: int = 100,
 ) -> list[list[Any]]:
-    domain = wire.domain(env, model, args)
+    domain = _active_only(env, model, wire.domain(env, model, args))
     if name:
         domain.append((env.spec(model).rec_name, operator, name))
     return name_get(env, model, env.search(model, domain, 0, limit))

@@ -247,3 +247,14 @@ pending_receipts = Table(
     Column("resolved_at", UtcDateTime),
     Index(None, "partner_id"),
 )
+
+# Console sign-in attempts per login name (stripped, case-folded) since its last success.
+sign_in_attempts = Table(
+    "sign_in_attempts",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("last_at", UtcDateTime, nullable=False),
+    Column("version", BigId, nullable=False),
+    Index(None, "last_at"),
+)

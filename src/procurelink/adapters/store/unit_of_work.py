@@ -17,6 +17,7 @@ from procurelink.adapters.store.ledger import SqlLedgerRepository
 from procurelink.adapters.store.messages import SqlDocumentRepository, SqlMessageRepository
 from procurelink.adapters.store.pending_receipts import SqlPendingReceiptRepository
 from procurelink.adapters.store.shipments import SqlShipmentRepository
+from procurelink.adapters.store.sign_in_attempts import SqlSignInAttemptRepository
 from procurelink.adapters.store.state import SqlKeyValueRepository
 from procurelink.adapters.store.tracking import (
     SqlAuditRepository,
@@ -35,6 +36,7 @@ from procurelink.ports.store import (
     MessageRepository,
     PendingReceiptRepository,
     ShipmentRepository,
+    SignInAttemptRepository,
 )
 
 
@@ -58,6 +60,7 @@ class SqlUnitOfWork:
     api_keys: ApiKeyRepository
     shipments: ShipmentRepository
     pending_receipts: PendingReceiptRepository
+    sign_in_attempts: SignInAttemptRepository
 
     def __init__(self, engine: AsyncEngine, url: URL, writer_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -92,6 +95,7 @@ class SqlUnitOfWork:
         self.api_keys = SqlApiKeyRepository(db)
         self.shipments = SqlShipmentRepository(db)
         self.pending_receipts = SqlPendingReceiptRepository(db)
+        self.sign_in_attempts = SqlSignInAttemptRepository(db)
         return self
 
     async def __aexit__(
