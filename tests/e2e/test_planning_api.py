@@ -23,6 +23,7 @@ from procurelink.entrypoints.api.app import create_app
 from procurelink.entrypoints.listen import BackgroundServer, next_free_port
 from procurelink.ports.records import ExceptionStatus
 from procurelink.services.planning_access import new_planning_key
+from procurelink.settings import Settings
 
 PATH = "/api/v1/planning/purchase-requests"
 BODY_LIMIT = 8 * 1024
@@ -44,6 +45,7 @@ class Planning:
     plant: str  # a warehouse code the Odoo has
     plant_receipts: int  # its incoming picking type
     odoo: BackgroundServer | None  # the simulator, None for a real Odoo
+    settings: Settings  # to start a second `serve` process on the same store
 
     def auth(self, key: str | None = None) -> dict[str, str]:
         return {"Authorization": f"Bearer {key or self.key}"}
@@ -105,7 +107,14 @@ async def planning(
     try:
         async with httpx.AsyncClient(base_url=api.url, timeout=30) as http:
             yield Planning(
-                runtime, rpc, http, key, warehouse["code"], warehouse["in_type_id"][0], odoo
+                runtime,
+                rpc,
+                http,
+                key,
+                warehouse["code"],
+                warehouse["in_type_id"][0],
+                odoo,
+                settings,
             )
     finally:
         await api.stop()
@@ -409,4 +418,35 @@ async def test_the_same_batch_sent_twice_at_once_makes_each_rfq_once(planning: P
         assert [r["odoo_id"] for r in first] == [r["odoo_id"] for r in second]
         assert len(await planning.rfqs_in_odoo(body["batch_id"])) == 2
     finally:
+        await slow.stop()
+
+
+async def test_the_same_batch_sent_to_two_processes_at_once_makes_each_rfq_once(
+    planning: Planning,
+) -> None:
+    """Two `serve` processes on one store (behind a balancer): the batch's lease in the store
+    makes the second wait for the first, then answer from what it created."""
+    if planning.odoo is None:
+        pytest.skip("slows the simulator's creates: runs against the simulator only")
+    app, host, port = planning.odoo.app, planning.odoo.host, planning.odoo.port
+    await planning.odoo.stop()
+    slow = BackgroundServer(slow_rfq_creates(app, 0.3), host, port)
+    await slow.start()
+    other = await bootstrap.build_runtime(planning.settings)
+    other_api = BackgroundServer(create_app(other), host, next_free_port(host, 18380))
+    await other_api.start()
+    try:
+        body = batch(planning.plant)
+        async with httpx.AsyncClient(base_url=other_api.url, timeout=30) as second:
+            answers = await asyncio.gather(
+                planning.post(body),
+                second.post(PATH, json=body, headers=planning.auth()),
+            )
+        assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+        first, again = (a.json()["rfqs"] for a in answers)
+        assert [r["odoo_id"] for r in first] == [r["odoo_id"] for r in again]
+        assert len(await planning.rfqs_in_odoo(body["batch_id"])) == 2
+    finally:
+        await other_api.stop()
+        await other.close()
         await slow.stop()

@@ -156,6 +156,10 @@ class KeyValueRepository(Protocol):
         """Store ``value`` unless the key exists; returns the existing value, or None."""
         ...
 
+    async def replace_if(self, key: str, expected: str, value: str) -> bool:
+        """Store ``value`` only if the key still holds ``expected``, in one statement."""
+        ...
+
     async def next_counter(self, name: str, start: int = 1) -> int:
         """Atomically increment and return a counter (never the same value twice)."""
         ...

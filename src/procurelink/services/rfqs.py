@@ -11,18 +11,16 @@ already used is told from a replay and refused, and how a replay whose RFQs all 
 answered from the store without asking Odoo. A refused (unplaceable) batch is not
 remembered: nothing was created, so the planner may correct it under the same id.
 
-Calls for one batch id run one after the other in a process: a planner that timed out and
-sends the batch again while the first call is still creating would otherwise look for the
-RFQs in Odoo before they exist and create them twice. Across processes (several `serve`
-behind a balancer) that guard is Odoo's own look-up by origin, which such a race can pass.
+Calls for one batch id run one after the other, in a process and across processes (several
+`serve` behind a balancer): each holds the batch's lease in the store (``services.leases``)
+while it creates. A planner that timed out and sends the batch again while the first call is
+still creating would otherwise look for the RFQs in Odoo before they exist and create them
+twice. A call that waits 30 s for the lease gets ``LeaseBusy`` (503, retry later).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +29,7 @@ from procurelink.errors import DomainError, ProcurelinkError
 from procurelink.ports.erp import RfqLine, RfqWrite
 from procurelink.ports.records import AuditEntry, Effect
 from procurelink.services.context import Deps
+from procurelink.services.leases import lease
 from procurelink.services.recording import record_exception
 from procurelink.workflow.rfq_grouping import RfqPlan, plan_rfqs
 
@@ -56,28 +55,12 @@ class RfqCreated:
 class RfqService:
     def __init__(self, deps: Deps) -> None:
         self._deps = deps
-        # batch id -> its lock and how many calls hold or wait for it (dropped at zero).
-        self._batches: dict[str, tuple[asyncio.Lock, int]] = {}
 
     async def create(self, batch: PurchaseRequestBatch, actor: str) -> list[RfqCreated]:
         """Draft RFQs for ``batch``; raises UnplaceableRequests (recorded) if it cannot be,
         BatchConflict if its id was placed before with other content."""
-        async with self._one_at_a_time(batch.batch_id):
+        async with lease(self._deps, BATCH_STATE_KEY.format(batch.batch_id)):
             return await self._create(batch, actor)
-
-    @asynccontextmanager
-    async def _one_at_a_time(self, batch_id: str) -> AsyncIterator[None]:
-        lock, users = self._batches.get(batch_id, (asyncio.Lock(), 0))
-        self._batches[batch_id] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._batches[batch_id]
-            if users == 1:
-                del self._batches[batch_id]
-            else:
-                self._batches[batch_id] = (lock, users - 1)
 
     async def _create(self, batch: PurchaseRequestBatch, actor: str) -> list[RfqCreated]:
         deps = self._deps

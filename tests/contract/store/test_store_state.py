@@ -70,3 +70,28 @@ async def test_put_if_absent_keeps_the_first_value(store: SqlStore) -> None:
         await uow.commit()
     async with store.unit_of_work() as uow:
         assert await uow.state.get("idem:p1:k1") == "msg-1"
+
+
+async def test_replace_if_swaps_only_the_expected_value(store: SqlStore) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.state.put("lease:x", "a")
+        assert await uow.state.replace_if("lease:x", "b", "c") is False
+        assert await uow.state.replace_if("lease:y", "a", "c") is False  # absent
+        assert await uow.state.replace_if("lease:x", "a", "c") is True
+        assert await uow.state.get("lease:x") == "c"
+        assert await uow.state.get("lease:y") is None
+        await uow.commit()
+
+
+async def test_of_concurrent_replaces_exactly_one_wins(store: SqlStore) -> None:
+    async with store.unit_of_work() as uow:
+        await uow.state.put("lease:x", "free")
+        await uow.commit()
+
+    async def replace(n: int) -> bool:
+        async with store.unit_of_work() as uow:
+            won = await uow.state.replace_if("lease:x", "free", f"holder-{n}")
+            await uow.commit()
+        return won
+
+    assert sum(await asyncio.gather(*(replace(n) for n in range(10)))) == 1

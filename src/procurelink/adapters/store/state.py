@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from procurelink.adapters.store.database import Database
 from procurelink.adapters.store.tables import kv_state
@@ -36,6 +36,17 @@ class SqlKeyValueRepository:
         if inserted.first() is not None:
             return None
         return await self.get(key)
+
+    async def replace_if(self, key: str, expected: str, value: str) -> bool:
+        # A conditional UPDATE: of several processes replacing the same value at once, the
+        # database lets exactly one match it.
+        replaced = await self._db.execute(
+            update(kv_state)
+            .where(kv_state.c.key == key, kv_state.c.value == expected)
+            .values(value=value)
+            .returning(kv_state.c.key)
+        )
+        return replaced.first() is not None
 
     async def next_counter(self, name: str, start: int = 1) -> int:
         # One statement, so the database serialises concurrent callers on the row lock:
