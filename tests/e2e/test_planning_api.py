@@ -9,6 +9,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -402,7 +403,10 @@ def slow_rfq_creates(app: Any, seconds: float) -> Any:
     return slowed
 
 
-async def test_the_same_batch_sent_twice_at_once_makes_each_rfq_once(planning: Planning) -> None:
+@asynccontextmanager
+async def slow_simulator(planning: Planning) -> AsyncIterator[None]:
+    """The simulator restarted on its port with RFQ creates slowed down, so that a second
+    call for a batch arrives while the first is still creating."""
     if planning.odoo is None:
         pytest.skip("slows the simulator's creates: runs against the simulator only")
     app, host, port = planning.odoo.app, planning.odoo.host, planning.odoo.port
@@ -410,6 +414,13 @@ async def test_the_same_batch_sent_twice_at_once_makes_each_rfq_once(planning: P
     slow = BackgroundServer(slow_rfq_creates(app, 0.3), host, port)
     await slow.start()
     try:
+        yield
+    finally:
+        await slow.stop()
+
+
+async def test_the_same_batch_sent_twice_at_once_makes_each_rfq_once(planning: Planning) -> None:
+    async with slow_simulator(planning):
         # A planner that timed out and sent the batch again while the first call runs.
         body = batch(planning.plant)
         answers = await asyncio.gather(planning.post(body), planning.post(body))
@@ -417,8 +428,6 @@ async def test_the_same_batch_sent_twice_at_once_makes_each_rfq_once(planning: P
         first, second = (a.json()["rfqs"] for a in answers)
         assert [r["odoo_id"] for r in first] == [r["odoo_id"] for r in second]
         assert len(await planning.rfqs_in_odoo(body["batch_id"])) == 2
-    finally:
-        await slow.stop()
 
 
 async def test_the_same_batch_sent_to_two_processes_at_once_makes_each_rfq_once(
@@ -426,27 +435,23 @@ async def test_the_same_batch_sent_to_two_processes_at_once_makes_each_rfq_once(
 ) -> None:
     """Two `serve` processes on one store (behind a balancer): the batch's lease in the store
     makes the second wait for the first, then answer from what it created."""
-    if planning.odoo is None:
-        pytest.skip("slows the simulator's creates: runs against the simulator only")
-    app, host, port = planning.odoo.app, planning.odoo.host, planning.odoo.port
-    await planning.odoo.stop()
-    slow = BackgroundServer(slow_rfq_creates(app, 0.3), host, port)
-    await slow.start()
-    other = await bootstrap.build_runtime(planning.settings)
-    other_api = BackgroundServer(create_app(other), host, next_free_port(host, 18380))
-    await other_api.start()
-    try:
-        body = batch(planning.plant)
-        async with httpx.AsyncClient(base_url=other_api.url, timeout=30) as second:
-            answers = await asyncio.gather(
-                planning.post(body),
-                second.post(PATH, json=body, headers=planning.auth()),
-            )
-        assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
-        first, again = (a.json()["rfqs"] for a in answers)
-        assert [r["odoo_id"] for r in first] == [r["odoo_id"] for r in again]
-        assert len(await planning.rfqs_in_odoo(body["batch_id"])) == 2
-    finally:
-        await other_api.stop()
-        await other.close()
-        await slow.stop()
+    async with slow_simulator(planning):
+        other = await bootstrap.build_runtime(planning.settings)
+        other_api = BackgroundServer(
+            create_app(other), "127.0.0.1", next_free_port("127.0.0.1", 18380)
+        )
+        await other_api.start()
+        try:
+            body = batch(planning.plant)
+            async with httpx.AsyncClient(base_url=other_api.url, timeout=30) as second:
+                answers = await asyncio.gather(
+                    planning.post(body),
+                    second.post(PATH, json=body, headers=planning.auth()),
+                )
+            assert sorted(a.status_code for a in answers) == [200, 201], [a.text for a in answers]
+            first, again = (a.json()["rfqs"] for a in answers)
+            assert [r["odoo_id"] for r in first] == [r["odoo_id"] for r in again]
+            assert len(await planning.rfqs_in_odoo(body["batch_id"])) == 2
+        finally:
+            await other_api.stop()
+            await other.close()

@@ -14,6 +14,7 @@ from procurelink.adapters.partners.yaml_directory import PartnerRegistry
 from procurelink.adapters.store import SqlStore, create_store, migrate
 from procurelink.domain.ledger import LedgerOrder
 from procurelink.domain.partner_profile import PartnerProfile
+from procurelink.ports.clock import Clock
 from procurelink.services.context import Deps
 
 
@@ -44,3 +45,15 @@ async def service_world(
         yield context, store
     finally:
         await store.close()
+
+
+def store_only(store: SqlStore, clock: Clock) -> Deps:
+    """Deps for a service that needs only the store and a clock (no ERP, no partners)."""
+    return Deps(
+        store=store,
+        clock=clock,
+        partners=PartnerRegistry([]),
+        router=None,  # type: ignore[arg-type]
+        erp=None,  # type: ignore[arg-type]
+        bus=InProcessBus(),
+    )

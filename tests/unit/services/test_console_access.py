@@ -11,9 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from service_world import store_only
 
-from procurelink.adapters.bus.memory import InProcessBus
-from procurelink.adapters.partners.yaml_directory import PartnerRegistry
 from procurelink.adapters.store import create_store, migrate
 from procurelink.errors import AuthenticationError, ErpUnavailable, NotPermitted
 from procurelink.ports.buyers import Buyer
@@ -82,14 +81,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await migrate(url)
     store = create_store(url)
     clock = Clock()
-    deps = Deps(
-        store=store,
-        clock=clock,
-        partners=PartnerRegistry([]),
-        router=None,  # type: ignore[arg-type]
-        erp=None,  # type: ignore[arg-type]
-        bus=InProcessBus(),
-    )
+    deps = store_only(store, clock)
     users = TwoUsers()
     try:
         yield World(ConsoleAccess(deps, users, KEY, timedelta(hours=8)), deps, clock, users)

@@ -10,9 +10,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from service_world import store_only
 
-from procurelink.adapters.bus.memory import InProcessBus
-from procurelink.adapters.partners.yaml_directory import PartnerRegistry
 from procurelink.adapters.store import create_store, migrate
 from procurelink.services.context import Deps
 from procurelink.services.leases import LeaseBusy, lease
@@ -32,17 +31,7 @@ async def processes(tmp_path: Path) -> AsyncIterator[tuple[Deps, Deps]]:
     await migrate(url)
     clock = Clock()
     stores = [create_store(url), create_store(url)]
-    deps = [
-        Deps(
-            store=store,
-            clock=clock,
-            partners=PartnerRegistry([]),
-            router=None,  # type: ignore[arg-type]
-            erp=None,  # type: ignore[arg-type]
-            bus=InProcessBus(),
-        )
-        for store in stores
-    ]
+    deps = [store_only(store, clock) for store in stores]
     try:
         yield deps[0], deps[1]
     finally:
