@@ -66,9 +66,14 @@ async def test_unknown_field_is_refused(make: Fixture, target: Target) -> None:
     # naming the field (other models keep "Invalid field").
     with pytest.raises(ErpError, match="no_such_field"):
         await make.call("res.partner", "write", [vendor], {"no_such_field": 1})
+    product, _ = await make.product(vendor, vendor_code="PL-UNKNOWN-FIELD")
+    [tmpl] = await make.call("product.product", "read", [product], fields=["product_tmpl_id"])
+    [price] = await make.call(
+        "product.supplierinfo", "search", [("product_tmpl_id", "=", tmpl["product_tmpl_id"][0])]
+    )
     where = "in" if target.major >= 19 else "on model"
     with pytest.raises(ErpError, match=f"Invalid field 'no_such_field' {where} 'product.supp"):
-        await make.call("product.supplierinfo", "write", [1], {"no_such_field": 1})
+        await make.call("product.supplierinfo", "write", [price], {"no_such_field": 1})
 
 
 async def test_missing_record_is_refused(make: Fixture, rpc: OdooRpc, target: Target) -> None:
