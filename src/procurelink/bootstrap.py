@@ -6,6 +6,7 @@ plus its own package (ARCHITECTURE.md §5).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable
@@ -47,6 +48,7 @@ from procurelink.adapters.channels.sftp_server.settings import (
 from procurelink.adapters.clock import SystemClock
 from procurelink.adapters.odoo.buyers import OdooBuyerDirectory
 from procurelink.adapters.odoo.gateway import OdooGateway
+from procurelink.adapters.odoo.limits import instance_key, shared_limits
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo_sim.access import BUYER_LOGIN, BUYER_PASSWORD
 from procurelink.adapters.odoo_sim.server import create_app as create_simulator_app
@@ -85,6 +87,7 @@ from procurelink.services.functional_acks import FunctionalAckService
 from procurelink.services.intake import DECODE_JOB, CaptureResult, IntakeService, pull
 from procurelink.services.invoices import INVOICE_JOB, InvoiceService
 from procurelink.services.jobs import JobRunner, RunResult, replay_dead_job
+from procurelink.services.peer_share import PeerShare
 from procurelink.services.planning_access import PlanningAccess
 from procurelink.services.quality import QUALITY_HOLD_JOB, QualityService
 from procurelink.services.queries import Queries
@@ -282,6 +285,9 @@ class Runtime:
     runner: JobRunner
     http: httpx.AsyncClient
     erp_hooks: ErpHookService
+    # Splits the Odoo instance's call limits with the other processes calling it; None when
+    # the ERP is not an Odoo gateway.
+    odoo_share: PeerShare | None = None
     closers: list[Callable[[], Any]] = field(default_factory=list)
 
     async def poll_sources(self) -> PollReport:
@@ -338,6 +344,12 @@ class Runtime:
                 "Odoo change hook %s on %s: rule %s %s", hook.key, hook.model, hook.rule_id, state
             )
         return hooks
+
+    async def share_odoo_limits(self, stop: asyncio.Event) -> None:
+        """Until ``stop``: beat in the store and take this process's share of the Odoo
+        instance's limits (``serve`` and ``worker`` run it beside their loops)."""
+        if self.odoo_share is not None:
+            await self.odoo_share.run(stop)
 
     async def run_once(self) -> list[RunResult]:
         """`worker --once`: poll every source once, then drain all due jobs."""
@@ -418,6 +430,15 @@ async def build_runtime(
         policies=RETRY_POLICIES,
         worker_id=settings.worker_id,
     )
+    odoo_share = None
+    if isinstance(gateway, OdooGateway):
+        odoo = settings.odoo()
+        url, db = instance_key(odoo)
+
+        async def take_share(peers: int) -> None:
+            await shared_limits(odoo).share(peers)
+
+        odoo_share = PeerShare(deps, f"odoo:{url}:{db}", take_share)
     return Runtime(
         settings=settings,
         deps=deps,
@@ -442,6 +463,7 @@ async def build_runtime(
             recheck_every=timedelta(minutes=settings.console_recheck_minutes),
         ),
         rfqs=RfqService(deps),
+        odoo_share=odoo_share,
     )
 
 

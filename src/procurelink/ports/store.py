@@ -226,6 +226,21 @@ class SignInAttemptRepository(Protocol):
         ...
 
 
+class PeerRepository(Protocol):
+    """Live processes by group (e.g. every process calling one Odoo instance), so that they
+    can split a shared limit between them."""
+
+    async def beat(self, group: str, peer: str, now: datetime) -> None:
+        """Record that ``peer`` is alive now (and forget peers silent for an hour)."""
+        ...
+
+    async def live(self, group: str, since: datetime) -> int:
+        """How many peers of the group were seen at or after ``since``."""
+        ...
+
+    async def leave(self, group: str, peer: str) -> None: ...
+
+
 class UnitOfWork(Protocol):
     messages: MessageRepository
     documents: DocumentRepository
@@ -239,6 +254,7 @@ class UnitOfWork(Protocol):
     shipments: ShipmentRepository
     pending_receipts: PendingReceiptRepository
     sign_in_attempts: SignInAttemptRepository
+    peers: PeerRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

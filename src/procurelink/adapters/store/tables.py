@@ -258,3 +258,12 @@ sign_in_attempts = Table(
     Column("version", BigId, nullable=False),
     Index(None, "last_at"),
 )
+
+# Live processes per group (e.g. those calling one Odoo instance), to share its limits.
+peers = Table(
+    "peers",
+    metadata,
+    Column("peer_group", String, primary_key=True),
+    Column("peer", String, primary_key=True),
+    Column("seen_at", UtcDateTime, nullable=False),
+)

@@ -15,6 +15,7 @@ from procurelink.adapters.store.errors import TRANSLATABLE, translate
 from procurelink.adapters.store.jobs import SqlJobRepository
 from procurelink.adapters.store.ledger import SqlLedgerRepository
 from procurelink.adapters.store.messages import SqlDocumentRepository, SqlMessageRepository
+from procurelink.adapters.store.peers import SqlPeerRepository
 from procurelink.adapters.store.pending_receipts import SqlPendingReceiptRepository
 from procurelink.adapters.store.shipments import SqlShipmentRepository
 from procurelink.adapters.store.sign_in_attempts import SqlSignInAttemptRepository
@@ -34,6 +35,7 @@ from procurelink.ports.store import (
     KeyValueRepository,
     LedgerRepository,
     MessageRepository,
+    PeerRepository,
     PendingReceiptRepository,
     ShipmentRepository,
     SignInAttemptRepository,
@@ -61,6 +63,7 @@ class SqlUnitOfWork:
     shipments: ShipmentRepository
     pending_receipts: PendingReceiptRepository
     sign_in_attempts: SignInAttemptRepository
+    peers: PeerRepository
 
     def __init__(self, engine: AsyncEngine, url: URL, writer_lock: asyncio.Lock | None) -> None:
         self._engine = engine
@@ -96,6 +99,7 @@ class SqlUnitOfWork:
         self.shipments = SqlShipmentRepository(db)
         self.pending_receipts = SqlPendingReceiptRepository(db)
         self.sign_in_attempts = SqlSignInAttemptRepository(db)
+        self.peers = SqlPeerRepository(db)
         return self
 
     async def __aexit__(

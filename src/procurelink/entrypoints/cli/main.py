@@ -118,7 +118,7 @@ def serve() -> None:
             if sftp is not None:
                 await sftp.close()
 
-        await until_stopped(wait)
+        await until_stopped(wait, runtime.share_odoo_limits)
 
     _run(_with_runtime(main))
 
@@ -140,7 +140,9 @@ def worker(
             out.print(f"ran {len(results)} job(s): {outcomes}")
             return
         interval = runtime.settings.poll_interval_seconds
-        await until_stopped(lambda stop: run_worker(runtime, stop, interval))
+        await until_stopped(
+            lambda stop: run_worker(runtime, stop, interval), runtime.share_odoo_limits
+        )
 
     _run(_with_runtime(main))
 

@@ -6,6 +6,7 @@ import asyncio
 import time
 from typing import Any
 
+from procurelink.adapters.odoo.limits import InstanceLimits, shared_limits
 from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 
@@ -86,3 +87,55 @@ async def test_the_defaults_are_safe() -> None:
     await asyncio.gather(*(rpc.execute_kw("res.partner", "search", [[]]) for _ in range(15)))
     assert transport.peak <= 4
     assert time.monotonic() - began >= 0.4  # 10 at once, 5 more at 10 per second
+
+
+async def test_a_share_of_the_limits_when_other_processes_call_the_instance() -> None:
+    """Two processes calling the instance: this one keeps half the calls in flight and half
+    the rate; alone again, the whole."""
+    transport = CountingTransport()
+    rpc = OdooRpc(SETTINGS, transport=transport)
+    limits = shared_limits(SETTINGS)
+    await limits.share(2)
+    began = time.monotonic()
+    await asyncio.gather(*(rpc.execute_kw("res.partner", "search", [[]]) for _ in range(25)))
+    assert transport.peak == 2
+    # Half of 20 a second: a bucket of 10 at once, the other 15 at 10 per second.
+    assert time.monotonic() - began >= 1.4
+    await limits.share(1)
+    transport.peak = 0
+    await asyncio.gather(*(rpc.execute_kw("res.partner", "search", [[]]) for _ in range(12)))
+    assert transport.peak == 4
+
+
+async def test_a_smaller_share_waits_for_the_calls_above_it() -> None:
+    limits = InstanceLimits(per_second=1000, in_flight=4)
+    entered = asyncio.Event()
+    release = asyncio.Event()
+    inside = 0
+
+    async def call() -> None:
+        nonlocal inside
+        async with limits.call():
+            inside += 1
+            if inside == 4:
+                entered.set()
+            await release.wait()
+            inside -= 1
+
+    held = [asyncio.create_task(call()) for _ in range(4)]
+    await entered.wait()
+    await limits.share(4)  # one slot each now, four calls still in flight
+    late = asyncio.create_task(call())
+    await asyncio.sleep(0.05)
+    assert inside == 4  # the late call waits until fewer than one are in flight
+    release.set()
+    await asyncio.gather(*held, late)
+    assert limits.slots.capacity == 1
+
+
+async def test_a_share_below_one_call_a_second_still_passes_calls() -> None:
+    limits = InstanceLimits(per_second=2, in_flight=4)
+    await limits.share(8)  # a quarter call a second
+    async with limits.call():
+        pass
+    assert limits.peers == 8
