@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +59,26 @@ def store_only(store: SqlStore, clock: Clock) -> Deps:
         erp=None,  # type: ignore[arg-type]
         bus=InProcessBus(),
     )
+
+
+@dataclass
+class SetClock:
+    """A clock that stands still until a test moves ``at``."""
+
+    at: datetime = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+
+    def now(self) -> datetime:
+        return self.at
+
+
+@asynccontextmanager
+async def two_processes(tmp_path: Path, clock: Clock) -> AsyncIterator[tuple[Deps, Deps]]:
+    """Two stores on one migrated SQLite file: what two processes sharing it see."""
+    url = f"sqlite:///{tmp_path / 'shared.db'}"
+    await migrate(url)
+    stores = [create_store(url), create_store(url)]
+    try:
+        yield store_only(stores[0], clock), store_only(stores[1], clock)
+    finally:
+        for store in stores:
+            await store.close()

@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from service_world import store_only
+from service_world import SetClock, store_only
 
 from procurelink.adapters.store import create_store, migrate
 from procurelink.errors import AuthenticationError, ErpUnavailable, NotPermitted
@@ -27,14 +27,6 @@ from procurelink.services.console_access import (
 from procurelink.services.context import Deps
 
 KEY = "a-signing-key-of-at-least-thirty-two-bytes"
-
-
-@dataclass
-class Clock:
-    at: datetime = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
 
 
 @dataclass
@@ -67,7 +59,7 @@ class TwoUsers:
 class World:
     access: ConsoleAccess
     deps: Deps
-    clock: Clock
+    clock: SetClock
     users: TwoUsers
 
     async def audit(self) -> list[AuditEntry]:
@@ -80,7 +72,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     url = f"sqlite:///{tmp_path / 'console.db'}"
     await migrate(url)
     store = create_store(url)
-    clock = Clock()
+    clock = SetClock()
     deps = store_only(store, clock)
     users = TwoUsers()
     try:

@@ -5,38 +5,20 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from service_world import store_only
+from service_world import SetClock, two_processes
 
-from procurelink.adapters.store import create_store, migrate
 from procurelink.services.context import Deps
 from procurelink.services.leases import LeaseBusy, lease
 
 
-@dataclass
-class Clock:
-    at: datetime = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
 async def processes(tmp_path: Path) -> AsyncIterator[tuple[Deps, Deps]]:
-    url = f"sqlite:///{tmp_path / 'leases.db'}"
-    await migrate(url)
-    clock = Clock()
-    stores = [create_store(url), create_store(url)]
-    deps = [store_only(store, clock) for store in stores]
-    try:
-        yield deps[0], deps[1]
-    finally:
-        for store in stores:
-            await store.close()
+    async with two_processes(tmp_path, SetClock()) as both:
+        yield both
 
 
 async def test_holders_take_turns_across_processes(processes: tuple[Deps, Deps]) -> None:
@@ -76,7 +58,7 @@ async def test_a_dead_holders_lease_lapses_after_its_ttl(processes: tuple[Deps, 
     with pytest.raises(LeaseBusy):
         async with lease(two, "rfq.batch:b-1", wait=timedelta(0)):
             pass
-    assert isinstance(one.clock, Clock)
+    assert isinstance(one.clock, SetClock)
     one.clock.at += timedelta(minutes=5)
     async with lease(two, "rfq.batch:b-1", wait=timedelta(0)):
         pass

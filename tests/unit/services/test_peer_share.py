@@ -5,43 +5,27 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from service_world import store_only
+from service_world import SetClock, two_processes
 
-from procurelink.adapters.store import create_store, migrate
 from procurelink.services.context import Deps
 from procurelink.services.peer_share import PeerShare
 
 GROUP = "odoo:http://erp:8069:prod"
 
 
-@dataclass
-class Clock:
-    at: datetime = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-
-    def now(self) -> datetime:
-        return self.at
-
-
 @pytest.fixture
-async def two(tmp_path: Path) -> AsyncIterator[tuple[Deps, Deps, Clock]]:
-    url = f"sqlite:///{tmp_path / 'peers.db'}"
-    await migrate(url)
-    clock = Clock()
-    stores = [create_store(url), create_store(url)]
-    try:
-        yield store_only(stores[0], clock), store_only(stores[1], clock), clock
-    finally:
-        for store in stores:
-            await store.close()
+async def two(tmp_path: Path) -> AsyncIterator[tuple[Deps, Deps, SetClock]]:
+    clock = SetClock()
+    async with two_processes(tmp_path, clock) as (one, other):
+        yield one, other, clock
 
 
 async def test_two_processes_each_take_half_and_the_survivor_all(
-    two: tuple[Deps, Deps, Clock],
+    two: tuple[Deps, Deps, SetClock],
 ) -> None:
     one, other, _ = two
     got_one: list[int] = []
@@ -65,7 +49,7 @@ async def test_two_processes_each_take_half_and_the_survivor_all(
 
 
 async def test_a_dead_process_stops_counting_after_three_beats(
-    two: tuple[Deps, Deps, Clock],
+    two: tuple[Deps, Deps, SetClock],
 ) -> None:
     one, other, clock = two
 
