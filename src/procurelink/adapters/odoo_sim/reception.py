@@ -1,4 +1,4 @@
-"""Multi-step reception of Odoo 16-18 (reference 4): warehouses with Input and Quality Control
+"""Multi-step reception of Odoo 16-19 (reference 4): warehouses with Input and Quality Control
 locations, and the internal moves chained to a receipt.
 
 A warehouse created over the API gets its locations and operation types as
@@ -19,7 +19,10 @@ order, without ``purchase_line_id`` (purchase_stock), linked by ``move_dest_ids`
 merged into a move of the same product there (``_assign_picking``, ``_merge_moves``); it
 waits. When its origins are done it reserves what they brought (``_action_assign`` of
 ``move_dest_ids``), lot and package as they lie, less what its sibling moves took.
-That is 16-17; 18 pushes when a move is done instead (``push_done``), for what it brought.
+That is 16-17; 18 and 19 push when a move is done instead (``push_done``), for what it
+brought (its ``quantity``, held goods received into quarantine included) and reserve the
+pushed move at once; 19 reserves it from wherever the done move's lines put the goods,
+quarantine included (``_brought``).
 """
 
 from __future__ import annotations
@@ -175,7 +178,7 @@ def _routing(warehouse: Record) -> list[tuple[Any, Any]]:
 # -- chained moves ------------------------------------------------------------------------
 
 
-# 18 pushes the next step of a reception when a move is done, for what it brought (each
+# 18 and 19 push the next step of a reception when a move is done, for what it brought (each
 # step in turn); 16-17 chain the whole route at confirmation and the next moves wait.
 PUSH_WHEN_DONE = 18
 
@@ -289,6 +292,10 @@ def _open_picking(env: Env, move: Record, type_id: int, source: int, dest: int) 
     )
 
 
+# 19 reserves a chained move from wherever its done origins put the goods.
+ANYWHERE = 19
+
+
 def assign_next(env: Env, done: Iterable[Record]) -> None:
     """The moves waiting for ``done`` reserve what it brought."""
     seen: set[int] = set()
@@ -333,16 +340,22 @@ def reserve(env: Env, move: Record) -> None:
 def _brought(
     env: Env, move: Record, origins: list[Record]
 ) -> dict[tuple[int, int | None, int | None], float]:
-    """(location, lot, package) -> what done origins left there, not yet taken."""
+    """(location, lot, package) -> what done origins left there, not yet taken, in the
+    order of their lines. 16-18 count what they left inside the move's source location;
+    19 (``_get_available_move_lines_in``) whatever they left anywhere, so goods received
+    straight into quarantine are reserved by the next step too."""
     inside = _subtree(env, move.get("location_id"))
+    anywhere = env.store.major >= ANYWHERE
     out: dict[tuple[int, int | None, int | None], float] = {}
     siblings: set[int] = set()
     for origin in origins:
         siblings |= set(origin.get("move_dest_ids") or [])
         if origin.get("state") != "done":
             continue
-        for line in env.table(LINE).values():
-            if line.get("move_id") == origin["id"] and line.get("location_dest_id") in inside:
+        for line in sorted(env.table(LINE).values(), key=lambda ln: ln["id"]):
+            if line.get("move_id") == origin["id"] and (
+                anywhere or line.get("location_dest_id") in inside
+            ):
                 key = (line["location_dest_id"], line.get("lot_id"), line.get("result_package_id"))
                 out[key] = out.get(key, 0.0) + float(line.get("quantity") or 0.0)
     for line in env.table(LINE).values():
