@@ -12,8 +12,15 @@ that one is done. Goods put on hold must leave that chain:
   reserved makes Odoo unreserve it (``stock.move.write``); ``action_assign`` on its transfer
   reserves the rest again once the held goods have left.
 
+Odoo 19 reserves a chained move from wherever its done origins' move lines put the goods
+(``_get_available_move_lines_in`` is not limited to the move's source location): goods
+received straight into quarantine are reserved by the next step (Quarantine -> Stock) when
+the receipt is done. Such lines are dropped before the demand is lowered (so the rest stays
+reserved, as nothing then exceeds the new demand), and again after ``action_assign``.
+
 One ``write`` per internal transfer, with a ``(1, move_id, {"product_uom_qty": ...})``
-command per move (pitfall 3).
+command per move, preceded by a ``(1, move_id, {"move_line_ids": [(2, line), ...]})`` for
+a move holding quarantined goods (pitfall 3).
 """
 
 from __future__ import annotations
@@ -100,9 +107,13 @@ class Chains:
         return list(rows)
 
     async def take_out(
-        self, placements: Mapping[int, Placement], held: Mapping[int, Decimal]
+        self,
+        placements: Mapping[int, Placement],
+        held: Mapping[int, Decimal],
+        quarantine: int | None = None,
     ) -> list[int]:
-        """Reduce the moves still to come by the held quantities; the transfers written."""
+        """Reduce the moves still to come by the held quantities (first dropping what they
+        reserved in ``quarantine``); the transfers written."""
         # Lines of one product share the chained move (Odoo merges them): one value each.
         demand: dict[int, Decimal] = {}
         picking_of: dict[int, int] = {}
@@ -128,19 +139,44 @@ class Chains:
                     left -= take
                     demand[move["id"]] = now - take
                     picking_of[move["id"]] = _m2o(move["picking_id"]) or 0
+        quarantined = await self._quarantined([("move_id", "in", sorted(demand))], quarantine)
         commands: dict[int, list[Any]] = {}
         for move_id, qty in sorted(demand.items()):
-            commands.setdefault(picking_of[move_id], []).append(
-                [1, move_id, {"product_uom_qty": float(qty)}]
-            )
+            out = commands.setdefault(picking_of[move_id], [])
+            if quarantined.get(move_id):
+                out.append([1, move_id, {"move_line_ids": [[2, i] for i in quarantined[move_id]]}])
+            out.append([1, move_id, {"product_uom_qty": float(qty)}])
         for picking, moves in sorted(commands.items()):
             await self.rpc.execute_kw("stock.picking", "write", [[picking], {"move_ids": moves}])
         return sorted(commands)
 
-    async def reserve_again(self, picking_ids: list[int]) -> None:
-        """What still flows on is reserved again (the held goods have left)."""
-        if picking_ids:
-            await self.rpc.execute_kw("stock.picking", "action_assign", [picking_ids])
+    async def reserve_again(self, picking_ids: list[int], quarantine: int | None = None) -> None:
+        """What still flows on is reserved again (the held goods have left); on 19 that may
+        reserve goods in ``quarantine`` again, whose lines go."""
+        if not picking_ids:
+            return
+        await self.rpc.execute_kw("stock.picking", "action_assign", [picking_ids])
+        quarantined = await self._quarantined([("picking_id", "in", picking_ids)], quarantine)
+        lines = sorted(i for ids in quarantined.values() for i in ids)
+        if lines:
+            await self.rpc.execute_kw("stock.move.line", "unlink", [lines])
+
+    async def _quarantined(
+        self, where: list[tuple[str, str, Any]], quarantine: int | None
+    ) -> dict[int, list[int]]:
+        """Move id -> its open move lines taking goods from ``quarantine``."""
+        if quarantine is None or not where[0][2]:
+            return {}
+        rows = await self.rpc.execute_kw(
+            "stock.move.line",
+            "search_read",
+            [[*where, ("location_id", "=", quarantine), ("state", "not in", ["done", "cancel"])]],
+            {"fields": ["move_id"], "order": "id"},
+        )
+        out: dict[int, list[int]] = {}
+        for row in rows:
+            out.setdefault(_m2o(row["move_id"]) or 0, []).append(int(row["id"]))
+        return out
 
 
 _ENDED = ("done", "cancel")

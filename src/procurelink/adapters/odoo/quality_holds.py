@@ -114,15 +114,17 @@ class QualityHoldWriter:
             if state == "draft":
                 # The chain first: lowering its demand makes Odoo unreserve the held goods,
                 # which the transfer then takes. Confirming marks it done (a retry skips it).
-                await chains.take_out(placed, {i: totals[i] for i in here})
+                await chains.take_out(placed, {i: totals[i] for i in here}, quarantine)
                 await self.rpc.execute_kw("stock.picking", "action_confirm", [[picking_id]])
             if state != "done":
                 await self._validate(picking_id, by_id, units, writer, lots)
-        # What stays in the chain is reserved again (a no-op where nothing was unreserved).
+        # What stays in the chain is reserved again (a no-op where nothing was unreserved),
+        # never goods held at receipt (19 would take them from quarantine).
         await chains.reserve_again(
             sorted(
                 {_m2o(m["picking_id"]) or 0 for p in placed.values() for s in p.ahead for m in s}
-            )
+            ),
+            quarantine,
         )
         where = await holds.location_name(quarantine)
         what = [describe(products, by_id[i], units[i], dialect.line_uom) for i in line_ids]

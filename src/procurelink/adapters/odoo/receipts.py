@@ -100,7 +100,7 @@ class ReceiptWriter:
             # wait for it.
             held_qty = {ln.odoo_line_id: ln.held for ln in write.lines if ln.held > 0}
             chains = Chains(self.rpc)
-            await chains.take_out(await chains.place(held_qty), held_qty)
+            await chains.take_out(await chains.place(held_qty), held_qty, quarantine)
             uom = dialect.line_uom
             line_ids = [ln.odoo_line_id for ln in write.lines if ln.held > 0]
             rows = await self.rpc.execute_kw(
@@ -221,15 +221,17 @@ def _unpacked(line: ReceivedLine, quarantine: int | None) -> list[Unit]:
         for lot in line.lots:
             held = min(held_left.get(lot.name, Decimal(0)), lot.quantity)
             held_left[lot.name] = held_left.get(lot.name, Decimal(0)) - held
-            if held:
-                units.append(Unit(held, lot=lot.name, destination=quarantine))
             if lot.quantity - held:
                 units.append(Unit(lot.quantity - held, lot=lot.name))
+            if held:
+                units.append(Unit(held, lot=lot.name, destination=quarantine))
         return units
     if line.held > 0:
+        # What goes on first: 19 reserves a chained move from its origin's lines in their
+        # order, so the next step takes what came into Input before anything in quarantine.
         return [
             u
-            for u in (Unit(line.held, destination=quarantine), Unit(line.quantity - line.held))
+            for u in (Unit(line.quantity - line.held), Unit(line.held, destination=quarantine))
             if u.quantity > 0
         ]
     return []

@@ -291,6 +291,9 @@ MODELS = [
             "partner_id": m2o("res.partner", "Address"),
             "in_type_id": m2o("stock.picking.type", "In Type"),
             "int_type_id": m2o("stock.picking.type", "Internal Type"),
+            # 19 (not checked on 18; 16-17 have neither): the reception steps' own types.
+            "qc_type_id": m2o("stock.picking.type", "Quality Control Type"),
+            "store_type_id": m2o("stock.picking.type", "Storage Type"),
             "lot_stock_id": m2o("stock.location", "Location Stock"),
             "view_location_id": m2o("stock.location", "View Location"),
             "wh_input_stock_loc_id": m2o("stock.location", "Input Location"),

@@ -179,8 +179,13 @@ def _check_line_unlink(env: Env, ids: list[int]) -> None:
 
 
 def _lines_unlinked(env: Env, gone: list[Record]) -> None:
+    """``stock.move.line.unlink``: the moves' quantities, and their states
+    (``_recompute_state``): a reserved move losing lines is partially available or not."""
     for move_id in {line.get("move_id") for line in gone}:
         _sync_move(env, move_id)
+        move = env.table(MOVE).get(move_id or 0)
+        if move is not None and move.get("state") in ("assigned", "partially_available"):
+            recompute_state(env, move)
 
 
 def done_lines(env: Env, move: Record, qty: float) -> list[Record]:

@@ -1,10 +1,11 @@
-"""Multi-step reception of Odoo 16-18 (reference 4): warehouses with Input and Quality Control
+"""Multi-step reception of Odoo 16-19 (reference 4): warehouses with Input and Quality Control
 locations, and the internal moves chained to a receipt.
 
 A warehouse created over the API gets its locations and operation types as
 ``stock.warehouse.create`` makes them: a view location named by its code, with Stock, Input,
 Quality Control, Output and Packing Zone under it (the unused ones archived), and the
-Receipts (IN), Delivery Orders (OUT) and Internal Transfers (INT) types. ``reception_steps``
+Receipts (IN), Delivery Orders (OUT) and Internal Transfers (INT) types, and on 19 Quality
+Control (QC) and Storage (STOR), the types of the steps after the receipt. ``reception_steps``
 (on create or write) decides where receipts land (the Receipts type's default destination)
 and which push rules the reception route holds (``get_rules_dict``):
 
@@ -13,13 +14,17 @@ and which push rules the reception route holds (``get_rules_dict``):
 * ``three_steps``: Vendors -> Input, Input -> Quality Control, Quality Control -> Stock.
 
 A confirmed move arriving where a rule starts gets the next move (``_push_apply`` /
-``_run_push``): a copy from its destination to the rule's, of the internal type, make to
-order, without ``purchase_line_id`` (purchase_stock), linked by ``move_dest_ids`` (its
-``move_orig_ids``), in the open internal transfer of the same origin, type and locations,
-merged into a move of the same product there (``_assign_picking``, ``_merge_moves``); it
-waits. When its origins are done it reserves what they brought (``_action_assign`` of
-``move_dest_ids``), lot and package as they lie, less what its sibling moves took.
-That is 16-17; 18 pushes when a move is done instead (``push_done``), for what it brought.
+``_run_push``): a copy from its destination to the rule's, of the step's type (Internal
+Transfers; on 19 Quality Control or Storage), make to order, without ``purchase_line_id``
+(purchase_stock), linked by ``move_dest_ids`` (its ``move_orig_ids``), in the open transfer
+of the same origin, type and locations, merged into a move of the same product there
+(``_assign_picking``, ``_merge_moves``); it waits. When its origins are done it reserves
+what they brought (``_action_assign`` of ``move_dest_ids``), lot and package as they lie,
+less what its sibling moves took.
+That is 16-17; 18 and 19 push when a move is done instead (``push_done``), for what it
+brought (its ``quantity``, held goods received into quarantine included) and reserve the
+pushed move at once; 19 reserves it from wherever the done move's lines put the goods,
+quarantine included (``_brought``).
 """
 
 from __future__ import annotations
@@ -38,6 +43,11 @@ WAREHOUSE, LOCATION, TYPE, PICKING = (
     "stock.picking",
 )
 OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
+# 19 reserves a chained move from wherever its done origins put the goods.
+ANYWHERE = 19
+# 19 makes Quality Control (QC) and Storage (STOR) operation types for the reception steps
+# (``qc_type_id``, ``store_type_id``); 16-17 have none (18 is not checked: Internal here).
+STEP_TYPES = 19
 
 
 def picking_name(env: Env, type_id: int) -> str:
@@ -119,6 +129,24 @@ def _warehouse_created(env: Env, warehouse_id: int) -> None:
         in_type_id=in_type,
         int_type_id=int_type,
     )
+    if env.store.major >= STEP_TYPES:
+        for key, name, code, src, dest in (
+            ("qc_type_id", "Quality Control", "QC", "wh_input_stock_loc_id", "wh_qc_stock_loc_id"),
+            ("store_type_id", "Storage", "STOR", None, "lot_stock_id"),
+        ):
+            warehouse[key] = env.create(
+                TYPE,
+                {
+                    "name": name,
+                    "code": "internal",
+                    "sequence_code": code,
+                    "default_location_src_id": warehouse[src] if src else False,
+                    "default_location_dest_id": warehouse[dest],
+                    "use_create_lots": False,
+                    "use_existing_lots": True,
+                    **common,
+                },
+            )
     _apply_steps(env, warehouse)
 
 
@@ -158,24 +186,35 @@ def _apply_steps(env: Env, warehouse: Record) -> None:
         dest = warehouse.get("lot_stock_id") if steps == "one_step" else None
         dest = dest or warehouse.get("wh_input_stock_loc_id")
         env.row(TYPE, warehouse["in_type_id"])["default_location_dest_id"] = dest
+    if warehouse.get("qc_type_id"):  # 19: ``_get_picking_type_update_values``
+        env.row(TYPE, warehouse["qc_type_id"])["active"] = steps == "three_steps"
+    if warehouse.get("store_type_id"):
+        store = env.row(TYPE, warehouse["store_type_id"])
+        store["active"] = steps != "one_step"
+        store["default_location_src_id"] = warehouse.get(
+            "wh_input_stock_loc_id" if steps == "two_steps" else "wh_qc_stock_loc_id"
+        )
 
 
-def _routing(warehouse: Record) -> list[tuple[Any, Any]]:
-    """The push rules of the warehouse's reception route: (from, to) locations."""
+def _routing(warehouse: Record) -> list[tuple[Any, Any, Any]]:
+    """The push rules of the warehouse's reception route: (from, to) locations and the
+    operation type of the step (19: Quality Control and Storage; 16-18 here: Internal)."""
     steps = warehouse.get("reception_steps") or "one_step"
     inp, qc = warehouse.get("wh_input_stock_loc_id"), warehouse.get("wh_qc_stock_loc_id")
-    stock = warehouse.get("lot_stock_id")
+    stock, internal = warehouse.get("lot_stock_id"), warehouse.get("int_type_id")
+    to_qc = warehouse.get("qc_type_id") or internal
+    to_stock = warehouse.get("store_type_id") or internal
     if steps == "two_steps":
-        return [(inp, stock)]
+        return [(inp, stock, to_stock)]
     if steps == "three_steps":
-        return [(inp, qc), (qc, stock)]
+        return [(inp, qc, to_qc), (qc, stock, to_stock)]
     return []
 
 
 # -- chained moves ------------------------------------------------------------------------
 
 
-# 18 pushes the next step of a reception when a move is done, for what it brought (each
+# 18 and 19 push the next step of a reception when a move is done, for what it brought (each
 # step in turn); 16-17 chain the whole route at confirmation and the next moves wait.
 PUSH_WHEN_DONE = 18
 
@@ -193,8 +232,8 @@ def push(env: Env, move_ids: Iterable[int]) -> None:
         if warehouse is None:
             continue
         rule = next((r for r in _routing(warehouse) if r[0] == move.get("location_dest_id")), None)
-        if rule is not None and warehouse.get("int_type_id"):
-            push(env, [_chain(env, move, warehouse, rule[1])])
+        if rule is not None and rule[2]:
+            push(env, [_chain(env, move, rule[2], rule[1])])
 
 
 def push_done(env: Env, moves: Iterable[Record]) -> None:
@@ -207,8 +246,8 @@ def push_done(env: Env, moves: Iterable[Record]) -> None:
         if warehouse is None or move.get("state") != "done" or move.get("move_dest_ids"):
             continue
         rule = next((r for r in _routing(warehouse) if r[0] == move.get("location_dest_id")), None)
-        if rule is not None and warehouse.get("int_type_id"):
-            _chain(env, move, warehouse, rule[1])
+        if rule is not None and rule[2]:
+            _chain(env, move, rule[2], rule[1])
 
 
 def _warehouse(env: Env, move: Record) -> Record | None:
@@ -216,8 +255,8 @@ def _warehouse(env: Env, move: Record) -> Record | None:
     return env.table(WAREHOUSE).get(ptype.get("warehouse_id") or 0)
 
 
-def _chain(env: Env, move: Record, warehouse: Record, dest: int) -> int:
-    source, type_id = move["location_dest_id"], warehouse["int_type_id"]
+def _chain(env: Env, move: Record, type_id: int, dest: int) -> int:
+    source = move["location_dest_id"]
     picking_id = _open_picking(env, move, type_id, source, dest)
     same = [
         env.row(MOVE, i)
@@ -333,16 +372,22 @@ def reserve(env: Env, move: Record) -> None:
 def _brought(
     env: Env, move: Record, origins: list[Record]
 ) -> dict[tuple[int, int | None, int | None], float]:
-    """(location, lot, package) -> what done origins left there, not yet taken."""
+    """(location, lot, package) -> what done origins left there, not yet taken, in the
+    order of their lines. 16-18 count what they left inside the move's source location;
+    19 (``_get_available_move_lines_in``) whatever they left anywhere, so goods received
+    straight into quarantine are reserved by the next step too."""
     inside = _subtree(env, move.get("location_id"))
+    anywhere = env.store.major >= ANYWHERE
     out: dict[tuple[int, int | None, int | None], float] = {}
     siblings: set[int] = set()
     for origin in origins:
         siblings |= set(origin.get("move_dest_ids") or [])
         if origin.get("state") != "done":
             continue
-        for line in env.table(LINE).values():
-            if line.get("move_id") == origin["id"] and line.get("location_dest_id") in inside:
+        for line in sorted(env.table(LINE).values(), key=lambda ln: ln["id"]):
+            if line.get("move_id") == origin["id"] and (
+                anywhere or line.get("location_dest_id") in inside
+            ):
                 key = (line["location_dest_id"], line.get("lot_id"), line.get("result_package_id"))
                 out[key] = out.get(key, 0.0) + float(line.get("quantity") or 0.0)
     for line in env.table(LINE).values():

@@ -11,7 +11,9 @@ The store keeps Odoo 17's field names (the business code is written against them
   (``locked`` + ``button_lock``/``button_unlock``); ``acknowledged`` + ``action_acknowledge``
   replace the reminder flags; no ``uom_po_id``; units without ``uom.category``, ``factor``
   inverted, ``relative_factor``/``relative_uom_id``; ``name_search(domain=...)``;
-  ``stock.quant.package`` is ``stock.package``; stock.move has no ``name``.
+  ``stock.quant.package`` is ``stock.package``; stock.move has no ``name``; warehouses have
+  ``qc_type_id`` and ``store_type_id`` (the reception steps' Quality Control and Storage
+  operation types).
 
 A wire field is plain (stored under its own name), renamed (stored under another name) or
 virtual (computed from the stored values, with its own write and search translation).
@@ -182,6 +184,7 @@ def _schema(major: int) -> Schema:
 
     if major <= 18:
         hide("purchase.order", "locked", "acknowledged")
+        hide("stock.warehouse", "qc_type_id", "store_type_id")
         hidden_methods.setdefault("purchase.order", set()).update(
             {"button_lock", "action_acknowledge"}
         )
