@@ -102,6 +102,8 @@ MODELS = [
             "product_id": m2o("product.product", "Product"),
             "product_uom_id": m2o("uom.uom", "Unit of Measure", required=True),
             "quantity": Field("float", "Quantity"),
+            # 16 only (hidden on 17+): what the line reserves, apart from what it did.
+            "reserved_uom_qty": Field("float", "Reserved", readonly=True),
             "picked": Field("boolean", "Picked"),
             "lot_id": m2o("stock.lot", "Lot/Serial Number"),
             "lot_name": char("Lot/Serial Number Name"),
@@ -118,7 +120,7 @@ MODELS = [
         },
         order="result_package_id desc, id",
         rec_name="id",
-        defaults={"quantity": 0.0, "picked": False, "company_id": 1},
+        defaults={"quantity": 0.0, "reserved_uom_qty": 0.0, "picked": False, "company_id": 1},
     ),
     ModelSpec(
         "stock.quant",

@@ -3,8 +3,10 @@ lines, writing the move's quantity adjusts its lines, ``picked`` follows the lin
 validation checks lots (creating new ones from ``lot_name``) and moves quants.
 
 Receipts are reserved at once: an assigned incoming move gets its line(s) on creation, one
-per unit for serial-tracked products (17+). 16 keeps the done quantity (``qty_done`` on the
-wire) at 0 until the client sets it.
+per unit for serial-tracked products (17+). 16 keeps what a line reserves apart from what it
+did: its ``reserved_uom_qty`` (the move's ``reserved_availability``) holds the demand, its
+done quantity (``qty_done`` on the wire, the store's ``quantity``) stays at 0 until the
+client sets it; validation keeps the done lines, with nothing reserved left on them.
 """
 
 from __future__ import annotations
@@ -65,14 +67,22 @@ def _move_created(env: Env, move_id: int) -> None:
     elif env.store.major >= 17 and reserved:
         env.create(LINE, {"move_id": move_id, "quantity": reserved})
     elif env.store.major <= 16 and demand:
-        env.create(LINE, {"move_id": move_id, "quantity": 0.0})  # reserved, nothing done
+        # reserved, nothing done
+        env.create(LINE, {"move_id": move_id, "quantity": 0.0, "reserved_uom_qty": demand})
     _sync_move(env, move_id)
+
+
+def reserved(env: Env, move: Record) -> float:
+    """What a move has reserved: 17+ its ``quantity``; 16 its lines' ``reserved_uom_qty``."""
+    if env.store.major >= 17:
+        return float(move.get("quantity") or 0.0)
+    return sum(float(ln.get("reserved_uom_qty") or 0.0) for ln in _lines(env, move["id"]))
 
 
 def _move_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int, Record]) -> None:
     for move_id in ids:
         move = env.row(MOVE, move_id)
-        if "product_uom_qty" in vals and env.store.major >= 17:
+        if "product_uom_qty" in vals:
             _demand_written(env, move, old[move_id])
         if "quantity" in vals and "move_line_ids" not in vals:
             _set_quantity(env, move, float(vals["quantity"] or 0.0))
@@ -84,12 +94,25 @@ def _move_written(env: Env, ids: list[int], vals: dict[str, Any], old: dict[int,
 
 
 def _demand_written(env: Env, move: Record, before: Record) -> None:
-    """``stock.move.write`` on the demand (17): a demand below what is reserved unreserves
-    the move (its unpicked lines go), then the state follows the quantities."""
+    """``stock.move.write`` on the demand: a demand below what is reserved unreserves the
+    move (17: its unpicked lines go; 16: lines with nothing done go, the others keep their
+    done quantity and reserve nothing, and a receipt reserves its new demand again), then
+    the state follows the quantities."""
     if move.get("state") in ("draft", "done", "cancel"):
         return
     demand = float(move.get("product_uom_qty") or 0.0)
-    if float(before.get("quantity") or 0.0) > demand + EPSILON and not move.get("picked"):
+    if env.store.major <= 16:
+        receipt = _from_supplier(env, move)
+        if receipt or reserved(env, move) > demand + EPSILON:
+            for line in _lines(env, move["id"]):
+                if float(line.get("quantity") or 0.0) > EPSILON:
+                    line["reserved_uom_qty"] = 0.0
+                else:
+                    env.unlink(LINE, [line["id"]])
+            if receipt and demand > EPSILON:
+                env.create(LINE, {"move_id": move["id"], "reserved_uom_qty": demand})
+            _sync_move(env, move["id"])
+    elif float(before.get("quantity") or 0.0) > demand + EPSILON and not move.get("picked"):
         env.unlink(LINE, [ln["id"] for ln in _lines(env, move["id"]) if not ln.get("picked")])
         _sync_move(env, move["id"])
     elif move.get("state") == "assigned":
@@ -101,7 +124,7 @@ def recompute_state(env: Env, move: Record) -> None:
     """``_recompute_state``: assigned when reserved covers the demand, partially when some
     is, else waiting (for an earlier move) or confirmed."""
     state = move.get("state")
-    quantity = float(move.get("quantity") or 0.0)
+    quantity = reserved(env, move)
     if state in ("cancel", "done") or (state == "draft" and not quantity):
         return
     origins = env.value(MOVE, move, "move_orig_ids")
@@ -209,8 +232,35 @@ def done_lines(env: Env, move: Record, qty: float) -> list[Record]:
     _assign_lots(env, move, kept)
     for line in kept:
         line.update(picked=True, date=env.now)
+        if env.store.major <= 16:
+            line["reserved_uom_qty"] = 0.0
         _add_quant(env, line)
     return kept
+
+
+def reserve_receipt(env: Env, move: Record) -> None:
+    """16: an open receipt move whose demand changed reserves that demand again (its lines'
+    ``reserved_uom_qty``: the last line takes the difference); nothing on 17+."""
+    if env.store.major >= 17 or move.get("state") in ("draft", "done", "cancel"):
+        return
+    lines = sorted(_lines(env, move["id"]), key=lambda ln: ln["id"])
+    gap = float(move.get("product_uom_qty") or 0.0) - reserved(env, move)
+    for line in reversed(lines):
+        if gap >= -EPSILON:
+            break
+        take = min(float(line.get("reserved_uom_qty") or 0.0), -gap)
+        line["reserved_uom_qty"] = float(line.get("reserved_uom_qty") or 0.0) - take
+        gap += take
+    if gap > EPSILON:
+        if lines:
+            lines[-1]["reserved_uom_qty"] = float(lines[-1].get("reserved_uom_qty") or 0.0) + gap
+        else:
+            env.create(LINE, {"move_id": move["id"], "reserved_uom_qty": gap})
+
+
+def _from_supplier(env: Env, move: Record) -> bool:
+    source = env.table("stock.location").get(move.get("location_id") or 0) or {}
+    return source.get("usage") == "supplier"
 
 
 def _assign_lots(env: Env, move: Record, lines: list[Record]) -> None:

@@ -10,6 +10,7 @@ from procurelink.adapters.odoo_sim.faults import UserError
 from procurelink.adapters.odoo_sim.fields import Record
 from procurelink.adapters.odoo_sim.models_purchase import lines_of, moves_of_line
 from procurelink.adapters.odoo_sim.models_stock import OPEN
+from procurelink.adapters.odoo_sim.move_lines import reserve_receipt
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
 from procurelink.adapters.odoo_sim.stock import add_receipt_move, create_receipt
 
@@ -205,7 +206,9 @@ def _replan(env: Env, order: Record, line: Record, delta: float) -> None:
     if delta > 0:
         if open_moves:
             open_moves[0]["product_uom_qty"] += delta
-            open_moves[0]["quantity"] = (open_moves[0]["quantity"] or 0) + delta
+            if env.store.major >= 17:  # 17+ reserves in ``quantity``; 16 apart (below)
+                open_moves[0]["quantity"] = (open_moves[0]["quantity"] or 0) + delta
+            reserve_receipt(env, open_moves[0])
         else:
             add_receipt_move(env, order, line, qty=delta)
         return
@@ -216,6 +219,7 @@ def _replan(env: Env, order: Record, line: Record, delta: float) -> None:
         delta += take
         if move["product_uom_qty"] <= 0:
             move["state"] = "cancel"
+        reserve_receipt(env, move)
 
 
 def _check_line_unlink(env: Env, ids: list[int]) -> None:

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from procurelink.adapters.odoo_sim.fields import Record
-from procurelink.adapters.odoo_sim.move_lines import EPSILON, LINE, MOVE, recompute_state
+from procurelink.adapters.odoo_sim.move_lines import EPSILON, LINE, MOVE, recompute_state, reserved
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
 
 WAREHOUSE, LOCATION, TYPE, PICKING = (
@@ -346,26 +346,26 @@ def reserve(env: Env, move: Record) -> None:
     ):
         return
     origins = [env.row(MOVE, i) for i in env.value(MOVE, move, "move_orig_ids")]
-    if env.store.major >= 17:
-        available = _brought(env, move, origins)
-        need = float(move.get("product_uom_qty") or 0.0) - float(move.get("quantity") or 0.0)
-        for (location, lot, package), qty in available.items():
-            if need <= EPSILON:
-                break
-            take = min(qty, need)
-            if take <= EPSILON:
-                continue
-            env.create(
-                LINE,
-                {
-                    "move_id": move["id"],
-                    "location_id": location,
-                    "lot_id": lot or False,
-                    "package_id": package or False,
-                    "quantity": take,
-                },
-            )
-            need -= take
+    available = _brought(env, move, origins)
+    need = float(move.get("product_uom_qty") or 0.0) - reserved(env, move)
+    for (location, lot, package), qty in available.items():
+        if need <= EPSILON:
+            break
+        take = min(qty, need)
+        if take <= EPSILON:
+            continue
+        env.create(
+            LINE,
+            {
+                "move_id": move["id"],
+                "location_id": location,
+                "lot_id": lot or False,
+                "package_id": package or False,
+                # 16 reserves apart from the done quantity (``reserved_uom_qty``)
+                ("quantity" if env.store.major >= 17 else "reserved_uom_qty"): take,
+            },
+        )
+        need -= take
     recompute_state(env, move)
 
 
@@ -394,8 +394,14 @@ def _brought(
         if line.get("move_id") in siblings:  # this move's own lines included
             key = (line.get("location_id"), line.get("lot_id"), line.get("package_id"))
             if key in out:
-                out[key] -= float(line.get("quantity") or 0.0)
+                out[key] -= _taken(env, line)
     return {k: v for k, v in out.items() if v > EPSILON}
+
+
+def _taken(env: Env, line: Record) -> float:
+    """What a line holds of its source: 17+ its quantity; 16 what it reserves or did."""
+    done = float(line.get("quantity") or 0.0)
+    return done if env.store.major >= 17 else max(done, float(line.get("reserved_uom_qty") or 0.0))
 
 
 def _subtree(env: Env, root: int | None) -> set[int]:

@@ -132,7 +132,11 @@ def _immediate_transfer(env: Env, ids: list[int]) -> Any:
         "view_mode": "form",
         "res_model": "stock.immediate.transfer",
         "target": "new",
-        "context": {"button_validate_picking_ids": ids, "default_pick_ids": [[4, i] for i in ids]},
+        "context": {
+            "button_validate_picking_ids": ids,
+            "default_show_transfers": False,
+            "default_pick_ids": [[4, i] for i in ids],
+        },
     }
 
 

@@ -3,7 +3,8 @@
 The store keeps Odoo 17's field names (the business code is written against them); a
 ``Schema`` says what a client of another version sees instead (reference section 6):
 
-* 16: stock.move ``quantity_done`` (+ ``reserved_availability``), no ``picked``; no
+* 16: stock.move ``quantity_done`` (+ ``reserved_availability``, the sum of its lines'
+  ``reserved_uom_qty``), move lines ``qty_done`` + ``reserved_uom_qty``, no ``picked``; no
   ``discount`` on order lines and vendor prices; ``__last_update`` on every model.
 * 18: products ``type`` (consu/service/combo) + ``is_storable`` replace ``detailed_type``;
   ``name_get`` removed.
@@ -114,8 +115,13 @@ def _last_update(env: Env, rec: Record) -> Any:
 
 
 def _reserved(env: Env, rec: Record) -> float:
-    reserved = rec.get("state") in ("assigned", "partially_available")
-    return float(rec.get("product_uom_qty") or 0.0) if reserved else 0.0
+    """16's ``reserved_availability``: what the move's lines reserve (nothing once done)."""
+    if rec.get("state") in ("done", "cancel"):
+        return 0.0
+    lines = env.table("stock.move.line").values()
+    return sum(
+        float(ln.get("reserved_uom_qty") or 0.0) for ln in lines if ln.get("move_id") == rec["id"]
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +188,8 @@ def _schema(major: int) -> Schema:
     def hide(model: str, *names: str) -> None:
         hidden.setdefault(model, set()).update(names)
 
+    if major >= 17:
+        hide("stock.move.line", "reserved_uom_qty")
     if major <= 18:
         hide("purchase.order", "locked", "acknowledged")
         hide("stock.warehouse", "qc_type_id", "store_type_id")

@@ -49,6 +49,15 @@ async def test_16_names_done_quantities_and_asks_for_an_immediate_transfer() -> 
     )
     assert (move["quantity_done"], move["reserved_availability"]) == (0.0, 250.0)
     assert move["__last_update"]
+    # Its line reserves the demand apart from what was done (as a real 16 answered).
+    lines = await rpc.execute_kw(
+        "stock.move.line",
+        "search_read",
+        [[("move_id", "=", move["id"])]],
+        {"fields": ["qty_done", "reserved_uom_qty"]},
+    )
+    assert [(ln["qty_done"], ln["reserved_uom_qty"]) for ln in lines] == [(0.0, 250.0)]
+    assert "reserved_uom_qty" not in await _fields(_rpc(17), "stock.move.line")
     wizard = await rpc.execute_kw("stock.picking", "button_validate", [[picking]])
     assert wizard["res_model"] == "stock.immediate.transfer"
     with pytest.raises(ErpError, match="Invalid field"):
