@@ -354,6 +354,9 @@ def reserve(env: Env, move: Record) -> None:
         take = min(qty, need)
         if take <= EPSILON:
             continue
+        need -= take
+        if env.store.major <= 16 and _add_to_line(env, move, (location, lot, package), take):
+            continue
         env.create(
             LINE,
             {
@@ -365,8 +368,24 @@ def reserve(env: Env, move: Record) -> None:
                 ("quantity" if env.store.major >= 17 else "reserved_uom_qty"): take,
             },
         )
-        need -= take
     recompute_state(env, move)
+
+
+def _add_to_line(env: Env, move: Record, where: tuple[int, Any, Any], qty: float) -> bool:
+    """16's ``_update_reserved_quantity``: more reserved from where a line of the move
+    already reserves (same location, lot and package, nothing done) goes onto that line."""
+    location, lot, package = where
+    for line in env.table(LINE).values():
+        if (
+            line.get("move_id") == move["id"]
+            and line.get("location_id") == location
+            and (line.get("lot_id") or None) == (lot or None)
+            and (line.get("package_id") or None) == (package or None)
+            and not float(line.get("quantity") or 0.0)
+        ):
+            line["reserved_uom_qty"] = float(line.get("reserved_uom_qty") or 0.0) + qty
+            return True
+    return False
 
 
 def _brought(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -12,9 +13,14 @@ from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.adapters.odoo_sim.server import ADMIN_API_KEY, create_app
 from procurelink.errors import ErpError
+from procurelink.ports.erp import ReceiptWrite, ReceivedLine
 
 
 def _rpc(major: int, protocol: str = "jsonrpc") -> OdooRpc:
+    return _gateway(major, protocol).rpc
+
+
+def _gateway(major: int, protocol: str = "jsonrpc") -> OdooGateway:
     app = create_app(version=f"{major}.0")
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sim")
     key = ADMIN_API_KEY if protocol == "json2" else None
@@ -27,7 +33,7 @@ def _rpc(major: int, protocol: str = "jsonrpc") -> OdooRpc:
         protocol=protocol,  # type: ignore[arg-type]
         max_calls_per_second=10_000,
     )
-    return OdooRpc(settings, client=client)
+    return OdooGateway(settings, client=client)
 
 
 async def _fields(rpc: OdooRpc, model: str) -> dict[str, Any]:
@@ -62,6 +68,60 @@ async def test_16_names_done_quantities_and_asks_for_an_immediate_transfer() -> 
     assert wizard["res_model"] == "stock.immediate.transfer"
     with pytest.raises(ErpError, match="Invalid field"):
         await rpc.execute_kw("stock.move", "write", [[move["id"]], {"quantity": 1}])
+
+
+async def test_16_chains_two_step_reception_and_reserves_apart_from_done() -> None:
+    """As a real 16.0 answered: the step to stock waits; 6 of 10 received reserve 6 for it
+    on one line while the backorder's move still feeds it; the backorder's 4, once done,
+    go onto that same line."""
+    gateway = _gateway(16)
+    call = gateway.rpc.execute_kw
+    await call("stock.warehouse", "write", [[1], {"reception_steps": "two_steps"}])
+    [wh] = await call("stock.warehouse", "read", [[1]], {"fields": ["in_type_id"]})
+    [vendor] = await call("res.partner", "search", [[("ref", "=", "SW-V-88120")]])
+    [bolt] = await call("product.product", "search", [[("default_code", "=", "ACME-10042")]])
+    order = await call(
+        "purchase.order",
+        "create",
+        [
+            {
+                "partner_id": vendor,
+                "picking_type_id": wh["in_type_id"][0],
+                "order_line": [[0, 0, {"product_id": bolt, "product_qty": 10}]],
+            }
+        ],
+    )
+    await call("purchase.order", "button_confirm", [[order]])
+    [po] = await call("purchase.order", "read", [[order]], {"fields": ["name", "order_line"]})
+
+    async def moves(*fields: str) -> list[dict[str, Any]]:
+        rows = await call(
+            "stock.move",
+            "search_read",
+            [[("origin", "=", po["name"])]],
+            {"fields": ["state", "product_uom_qty", "reserved_availability", *fields]},
+        )
+        return sorted(rows, key=lambda m: m["id"])
+
+    receipt, internal = await moves()
+    assert (receipt["state"], receipt["reserved_availability"]) == ("assigned", 10.0)
+    assert (internal["state"], internal["reserved_availability"]) == ("waiting", 0.0)
+    [line] = po["order_line"]
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(6)),)))
+    received, internal, rest = await moves("move_dest_ids", "move_line_ids")
+    assert (received["state"], received["reserved_availability"]) == ("done", 0.0)
+    assert (internal["state"], internal["reserved_availability"]) == ("partially_available", 6.0)
+    assert (rest["product_uom_qty"], rest["move_dest_ids"]) == (4.0, [internal["id"]])
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(4)),)))
+    _, internal, _ = await moves("move_line_ids")
+    assert (internal["state"], internal["reserved_availability"]) == ("assigned", 10.0)
+    lines = await call(
+        "stock.move.line",
+        "read",
+        [internal["move_line_ids"]],
+        {"fields": ["qty_done", "reserved_uom_qty"]},
+    )
+    assert [(ln["qty_done"], ln["reserved_uom_qty"]) for ln in lines] == [(0.0, 10.0)]
 
 
 async def test_18_products_are_goods_with_a_storable_flag() -> None:
