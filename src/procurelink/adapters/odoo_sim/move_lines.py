@@ -233,9 +233,83 @@ def done_lines(env: Env, move: Record, qty: float) -> list[Record]:
     for line in kept:
         line.update(picked=True, date=env.now)
         if env.store.major <= 16:
+            _free_reservation(env, line)
             line["reserved_uom_qty"] = 0.0
         _add_quant(env, line)
     return kept
+
+
+def unreserved(env: Env, product: int, where: tuple[Any, Any, Any]) -> float:
+    """16: what lies at (location, lot, package) that no open move line reserves
+    (``stock.quant._get_available_quantity``, strict)."""
+    location, lot, package = where
+    on_hand = sum(
+        float(q.get("quantity") or 0.0)
+        for q in env.table("stock.quant").values()
+        if (q.get("product_id"), q.get("location_id")) == (product, location)
+        and (q.get("lot_id") or None, q.get("package_id") or None) == (lot or None, package or None)
+    )
+    return on_hand - sum(
+        float(ln.get("reserved_uom_qty") or 0.0) for ln in _reserving(env, product, where)
+    )
+
+
+def _reserving(env: Env, product: int, where: tuple[Any, Any, Any]) -> list[Record]:
+    location, lot, package = where
+    out = []
+    for line in env.table(LINE).values():
+        move = env.table(MOVE).get(line.get("move_id") or 0) or {}
+        if (
+            (line.get("product_id"), line.get("location_id")) == (product, location)
+            and (line.get("lot_id") or None) == (lot or None)
+            and (line.get("package_id") or None) == (package or None)
+            and float(line.get("reserved_uom_qty") or 0.0) > EPSILON
+            and move.get("state") not in ("done", "cancel")
+        ):
+            out.append(line)
+    return out
+
+
+def _free_reservation(env: Env, line: Record) -> None:
+    """16's ``_free_reservation``: a line done for more than it reserved, from goods other
+    moves reserve, takes them from those moves (their lines reserve less, or go when they
+    did nothing; the line's own transfer first, then the latest scheduled, newest first)."""
+    source = env.table("stock.location").get(line.get("location_id") or 0) or {}
+    extra = float(line.get("quantity") or 0.0) - float(line.get("reserved_uom_qty") or 0.0)
+    if source.get("usage") not in ("internal", "transit") or extra <= EPSILON:
+        return
+    where = (line.get("location_id"), line.get("lot_id"), line.get("package_id"))
+    short = extra - unreserved(env, line["product_id"], where)
+    if short <= EPSILON:
+        return
+
+    def scheduled(cand: Record) -> str:
+        picking = env.table("stock.picking").get(cand.get("picking_id") or 0) or {}
+        return str(picking.get("scheduled_date") or env.row(MOVE, cand["move_id"]).get("date"))
+
+    candidates = [c for c in _reserving(env, line["product_id"], where) if c["id"] != line["id"]]
+    # The line's own transfer first, then the latest scheduled, the newest line first.
+    candidates.sort(key=lambda c: -c["id"])
+    candidates.sort(key=scheduled, reverse=True)
+    candidates.sort(key=lambda c: c.get("picking_id") != line.get("picking_id"))
+    touched: set[int] = set()
+    for cand in candidates:
+        held = float(cand.get("reserved_uom_qty") or 0.0)
+        touched.add(cand["move_id"])
+        if held <= short + EPSILON:
+            short -= held
+            if float(cand.get("quantity") or 0.0) > EPSILON:
+                cand["reserved_uom_qty"] = 0.0
+            else:
+                env.unlink(LINE, [cand["id"]])
+            if short <= EPSILON:
+                break
+        else:
+            cand["reserved_uom_qty"] = held - short
+            break
+    for move_id in sorted(touched):
+        _sync_move(env, move_id)
+        recompute_state(env, env.row(MOVE, move_id))
 
 
 def reserve_receipt(env: Env, move: Record) -> None:

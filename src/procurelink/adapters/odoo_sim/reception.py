@@ -33,7 +33,14 @@ from collections.abc import Iterable
 from typing import Any
 
 from procurelink.adapters.odoo_sim.fields import Record
-from procurelink.adapters.odoo_sim.move_lines import EPSILON, LINE, MOVE, recompute_state, reserved
+from procurelink.adapters.odoo_sim.move_lines import (
+    EPSILON,
+    LINE,
+    MOVE,
+    recompute_state,
+    reserved,
+    unreserved,
+)
 from procurelink.adapters.odoo_sim.orm import Env, Hooks
 
 WAREHOUSE, LOCATION, TYPE, PICKING = (
@@ -352,6 +359,8 @@ def reserve(env: Env, move: Record) -> None:
         if need <= EPSILON:
             break
         take = min(qty, need)
+        if env.store.major <= 16:  # no more than lies there unreserved (strict)
+            take = min(take, unreserved(env, move["product_id"], (location, lot, package)))
         if take <= EPSILON:
             continue
         need -= take

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +14,13 @@ from procurelink.adapters.odoo.rpc import OdooRpc
 from procurelink.adapters.odoo.settings import OdooSettings
 from procurelink.adapters.odoo_sim.server import ADMIN_API_KEY, create_app
 from procurelink.errors import ErpError
-from procurelink.ports.erp import ReceiptWrite, ReceivedLine
+from procurelink.ports.erp import (
+    HeldLine,
+    QualityHold,
+    QualityHoldWrite,
+    ReceiptWrite,
+    ReceivedLine,
+)
 
 
 def _rpc(major: int, protocol: str = "jsonrpc") -> OdooRpc:
@@ -34,6 +41,9 @@ def _gateway(major: int, protocol: str = "jsonrpc") -> OdooGateway:
         max_calls_per_second=10_000,
     )
     return OdooGateway(settings, client=client)
+
+
+Moves = Callable[..., Awaitable[list[dict[str, Any]]]]
 
 
 async def _fields(rpc: OdooRpc, model: str) -> dict[str, Any]:
@@ -70,11 +80,8 @@ async def test_16_names_done_quantities_and_asks_for_an_immediate_transfer() -> 
         await rpc.execute_kw("stock.move", "write", [[move["id"]], {"quantity": 1}])
 
 
-async def test_16_chains_two_step_reception_and_reserves_apart_from_done() -> None:
-    """As a real 16.0 answered: the step to stock waits; 6 of 10 received reserve 6 for it
-    on one line while the backorder's move still feeds it; the backorder's 4, once done,
-    go onto that same line."""
-    gateway = _gateway(16)
+async def _two_step_order(gateway: OdooGateway) -> tuple[int, int, Moves]:
+    """A confirmed order of 10 bolts received in two steps: (order, line, its moves)."""
     call = gateway.rpc.execute_kw
     await call("stock.warehouse", "write", [[1], {"reception_steps": "two_steps"}])
     [wh] = await call("stock.warehouse", "read", [[1]], {"fields": ["in_type_id"]})
@@ -103,25 +110,47 @@ async def test_16_chains_two_step_reception_and_reserves_apart_from_done() -> No
         )
         return sorted(rows, key=lambda m: m["id"])
 
+    return order, po["order_line"][0], moves
+
+
+async def test_16_chains_two_step_reception_and_reserves_apart_from_done() -> None:
+    """As a real 16.0 answered: the step to stock waits; 6 of 10 received reserve 6 for it
+    on one line while the backorder's move still feeds it; the backorder's 4, once done,
+    go onto that same line."""
+    gateway = _gateway(16)
+    order, line, moves = await _two_step_order(gateway)
     receipt, internal = await moves()
     assert (receipt["state"], receipt["reserved_availability"]) == ("assigned", 10.0)
     assert (internal["state"], internal["reserved_availability"]) == ("waiting", 0.0)
-    [line] = po["order_line"]
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(6)),)))
-    received, internal, rest = await moves("move_dest_ids", "move_line_ids")
+    received, internal, rest = await moves("move_dest_ids")
     assert (received["state"], received["reserved_availability"]) == ("done", 0.0)
     assert (internal["state"], internal["reserved_availability"]) == ("partially_available", 6.0)
     assert (rest["product_uom_qty"], rest["move_dest_ids"]) == (4.0, [internal["id"]])
     await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(4)),)))
     _, internal, _ = await moves("move_line_ids")
     assert (internal["state"], internal["reserved_availability"]) == ("assigned", 10.0)
-    lines = await call(
+    lines = await gateway.rpc.execute_kw(
         "stock.move.line",
         "read",
         [internal["move_line_ids"]],
         {"fields": ["qty_done", "reserved_uom_qty"]},
     )
     assert [(ln["qty_done"], ln["reserved_uom_qty"]) for ln in lines] == [(0.0, 10.0)]
+
+
+async def test_16_held_goods_taken_from_input_are_no_longer_reserved_for_stock() -> None:
+    """As a real 16.0 answered: 6 of 10 received and reserved for the step to stock, 3 of
+    them held: that step expects 7 and reserves the 3 left in Input (the quarantine
+    transfer's done line frees the reservation it took, ``_free_reservation``)."""
+    gateway = _gateway(16)
+    order, line, moves = await _two_step_order(gateway)
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, Decimal(6)),)))
+    hold = QualityHold(None, "dented", "corr-free-reservation")
+    await gateway.apply_quality_hold(QualityHoldWrite(order, (HeldLine(line, Decimal(3)),), hold))
+    internal = (await moves())[1]
+    assert (internal["product_uom_qty"], internal["reserved_availability"]) == (7.0, 3.0)
+    assert internal["state"] == "partially_available"
 
 
 async def test_18_products_are_goods_with_a_storable_flag() -> None:
