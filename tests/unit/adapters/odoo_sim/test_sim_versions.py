@@ -153,6 +153,28 @@ async def test_16_held_goods_taken_from_input_are_no_longer_reserved_for_stock()
     assert internal["state"] == "partially_available"
 
 
+async def test_16_a_changed_line_quantity_changes_what_its_receipt_reserves() -> None:
+    """As a real 16.0 answered, the date pinned as the gateway writes it: 10 -> 12 -> 7 on
+    the one receipt move and its one line, nothing done."""
+    gateway = _gateway(16)
+    call = gateway.rpc.execute_kw
+    order, line, moves = await _two_step_order(gateway)
+    [current] = await call("purchase.order.line", "read", [[line]], {"fields": ["date_planned"]})
+    for qty in (12, 7):
+        changed = {"product_qty": qty, "date_planned": current["date_planned"]}
+        await call("purchase.order", "write", [[order], {"order_line": [[1, line, changed]]}])
+        receipt = (await moves("quantity_done", "move_line_ids"))[0]
+        assert (receipt["product_uom_qty"], receipt["reserved_availability"]) == (qty, qty)
+        assert receipt["quantity_done"] == 0.0
+        lines = await call(
+            "stock.move.line",
+            "read",
+            [receipt["move_line_ids"]],
+            {"fields": ["qty_done", "reserved_uom_qty"]},
+        )
+        assert [(ln["qty_done"], ln["reserved_uom_qty"]) for ln in lines] == [(0.0, qty)]
+
+
 async def test_18_products_are_goods_with_a_storable_flag() -> None:
     rpc = _rpc(18)
     fields = await _fields(rpc, "product.product")
