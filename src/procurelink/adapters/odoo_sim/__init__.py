@@ -36,8 +36,9 @@ Seeded data (``seed.py``, deterministic ids; ``seed=False`` keeps only the base 
   ``stock.stock_location_suppliers``, ``stock.stock_location_stock``,
   ``mail.mail_activity_data_todo`` (mail.activity.type 1 "To-Do"; "To Do" on 16).
 * Inventory detail (``move_lines.py``): assigned receipt moves get their stock.move.line(s)
-  on creation (17+: reserved = demand, one per unit for serials; 16: ``qty_done`` 0); a
-  move's quantity is the sum of its lines and writing it adjusts them; validation resolves
+  on creation (17+: reserved = demand, one per unit for serials; 16: ``reserved_uom_qty``
+  = demand, ``qty_done`` 0); a move's quantity is the sum of its lines and writing it
+  adjusts them; validation resolves
   lots (``lot_name`` -> stock.lot, Odoo's "You need to supply a Lot/Serial Number" error
   otherwise) and books stock.quant in internal locations per lot and package.
 * uom.uom: 1 Units, 2 Dozens, 3 kg, 4 g, 5 t, 6 m, 7 L.
