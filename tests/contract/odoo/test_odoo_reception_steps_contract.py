@@ -334,15 +334,16 @@ async def test_a_retried_hold_resumes_its_transfer_and_moves_the_goods_once(
 
 async def _taken_from(make: Fixture, move: dict[str, Any]) -> dict[str, float]:
     """Where a move's reserved lines take its goods from: location name -> quantity."""
+    reserved = make.dialect.move_line_reserved  # 16: reserved_uom_qty
     rows = await make.call(
         "stock.move.line",
         "search_read",
         [("move_id", "=", move["id"])],
-        fields=["location_id", "quantity"],
+        fields=["location_id", reserved],
     )
     out: dict[str, float] = {}
     for row in rows:
-        out[row["location_id"][1]] = out.get(row["location_id"][1], 0.0) + row["quantity"]
+        out[row["location_id"][1]] = out.get(row["location_id"][1], 0.0) + row[reserved]
     return out
 
 

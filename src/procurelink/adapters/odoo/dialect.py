@@ -27,6 +27,7 @@ class Dialect:
     storable_by_flag: bool  # 18+: type "consu" + is_storable; 16-17: detailed_type "product"
     move_line_quantity: str = "quantity"  # stock.move.line received quantity (16: qty_done)
     move_reserved: str = "quantity"  # stock.move reserved quantity (16: reserved_availability)
+    move_line_reserved: str = "quantity"  # stock.move.line reserved (16: reserved_uom_qty)
     supplier_uom: str = "product_uom"  # product.supplierinfo unit (19: product_uom_id)
     has_uom_category: bool = True  # 16-18 uom.category + factor per reference; 19 inverted
     has_discount: bool = True  # supplierinfo / order line discount (17+)
@@ -52,6 +53,7 @@ class Dialect:
             storable_by_flag=v >= 18,
             move_line_quantity="qty_done" if v == 16 else "quantity",
             move_reserved="reserved_availability" if v == 16 else "quantity",
+            move_line_reserved="reserved_uom_qty" if v == 16 else "quantity",
             supplier_uom="product_uom_id" if v >= 19 else "product_uom",
             has_uom_category=v <= 18,
             has_discount=v >= 17,
