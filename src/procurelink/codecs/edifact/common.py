@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from procurelink.codecs.edifact.elements import dtm_date, format_decimal, integer, optional
+from procurelink.codecs.edifact.memo import Memo, remember, text_key
 from procurelink.codecs.edifact.problems import COUNT_DIFFERS, MISSING, Place
 from procurelink.codecs.edifact.reader import MessageData
 from procurelink.codecs.edifact.units import UnitMap
@@ -25,6 +26,7 @@ class MessageContext:
     options: Mapping[str, Any]
     ids: dict[str, str]
     version: str  # "D96A" / "D01B": per-directory lengths on encode
+    memo: Memo  # values already built in this decode (see ``memo``)
 
 
 def document_number(m: MessageContext, data: MessageData) -> str:
@@ -67,11 +69,17 @@ def currency(m: MessageContext, data: MessageData) -> str | None:
 
 
 def payment_terms(m: MessageContext, data: MessageData) -> PaymentTerms | None:
+    """PAT's terms; one instance for every PAT of the same text in this decode."""
     pat = data.pat
     if pat is None:
         return None
+    key = text_key(pat)
+    terms: PaymentTerms | None = m.memo.terms.get(key)
+    if terms is not None:
+        return terms
     days = integer(m.place, pat, 3, 4) if pat.get(3, 3) in ("D", "") else None
-    return PaymentTerms(net_days=days, description=optional(pat, 2, 4))
+    terms = PaymentTerms(net_days=days, description=optional(pat, 2, 4))
+    return remember(m.memo.terms, key, terms)
 
 
 def check_line_count(m: MessageContext, data: MessageData) -> None:

@@ -5,22 +5,27 @@ Item numbers are looked up by their type code (7143), never by position (edi.md 
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
+
 from procurelink.codecs.edifact.elements import (
     decimal_of,
+    dtm_date,
     format_decimal,
     required_decimal,
     split_text,
 )
+from procurelink.codecs.edifact.memo import Memo, remember, text_key
 from procurelink.codecs.edifact.problems import Place
 from procurelink.codecs.edifact.reader import LineData
 from procurelink.codecs.edifact.syntax import Segment
 from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.edifact.writer import OutSegment
 from procurelink.domain.parties import Item
-from procurelink.domain.values import Quantity
+from procurelink.domain.values import Money, Quantity
 from procurelink.errors import InvalidDocument
 
 BUYER = ("BP", "IN")
@@ -58,6 +63,26 @@ def quantity_fields(
     parts = [*segment.components(1), "", ""]
     value = required_decimal(place, segment, 1, 2, parts[1])
     return {"value": value, "uom": read_unit(place, units, segment, 3, default_unit, code=parts[2])}
+
+
+def shared_quantity(
+    memo: Memo, place: Place, line: LineData, qualifier: str, default_unit: str | None = None
+) -> Quantity | dict[str, Any] | None:
+    """``quantity_fields`` as one ``Quantity`` for every QTY of the same text in this decode
+    (the plain fields when they do not make a valid Quantity: the document reports them)."""
+    segment = line.quantities.get(qualifier)
+    if segment is None:
+        return None
+    key = (text_key(segment), default_unit)
+    table = memo.quantities
+    if key in table:
+        return table[key]
+    fields = quantity_fields(place, memo.units, line, qualifier, default_unit)
+    try:
+        quantity = Quantity.model_validate(fields)
+    except ValidationError:
+        return fields
+    return remember(table, key, quantity)
 
 
 def read_quantity(
@@ -99,12 +124,47 @@ def read_price(place: Place, line: LineData, *qualifiers: str) -> tuple[Decimal,
     for qualifier in qualifiers:
         segment = line.prices.get(qualifier)
         if segment is not None:
-            # C509: qualifier, price, type, type qualifier, basis; split once.
-            parts = [*segment.components(1), "", "", "", ""]
-            price = required_decimal(place, segment, 1, 2, parts[1])
-            basis = decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS
-            return price, basis
+            return _price(place, segment)
     return None
+
+
+def _price(place: Place, segment: Segment) -> tuple[Decimal, Decimal]:
+    # C509: qualifier, price, type, type qualifier, basis; split once.
+    parts = [*segment.components(1), "", "", "", ""]
+    price = required_decimal(place, segment, 1, 2, parts[1])
+    basis = decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS
+    return price, basis
+
+
+def shared_price(
+    memo: Memo, place: Place, line: LineData, currency: str, *qualifiers: str
+) -> tuple[Money | dict[str, Any], Decimal] | None:
+    """``read_price`` with the unit price as one ``Money`` in ``currency`` for every PRI of
+    the same text in this decode (plain fields when they do not make a valid Money)."""
+    for qualifier in qualifiers:
+        segment = line.prices.get(qualifier)
+        if segment is not None:
+            key = (text_key(segment), currency)
+            table = memo.prices
+            if key in table:
+                return table[key]
+            price, basis = _price(place, segment)
+            fields = {"amount": price, "currency": currency}
+            try:
+                money = Money.model_validate(fields)
+            except ValidationError:
+                return fields, basis
+            return remember(table, key, (money, basis))
+    return None
+
+
+def shared_date(memo: Memo, place: Place, segment: Segment) -> date:
+    """``dtm_date`` of a DTM, one date object for every DTM of the same text in this decode."""
+    key = text_key(segment)
+    table = memo.dates
+    if key in table:
+        return table[key]
+    return remember(table, key, dtm_date(place, segment))
 
 
 def write_item_ids(line_no: str, action: str, item: Item | None) -> list[OutSegment]:

@@ -1,0 +1,62 @@
+"""Canonical values one decode has already built, shared between its messages and lines.
+
+The canonical models are frozen, so one instance can stand wherever an equal value belongs:
+the parties of every order of one sender, a unit price or quantity repeated on many lines.
+A value is remembered by the raw text it was read from (the segment's elements, with the
+service characters that split them) and only after it was read and validated without a
+problem, so the same text gives the same value, and a hit spares both the mapping and
+pydantic's validation of that part of the document.
+
+Values whose standalone validation fails are never remembered: the mapper then hands over
+the plain fields as before, so the whole document's ValidationError (every error, with its
+location) stays exactly what it was.
+
+Each table is emptied when it reaches ``LIMIT`` entries: a stream decoder keeps one memo for
+a whole interchange of any size, and a long-running worker must not grow with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from procurelink.codecs.edifact.syntax import Segment
+from procurelink.codecs.edifact.units import UnitMap
+from procurelink.domain.parties import Contact, Party
+from procurelink.domain.values import Money, PaymentTerms, Quantity
+
+LIMIT = 1024
+Key = tuple[Any, ...]
+V = TypeVar("V")
+
+
+class Memo:
+    """The tables of one decode (or one stream), with the partner's unit table they assume."""
+
+    __slots__ = ("contacts", "dates", "parties", "prices", "quantities", "terms", "units")
+
+    def __init__(self, units: UnitMap) -> None:
+        # Quantities are read through ``units``: a memo serves one partner's options only.
+        self.units = units
+        self.parties: dict[Key, Party | None] = {}  # None: a role the model does not have
+        self.contacts: dict[Key, Contact | None] = {}
+        self.terms: dict[Key, PaymentTerms] = {}
+        self.quantities: dict[Key, Quantity] = {}
+        self.prices: dict[Key, tuple[Money, Decimal]] = {}  # unit price, price basis
+        self.dates: dict[Key, date] = {}
+
+
+def remember(table: dict[Key, V], key: Key, value: V) -> V:
+    """``value`` stored under ``key`` (the table emptied first when full); returns it."""
+    if len(table) >= LIMIT:
+        table.clear()
+    table[key] = value
+    return value
+
+
+def text_key(segment: Segment) -> Key:
+    """What every value read from ``segment`` depends on: its elements as written and the
+    characters that split and release them."""
+    service = segment.service
+    return (segment.escaped, service.component, service.release, *segment.elements)
