@@ -12,6 +12,7 @@ from procurelink.codecs.edifact.elements import dtm_date, format_decimal, intege
 from procurelink.codecs.edifact.memo import Memo, remember, text_key
 from procurelink.codecs.edifact.problems import COUNT_DIFFERS, MISSING, Place
 from procurelink.codecs.edifact.reader import MessageData
+from procurelink.codecs.edifact.syntax import Segment
 from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.edifact.writer import OutSegment
 from procurelink.domain.values import PaymentTerms
@@ -46,8 +47,17 @@ def header_date(m: MessageContext, data: MessageData, *qualifiers: str) -> date 
     for qualifier in qualifiers:
         segment = data.dates.get(qualifier)
         if segment is not None:
-            return dtm_date(m.place, segment)
+            return shared_date(m.memo, m.place, segment)
     return None
+
+
+def shared_date(memo: Memo, place: Place, segment: Segment) -> date:
+    """``dtm_date`` of a DTM, one date object for every DTM of the same text in this decode."""
+    key = text_key(segment)
+    table = memo.dates
+    if key in table:
+        return table[key]
+    return remember(table, key, dtm_date(place, segment))
 
 
 def required_date(m: MessageContext, data: MessageData, *qualifiers: str) -> date:

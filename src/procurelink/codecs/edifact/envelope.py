@@ -342,8 +342,8 @@ def check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink) 
 
 def check_count(place: Place, trailer: Segment, actual: int, message: str, sink: Sink) -> None:
     declared = trailer.get(1)
-    what = {"UNT": "segments", "UNE": "messages"}.get(trailer.tag, "messages or groups")
     if declared != str(actual):
+        what = {"UNT": "segments", "UNE": "messages"}.get(trailer.tag, "messages or groups")
         sink.report(
             place.problem(
                 message + what,

@@ -5,7 +5,6 @@ Item numbers are looked up by their type code (7143), never by position (edi.md 
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -13,7 +12,6 @@ from pydantic import ValidationError
 
 from procurelink.codecs.edifact.elements import (
     decimal_of,
-    dtm_date,
     format_decimal,
     required_decimal,
     split_text,
@@ -156,15 +154,6 @@ def shared_price(
                 return fields, basis
             return remember(table, key, (money, basis))
     return None
-
-
-def shared_date(memo: Memo, place: Place, segment: Segment) -> date:
-    """``dtm_date`` of a DTM, one date object for every DTM of the same text in this decode."""
-    key = text_key(segment)
-    table = memo.dates
-    if key in table:
-        return table[key]
-    return remember(table, key, dtm_date(place, segment))
 
 
 def write_item_ids(line_no: str, action: str, item: Item | None) -> list[OutSegment]:

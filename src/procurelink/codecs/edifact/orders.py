@@ -21,6 +21,7 @@ from procurelink.codecs.edifact.common import (
     moa,
     payment_terms,
     required_date,
+    shared_date,
     write_payment_terms,
 )
 from procurelink.codecs.edifact.elements import dtm_date, optional, required
@@ -30,7 +31,6 @@ from procurelink.codecs.edifact.items import (
     read_item,
     read_price,
     read_quantity,
-    shared_date,
     shared_price,
     shared_quantity,
     write_description,
