@@ -55,8 +55,9 @@ def shared_date(memo: Memo, place: Place, segment: Segment) -> date:
     """``dtm_date`` of a DTM, one date object for every DTM of the same text in this decode."""
     key = text_key(segment)
     table = memo.dates
-    if key in table:
-        return table[key]
+    found = table.get(key)  # one lookup: a key's hash is computed again for each
+    if found is not None:
+        return found
     return remember(table, key, dtm_date(place, segment))
 
 

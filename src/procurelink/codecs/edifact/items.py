@@ -73,8 +73,9 @@ def shared_quantity(
         return None
     key = (text_key(segment), default_unit)
     table = memo.quantities
-    if key in table:
-        return table[key]
+    found = table.get(key)
+    if found is not None:
+        return found
     fields = quantity_fields(place, memo.units, line, qualifier, default_unit)
     try:
         quantity = Quantity.model_validate(fields)
@@ -144,8 +145,9 @@ def shared_price(
         if segment is not None:
             key = (text_key(segment), currency)
             table = memo.prices
-            if key in table:
-                return table[key]
+            found = table.get(key)
+            if found is not None:
+                return found
             price, basis = _price(place, segment)
             fields = {"amount": price, "currency": currency}
             try:

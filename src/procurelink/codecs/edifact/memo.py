@@ -27,6 +27,9 @@ from procurelink.domain.parties import Contact, Party
 from procurelink.domain.values import Money, PaymentTerms, Quantity
 
 LIMIT = 1024
+# ``table.get(key, ABSENT)``: one lookup (a tuple's hash is computed anew each time) where a
+# remembered value may be None.
+ABSENT = object()
 Key = tuple[Any, ...]
 V = TypeVar("V")
 

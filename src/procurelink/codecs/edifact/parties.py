@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
 from procurelink.codecs.edifact.elements import optional, split_text
-from procurelink.codecs.edifact.memo import Memo, remember, text_key
+from procurelink.codecs.edifact.memo import ABSENT, Memo, remember, text_key
 from procurelink.codecs.edifact.reader import PartyData
 from procurelink.codecs.edifact.writer import OutSegment
 from procurelink.domain.parties import Address, Contact, IdScheme, Party, PartyRole
@@ -100,8 +100,9 @@ def shared_party(
         comms.get("EM"),
     )
     table = memo.parties
-    if key in table:
-        return table[key]
+    found = table.get(key, ABSENT)
+    if found is not ABSENT:
+        return cast("Party | None", found)
     fields = party_fields(data, with_contact)
     if fields is None:
         return remember(table, key, None)
@@ -117,8 +118,9 @@ def shared_contact(memo: Memo, data: PartyData) -> Contact | None:
     comms = data.comms
     key = (data.contact_name, comms.get("TE"), comms.get("EM"))
     table = memo.contacts
-    if key in table:
-        return table[key]
+    found = table.get(key, ABSENT)
+    if found is not ABSENT:
+        return cast("Contact | None", found)
     fields = contact_fields(data)
     # Three optional strings: always a valid Contact.
     return remember(table, key, None if fields is None else Contact.model_validate(fields))
