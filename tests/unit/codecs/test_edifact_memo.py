@@ -2,45 +2,79 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from edifact_support import codec, decode_ctx, decode_one, sample
 
-from procurelink.codecs.edifact.memo import LIMIT, remember
+from procurelink.codecs.edifact.items import shared_quantity
+from procurelink.codecs.edifact.memo import LIMIT, Memo, remember
+from procurelink.codecs.edifact.problems import Place
+from procurelink.codecs.edifact.reader import LineData
+from procurelink.codecs.edifact.syntax import DEFAULT_SERVICE, Segment
+from procurelink.codecs.edifact.units import UnitMap
 from procurelink.domain.order import PurchaseOrder
+from procurelink.domain.values import Quantity
 from procurelink.errors import InvalidDocument
 
 
-def _two_orders(second_price: str = "0.12") -> bytes:
-    """The sample ORDERS twice in one interchange (UNH 0062 1 and 2)."""
+def segment(text: str) -> Segment:
+    tag, *elements = text.split("+")
+    return Segment(tag, elements, 1, 0, DEFAULT_SERVICE, escaped=False)
+
+
+def _orders(*prices: str) -> bytes:
+    """The sample ORDERS once per price in one interchange (UNH 0062 1, 2, ...), line 1
+    priced at each price in turn."""
     text = sample("ORDERS_PO00042.edi").decode("latin-1")
     head, rest = text.split("UNH+1+", 1)
     body, tail = rest.split("UNZ+1+", 1)
-    message = "UNH+1+" + body
-    other = message.replace("UNH+1+", "UNH+2+").replace("UNT+36+1", "UNT+36+2")
-    other = other.replace("PRI+AAA:0.12'", f"PRI+AAA:{second_price}'")
-    return (head + message + other + "UNZ+2+" + tail).encode("latin-1")
+    messages = [
+        ("UNH+1+" + body)
+        .replace("UNH+1+", f"UNH+{n}+")
+        .replace("UNT+36+1", f"UNT+36+{n}")
+        .replace("PRI+AAA:0.12'", f"PRI+AAA:{price}'")
+        for n, price in enumerate(prices, start=1)
+    ]
+    return (head + "".join(messages) + f"UNZ+{len(prices)}+" + tail).encode("latin-1")
 
 
 def test_messages_of_one_decode_share_equal_values() -> None:
-    first, second = codec.decode(_two_orders(), decode_ctx(currency="EUR"))
-    assert isinstance(first, PurchaseOrder) and isinstance(second, PurchaseOrder)
-    for mine, theirs in zip(first.parties, second.parties, strict=True):
+    first, second, third = codec.decode(_orders("0.12", "0.12", "0.12"), decode_ctx())
+    assert isinstance(first, PurchaseOrder)
+    assert isinstance(second, PurchaseOrder) and isinstance(third, PurchaseOrder)
+    for mine, theirs in zip(second.parties, third.parties, strict=True):
         assert mine is theirs
     assert first.contact is second.contact
     assert first.payment_terms is second.payment_terms
-    # Lines 1 and 3 order 5000 PCE: one Quantity; the same price of line 1 in both orders.
-    assert first.lines[0].quantity is first.lines[2].quantity
-    assert first.lines[0].unit_price is second.lines[0].unit_price
+    assert first.requested_date is second.requested_date
+    # Quantities and prices are shared from their second sight on: 5000 PCE is on lines 1
+    # and 3 of each order, the price of line 1 once in each.
+    assert first.lines[2].quantity is second.lines[0].quantity is third.lines[2].quantity
+    assert second.lines[0].unit_price is third.lines[0].unit_price
     assert first.lines[0].requested_date is second.lines[2].requested_date
+
+
+def test_a_value_seen_once_is_validated_with_its_document() -> None:
+    memo = Memo(UnitMap({}))
+    line = LineData(segment("LIN+1"))
+    line.quantities["21"] = segment("QTY+21:7:PCE")
+    # The first time: the plain fields (validated with the order, as without the memo).
+    assert shared_quantity(memo, Place(), line, "21") == {"value": Decimal(7), "uom": "unit"}
+    second = shared_quantity(memo, Place(), line, "21")
+    assert isinstance(second, Quantity) and second == Quantity(value=Decimal(7), uom="unit")
+    assert shared_quantity(memo, Place(), line, "21") is second
 
 
 def test_shared_values_are_those_a_message_decoded_alone_gets() -> None:
     alone = decode_one(sample("ORDERS_PO00042.edi"), currency="EUR")
-    first, second = codec.decode(_two_orders("0.13"), decode_ctx(currency="EUR"))
-    assert first == alone.model_copy(update={"document_id": first.document_id})
+    documents = codec.decode(_orders("0.12", "0.13", "0.12"), decode_ctx())
+    for document in documents[0], documents[2]:
+        assert document == alone.model_copy(update={"document_id": document.document_id})
+    second = documents[1]
     assert isinstance(second, PurchaseOrder)
     assert str(second.lines[0].unit_price) == "0.13 EUR"
-    assert second.lines[2] == alone.lines[2]
+    assert second.lines[1:] == alone.lines[1:]
 
 
 def test_an_invalid_value_is_reported_by_the_document_as_before() -> None:

@@ -16,7 +16,7 @@ from procurelink.codecs.edifact.elements import (
     required_decimal,
     split_text,
 )
-from procurelink.codecs.edifact.memo import Memo, remember, text_key
+from procurelink.codecs.edifact.memo import Memo, promote, remember, text_key
 from procurelink.codecs.edifact.problems import Place
 from procurelink.codecs.edifact.reader import LineData
 from procurelink.codecs.edifact.syntax import Segment
@@ -57,6 +57,12 @@ def quantity_fields(
     segment = line.quantities.get(qualifier)
     if segment is None:
         return None
+    return _quantity(place, units, segment, default_unit)
+
+
+def _quantity(
+    place: Place, units: UnitMap, segment: Segment, default_unit: str | None
+) -> dict[str, Any]:
     # C186: qualifier, quantity, unit; split once for both values.
     parts = [*segment.components(1), "", ""]
     value = required_decimal(place, segment, 1, 2, parts[1])
@@ -66,22 +72,19 @@ def quantity_fields(
 def shared_quantity(
     memo: Memo, place: Place, line: LineData, qualifier: str, default_unit: str | None = None
 ) -> Quantity | dict[str, Any] | None:
-    """``quantity_fields`` as one ``Quantity`` for every QTY of the same text in this decode
-    (the plain fields when they do not make a valid Quantity: the document reports them)."""
+    """``quantity_fields``, as one ``Quantity`` for every further QTY of the same text in
+    this decode (see ``memo``)."""
     segment = line.quantities.get(qualifier)
     if segment is None:
         return None
     key = (text_key(segment), default_unit)
     table = memo.quantities
     found = table.get(key)
-    if found is not None:
+    if found is None:
+        return remember(table, key, _quantity(place, memo.units, segment, default_unit))
+    if isinstance(found, Quantity):
         return found
-    fields = quantity_fields(place, memo.units, line, qualifier, default_unit)
-    try:
-        quantity = Quantity.model_validate(fields)
-    except ValidationError:
-        return fields
-    return remember(table, key, quantity)
+    return promote(table, key, found, Quantity)
 
 
 def read_quantity(
@@ -138,23 +141,26 @@ def _price(place: Place, segment: Segment) -> tuple[Decimal, Decimal]:
 def shared_price(
     memo: Memo, place: Place, line: LineData, currency: str, *qualifiers: str
 ) -> tuple[Money | dict[str, Any], Decimal] | None:
-    """``read_price`` with the unit price as one ``Money`` in ``currency`` for every PRI of
-    the same text in this decode (plain fields when they do not make a valid Money)."""
+    """``read_price`` with the unit price in ``currency``, as one ``Money`` for every further
+    PRI of the same text in this decode (see ``memo``)."""
     for qualifier in qualifiers:
         segment = line.prices.get(qualifier)
         if segment is not None:
             key = (text_key(segment), currency)
             table = memo.prices
             found = table.get(key)
-            if found is not None:
+            if found is None:
+                price, basis = _price(place, segment)
+                return remember(table, key, ({"amount": price, "currency": currency}, basis))
+            unit_price, basis = found
+            if isinstance(unit_price, Money):
                 return found
-            price, basis = _price(place, segment)
-            fields = {"amount": price, "currency": currency}
             try:
-                money = Money.model_validate(fields)
+                money = Money.model_validate(unit_price)  # the second sight: see ``memo``
             except ValidationError:
-                return fields, basis
-            return remember(table, key, (money, basis))
+                return found
+            found = table[key] = (money, basis)
+            return found
     return None
 
 

@@ -7,9 +7,14 @@ service characters that split them) and only after it was read and validated wit
 problem, so the same text gives the same value, and a hit spares both the mapping and
 pydantic's validation of that part of the document.
 
-Values whose standalone validation fails are never remembered: the mapper then hands over
-the plain fields as before, so the whole document's ValidationError (every error, with its
+Values whose standalone validation fails are never shared: the mapper then hands over the
+plain fields as before, so the whole document's ValidationError (every error, with its
 location) stays exactly what it was.
+
+Quantities and unit prices are often all different (a file of distinct articles): the first
+time a text is read its plain fields are remembered and validated with the document as
+before, and only the second time is one instance validated on its own and shared from then
+on (``promote``), so a value seen once costs a lookup and no validation of its own.
 
 Each table is emptied when it reaches ``LIMIT`` entries: a stream decoder keeps one memo for
 a whole interchange of any size, and a long-running worker must not grow with it.
@@ -20,6 +25,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from procurelink.codecs.edifact.syntax import Segment
 from procurelink.codecs.edifact.units import UnitMap
@@ -32,6 +39,7 @@ LIMIT = 1024
 ABSENT = object()
 Key = tuple[Any, ...]
 V = TypeVar("V")
+M = TypeVar("M", bound=BaseModel)
 
 
 class Memo:
@@ -45,8 +53,9 @@ class Memo:
         self.parties: dict[Key, Party | None] = {}  # None: a role the model does not have
         self.contacts: dict[Key, Contact | None] = {}
         self.terms: dict[Key, PaymentTerms] = {}
-        self.quantities: dict[Key, Quantity] = {}
-        self.prices: dict[Key, tuple[Money, Decimal]] = {}  # unit price, price basis
+        # Plain fields until a text is seen the second time (``promote``).
+        self.quantities: dict[Key, Quantity | dict[str, Any]] = {}
+        self.prices: dict[Key, tuple[Money | dict[str, Any], Decimal]] = {}  # price, basis
         self.dates: dict[Key, date] = {}
 
 
@@ -54,6 +63,19 @@ def remember(table: dict[Key, V], key: Key, value: V) -> V:
     """``value`` stored under ``key`` (the table emptied first when full); returns it."""
     if len(table) >= LIMIT:
         table.clear()
+    table[key] = value
+    return value
+
+
+def promote(
+    table: dict[Key, M | dict[str, Any]], key: Key, fields: dict[str, Any], model: type[M]
+) -> M | dict[str, Any]:
+    """The second sight of ``fields``: one ``model`` instance for it from now on, or the
+    plain fields again when they do not make a valid one on their own."""
+    try:
+        value = model.model_validate(fields)
+    except ValidationError:
+        return fields
     table[key] = value
     return value
 
