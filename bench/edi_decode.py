@@ -215,7 +215,9 @@ def m_model_floor(path: Path, syntax: str) -> Callable[[], int]:
 
     The fields are captured from one real decode of the same file, so this is exactly the
     model work a full decode does; no decoder that ends in the canonical models can be faster
-    than this, whatever its tokenizer and mappers cost.
+    than this, whatever its tokenizer and mappers cost. Values the decode shares between
+    messages and lines (``codecs/edifact/memo``) are captured as the instances it passes, as
+    validated once: the floor counts only the validation a decode still does.
     """
     from procurelink.domain.order import PurchaseOrder
 

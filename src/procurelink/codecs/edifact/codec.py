@@ -13,6 +13,7 @@ from procurelink.codecs.edifact import dialect, messages
 from procurelink.codecs.edifact.common import MessageContext
 from procurelink.codecs.edifact.envelope import Interchange, Message
 from procurelink.codecs.edifact.inbound import read_interchanges, read_text
+from procurelink.codecs.edifact.memo import Memo
 from procurelink.codecs.edifact.problems import NOT_SUPPORTED_HERE, STRICT, Place
 from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.edifact.writer import EnvelopeSettings, write_interchange
@@ -41,12 +42,14 @@ class EdifactCodec:
                 "EDIFACT codec cannot encode this document type", document_type=document_type
             )
         settings = EnvelopeSettings.from_options(ctx.options)
+        units = UnitMap(ctx.options)
         m = MessageContext(
             place=Place(),
-            units=UnitMap(ctx.options),
+            units=units,
             options=ctx.options,
             ids={},
             version=settings.version,
+            memo=Memo(units),
         )
         message_type, number, body = encoder(m, document)
         data, reference = write_interchange(
@@ -84,17 +87,26 @@ def _decode_all(data: bytes, ctx: DecodeContext) -> list[Document]:
     # A function of its own so that the segments die with its frame while the collector is
     # still paused: the collection that follows then walks only the documents.
     documents: list[Document] = []
+    memo = Memo(UnitMap(ctx.options))  # shared by the messages of this decode only
     for interchange in read_interchanges(read_text(data), STRICT):
         _check_test(interchange, ctx.options)
         for message in interchange.messages:
-            documents.append(decode_message(interchange, message, ctx.partner_id, ctx))
+            documents.append(decode_message(interchange, message, ctx.partner_id, ctx, memo))
     return documents
 
 
 def decode_message(
-    interchange: Interchange, message: Message, partner_id: str, ctx: DecodeContext
+    interchange: Interchange,
+    message: Message,
+    partner_id: str,
+    ctx: DecodeContext,
+    memo: Memo | None = None,
 ) -> Document:
-    """One message to its canonical document (also used by the validator)."""
+    """One message to its canonical document (also used by the validator).
+
+    ``memo`` (built from ``ctx.options``) lets the messages of one decode share the values
+    they have in common; without it the message gets its own.
+    """
     message = dialect.inbound(message, ctx.options)  # the partner's codes -> ours
     decoder = messages.DECODERS.get(message.type)
     if decoder is None:
@@ -107,9 +119,11 @@ def decode_message(
             found=message.type[:10],
             expected=sorted(messages.DECODERS),
         )
+    if memo is None:
+        memo = Memo(UnitMap(ctx.options))
     m = MessageContext(
         place=message.place,
-        units=UnitMap(ctx.options),
+        units=memo.units,
         options=ctx.options,
         ids={
             "document_id": ":".join(
@@ -119,6 +133,7 @@ def decode_message(
             "correlation_id": ctx.correlation_id,
         },
         version=(message.version + message.release).upper(),
+        memo=memo,
     )
     with collector_paused():
         return _validated(message.place, lambda: decoder(m, interchange, message))

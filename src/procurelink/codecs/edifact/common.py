@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 
 from procurelink.codecs.edifact.elements import dtm_date, format_decimal, integer, optional
+from procurelink.codecs.edifact.memo import Memo, remember, text_key
 from procurelink.codecs.edifact.problems import COUNT_DIFFERS, MISSING, Place
 from procurelink.codecs.edifact.reader import MessageData
+from procurelink.codecs.edifact.syntax import Segment
 from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.edifact.writer import OutSegment
 from procurelink.domain.values import PaymentTerms
@@ -25,6 +27,7 @@ class MessageContext:
     options: Mapping[str, Any]
     ids: dict[str, str]
     version: str  # "D96A" / "D01B": per-directory lengths on encode
+    memo: Memo  # values already built in this decode (see ``memo``)
 
 
 def document_number(m: MessageContext, data: MessageData) -> str:
@@ -44,8 +47,18 @@ def header_date(m: MessageContext, data: MessageData, *qualifiers: str) -> date 
     for qualifier in qualifiers:
         segment = data.dates.get(qualifier)
         if segment is not None:
-            return dtm_date(m.place, segment)
+            return shared_date(m.memo, m.place, segment)
     return None
+
+
+def shared_date(memo: Memo, place: Place, segment: Segment) -> date:
+    """``dtm_date`` of a DTM, one date object for every DTM of the same text in this decode."""
+    key = text_key(segment)
+    table = memo.dates
+    found = table.get(key)  # one lookup: a key's hash is computed again for each
+    if found is not None:
+        return found
+    return remember(table, key, dtm_date(place, segment))
 
 
 def required_date(m: MessageContext, data: MessageData, *qualifiers: str) -> date:
@@ -67,11 +80,17 @@ def currency(m: MessageContext, data: MessageData) -> str | None:
 
 
 def payment_terms(m: MessageContext, data: MessageData) -> PaymentTerms | None:
+    """PAT's terms; one instance for every PAT of the same text in this decode."""
     pat = data.pat
     if pat is None:
         return None
+    key = text_key(pat)
+    terms: PaymentTerms | None = m.memo.terms.get(key)
+    if terms is not None:
+        return terms
     days = integer(m.place, pat, 3, 4) if pat.get(3, 3) in ("D", "") else None
-    return PaymentTerms(net_days=days, description=optional(pat, 2, 4))
+    terms = PaymentTerms(net_days=days, description=optional(pat, 2, 4))
+    return remember(m.memo.terms, key, terms)
 
 
 def check_line_count(m: MessageContext, data: MessageData) -> None:

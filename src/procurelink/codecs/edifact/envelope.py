@@ -286,9 +286,13 @@ def _message(
 ) -> tuple[Message, int]:
     unh = segments[i]
     place = message_place(outer, unh, interchange, sink)
-    end = i + 1
-    while end < len(segments) and segments[end].tag not in SERVICE_TAGS:
-        end += 1
+    # The next service segment (UNT normally) ends the message; a for loop over the
+    # indexes, because this runs once for every segment of every message.
+    end = len(segments)
+    for index in range(i + 1, end):
+        if segments[index].tag in SERVICE_TAGS:
+            end = index
+            break
     message = new_message(place, unh, segments[i + 1 : end])
     if end == len(segments) or segments[end].tag != "UNT":
         at = segments[end] if end < len(segments) else segments[-1]
@@ -306,13 +310,15 @@ def message_place(outer: Place, unh: Segment, interchange: Interchange, sink: Si
 
 
 def new_message(place: Place, unh: Segment, segments: list[Segment]) -> Message:
+    # S009 split once: type, version, release, agency, association code.
+    s009 = [*unh.components(2), "", "", "", "", ""]
     return Message(
         ref=unh.get(1),
-        type=unh.get(2, 1),
-        version=unh.get(2, 2),
-        release=unh.get(2, 3),
-        agency=unh.get(2, 4),
-        association=unh.get(2, 5),
+        type=s009[0],
+        version=s009[1],
+        release=s009[2],
+        agency=s009[3],
+        association=s009[4],
         header=unh,
         segments=segments,
         place=place,
@@ -333,8 +339,9 @@ def check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink) 
         sink.report(
             place.problem("UNH 0062 repeats within the interchange", unh, 1, syntax_error=DUPLICATE)
         )
+    s009 = [*unh.components(2), "", "", "", ""]  # split once for the four checks
     for component, what in ((1, "message type"), (2, "version"), (3, "release"), (4, "agency")):
-        if not unh.get(2, component):
+        if not s009[component - 1]:
             sink.report(
                 place.problem(f"UNH {what} is empty", unh, 2, component, syntax_error=MISSING)
             )
@@ -342,8 +349,8 @@ def check_unh(place: Place, unh: Segment, interchange: Interchange, sink: Sink) 
 
 def check_count(place: Place, trailer: Segment, actual: int, message: str, sink: Sink) -> None:
     declared = trailer.get(1)
-    what = {"UNT": "segments", "UNE": "messages"}.get(trailer.tag, "messages or groups")
     if declared != str(actual):
+        what = {"UNT": "segments", "UNE": "messages"}.get(trailer.tag, "messages or groups")
         sink.report(
             place.problem(
                 message + what,

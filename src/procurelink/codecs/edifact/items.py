@@ -8,19 +8,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
+
 from procurelink.codecs.edifact.elements import (
     decimal_of,
     format_decimal,
     required_decimal,
     split_text,
 )
+from procurelink.codecs.edifact.memo import Memo, promote, remember, text_key
 from procurelink.codecs.edifact.problems import Place
 from procurelink.codecs.edifact.reader import LineData
 from procurelink.codecs.edifact.syntax import Segment
 from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.edifact.writer import OutSegment
 from procurelink.domain.parties import Item
-from procurelink.domain.values import Quantity
+from procurelink.domain.values import Money, Quantity
 from procurelink.errors import InvalidDocument
 
 BUYER = ("BP", "IN")
@@ -54,10 +57,34 @@ def quantity_fields(
     segment = line.quantities.get(qualifier)
     if segment is None:
         return None
+    return _quantity(place, units, segment, default_unit)
+
+
+def _quantity(
+    place: Place, units: UnitMap, segment: Segment, default_unit: str | None
+) -> dict[str, Any]:
     # C186: qualifier, quantity, unit; split once for both values.
     parts = [*segment.components(1), "", ""]
     value = required_decimal(place, segment, 1, 2, parts[1])
     return {"value": value, "uom": read_unit(place, units, segment, 3, default_unit, code=parts[2])}
+
+
+def shared_quantity(
+    memo: Memo, place: Place, line: LineData, qualifier: str, default_unit: str | None = None
+) -> Quantity | dict[str, Any] | None:
+    """``quantity_fields``, as one ``Quantity`` for every further QTY of the same text in
+    this decode (see ``memo``)."""
+    segment = line.quantities.get(qualifier)
+    if segment is None:
+        return None
+    key = (text_key(segment), default_unit)
+    table = memo.quantities
+    found = table.get(key)
+    if found is None:
+        return remember(table, key, _quantity(place, memo.units, segment, default_unit))
+    if isinstance(found, Quantity):
+        return found
+    return promote(table, key, found, Quantity)
 
 
 def read_quantity(
@@ -99,11 +126,41 @@ def read_price(place: Place, line: LineData, *qualifiers: str) -> tuple[Decimal,
     for qualifier in qualifiers:
         segment = line.prices.get(qualifier)
         if segment is not None:
-            # C509: qualifier, price, type, type qualifier, basis; split once.
-            parts = [*segment.components(1), "", "", "", ""]
-            price = required_decimal(place, segment, 1, 2, parts[1])
-            basis = decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS
-            return price, basis
+            return _price(place, segment)
+    return None
+
+
+def _price(place: Place, segment: Segment) -> tuple[Decimal, Decimal]:
+    # C509: qualifier, price, type, type qualifier, basis; split once.
+    parts = [*segment.components(1), "", "", "", ""]
+    price = required_decimal(place, segment, 1, 2, parts[1])
+    basis = decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS
+    return price, basis
+
+
+def shared_price(
+    memo: Memo, place: Place, line: LineData, currency: str, *qualifiers: str
+) -> tuple[Money | dict[str, Any], Decimal] | None:
+    """``read_price`` with the unit price in ``currency``, as one ``Money`` for every further
+    PRI of the same text in this decode (see ``memo``)."""
+    for qualifier in qualifiers:
+        segment = line.prices.get(qualifier)
+        if segment is not None:
+            key = (text_key(segment), currency)
+            table = memo.prices
+            found = table.get(key)
+            if found is None:
+                price, basis = _price(place, segment)
+                return remember(table, key, ({"amount": price, "currency": currency}, basis))
+            unit_price, basis = found
+            if isinstance(unit_price, Money):
+                return found
+            try:
+                money = Money.model_validate(unit_price)  # the second sight: see ``memo``
+            except ValidationError:
+                return found
+            found = table[key] = (money, basis)
+            return found
     return None
 
 

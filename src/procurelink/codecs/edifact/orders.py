@@ -21,22 +21,29 @@ from procurelink.codecs.edifact.common import (
     moa,
     payment_terms,
     required_date,
+    shared_date,
     write_payment_terms,
 )
 from procurelink.codecs.edifact.elements import dtm_date, optional, required
 from procurelink.codecs.edifact.items import (
     DEFAULT_PRICE_BASIS,
     item_fields,
-    quantity_fields,
     read_item,
     read_price,
     read_quantity,
+    shared_price,
+    shared_quantity,
     write_description,
     write_item_ids,
     write_price,
     write_quantity,
 )
-from procurelink.codecs.edifact.parties import contact_fields, party_fields, write_party
+from procurelink.codecs.edifact.parties import (
+    READ_ROLES,
+    shared_contact,
+    shared_party,
+    write_party,
+)
 from procurelink.codecs.edifact.problems import MISSING
 from procurelink.codecs.edifact.reader import LineData, MessageData
 from procurelink.codecs.edifact.writer import OutSegment
@@ -84,20 +91,22 @@ _PARTY_ORDER = (
 
 
 def read_parties(
-    data: MessageData,
-) -> tuple[list[dict[str, Any]], dict[str, str | None] | None, str | None]:
-    """The fields of the parties (validated with their document); the buyer's CTA/COM is the
+    m: MessageContext, data: MessageData
+) -> tuple[list[Party | dict[str, Any]], Contact | None, str | None]:
+    """The parties (shared within the decode, see ``memo``); the buyer's CTA/COM is the
     order's contact; RFF+IA in the supplier's group."""
-    parties: list[dict[str, Any]] = []
+    parties: list[Party | dict[str, Any]] = []
     contact = None
     vendor_code = None
+    memo = m.memo
     for group in data.parties:
-        party = party_fields(group, with_contact=group.nad.get(1) != "BY")
+        role = group.nad.get(1)
+        party = shared_party(memo, group, with_contact=role != "BY")
         if party is None:
             continue
         parties.append(party)
-        if party["role"] == PartyRole.BUYER:
-            contact = contact_fields(group)
+        if READ_ROLES[role] == PartyRole.BUYER:
+            contact = shared_contact(memo, group)
         vendor_code = vendor_code or group.refs.get("IA")
     return parties, contact, vendor_code
 
@@ -114,7 +123,7 @@ def _purpose(m: MessageContext, data: MessageData, default: str) -> OrderPurpose
 def decode_order(m: MessageContext, data: MessageData) -> PurchaseOrder:
     number = document_number(m, data)
     check_line_count(m, data)
-    parties, contact, vendor_code = read_parties(data)
+    parties, contact, vendor_code = read_parties(m, data)
     order_currency = currency(m, data)
     if order_currency is None:
         raise m.place.error("ORDERS without CUX and no default currency", syntax_error=MISSING)
@@ -143,19 +152,21 @@ def decode_order(m: MessageContext, data: MessageData) -> PurchaseOrder:
 
 
 def _order_line(m: MessageContext, line: LineData, order_currency: str) -> dict[str, Any]:
-    """The fields of an ``OrderLine``, validated with the whole order."""
-    quantity = quantity_fields(m.place, m.units, line, "21")
+    """The fields of an ``OrderLine``, validated with the whole order; its quantity, price
+    and date shared with equal ones of this decode (see ``memo``)."""
+    memo = m.memo
+    quantity = shared_quantity(memo, m.place, line, "21")
     if quantity is None:
         raise m.place.error("order line without QTY+21", line.lin, syntax_error=MISSING)
-    price = read_price(m.place, line, "AAA", "AAB")
+    price = shared_price(memo, m.place, line, order_currency, "AAA", "AAB")
     requested = line.dates.get("2")
     return {
         "line_no": required(m.place, line.lin, 1),
         "item": item_fields(line),
         "quantity": quantity,
-        "unit_price": {"amount": price[0], "currency": order_currency} if price else None,
+        "unit_price": price[0] if price else None,
         "price_basis_qty": price[1] if price else DEFAULT_PRICE_BASIS,
-        "requested_date": dtm_date(m.place, requested) if requested else None,
+        "requested_date": shared_date(memo, m.place, requested) if requested else None,
     }
 
 
@@ -163,7 +174,7 @@ def decode_change(m: MessageContext, data: MessageData) -> OrderChange:
     number = document_number(m, data)
     check_line_count(m, data)
     on = data.refs.get("ON")
-    parties, _, _ = read_parties(data)
+    parties, _, _ = read_parties(m, data)
     return OrderChange(
         **m.ids,
         order_number=on.value if on and on.value else number,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, cast
+
+from pydantic import ValidationError
 
 from procurelink.codecs.edifact.elements import optional, split_text
+from procurelink.codecs.edifact.memo import ABSENT, Memo, remember, text_key
 from procurelink.codecs.edifact.reader import PartyData
 from procurelink.codecs.edifact.writer import OutSegment
 from procurelink.domain.parties import Address, Contact, IdScheme, Party, PartyRole
@@ -80,6 +83,47 @@ def party_fields(data: PartyData, with_contact: bool = True) -> dict[str, Any] |
         "vat_id": data.refs.get("VA"),
         "contact": contact_fields(data) if with_contact else None,
     }
+
+
+def shared_party(
+    memo: Memo, data: PartyData, with_contact: bool = True
+) -> Party | dict[str, Any] | None:
+    """``party_fields`` as one ``Party`` for every NAD group of the same text in this decode
+    (the plain fields when they do not make a valid Party: the document reports them)."""
+    comms = data.comms
+    key = (
+        text_key(data.nad),
+        with_contact,
+        data.refs.get("VA"),
+        data.contact_name,
+        comms.get("TE"),
+        comms.get("EM"),
+    )
+    table = memo.parties
+    found = table.get(key, ABSENT)
+    if found is not ABSENT:
+        return cast("Party | None", found)
+    fields = party_fields(data, with_contact)
+    if fields is None:
+        return remember(table, key, None)
+    try:
+        party = Party.model_validate(fields)
+    except ValidationError:
+        return fields
+    return remember(table, key, party)
+
+
+def shared_contact(memo: Memo, data: PartyData) -> Contact | None:
+    """``contact_fields`` as one ``Contact`` for every equal contact in this decode."""
+    comms = data.comms
+    key = (data.contact_name, comms.get("TE"), comms.get("EM"))
+    table = memo.contacts
+    found = table.get(key, ABSENT)
+    if found is not ABSENT:
+        return cast("Contact | None", found)
+    fields = contact_fields(data)
+    # Three optional strings: always a valid Contact.
+    return remember(table, key, None if fields is None else Contact.model_validate(fields))
 
 
 def read_party(data: PartyData, with_contact: bool = True) -> Party | None:

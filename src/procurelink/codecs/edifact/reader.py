@@ -213,19 +213,29 @@ class _Reader:
             self.package.gins.append(s)
 
     def _lin(self, s: Segment) -> None:
-        self.line = LineData(s)
-        _add_id(self.line.ids, s.components(3))
-        self.data.lines.append(self.line)
+        self.line = line = LineData(s)
+        if len(s.elements) > 2:  # LIN without C212 (no GTIN) is common: no IndexError for it
+            _add_id(line.ids, s.components(3))
+        self.data.lines.append(line)
         if self.package is not None:
-            self.package.lines.append(self.line)
+            self.package.lines.append(line)
         self.context = "line"
 
     def _pia(self, s: Segment) -> None:
         if self.line is None:
             return
         ids = self.line.ids
-        for element in range(2, len(s.elements) + 1):
-            _add_id(ids, s.components(element))
+        if s.escaped:
+            for element in range(2, len(s.elements) + 1):
+                _add_id(ids, s.components(element))
+            return
+        # Without release characters each C212 is its element split at the component
+        # separator: ``components`` and ``_add_id`` written out (a PIA follows most LINs).
+        separator = s.service.component
+        for raw in s.elements[1:]:
+            parts = raw.split(separator)
+            if parts[0]:
+                ids.setdefault(parts[1] if len(parts) > 1 else "", parts[0])
 
     def _imd(self, s: Segment) -> None:
         if self.line is not None:

@@ -40,6 +40,7 @@ from procurelink.codecs.edifact.envelope import (
     open_group,
 )
 from procurelink.codecs.edifact.listing import envelope_of
+from procurelink.codecs.edifact.memo import Memo
 from procurelink.codecs.edifact.problems import (
     INVALID_CHARACTER,
     MISSING,
@@ -59,6 +60,7 @@ from procurelink.codecs.edifact.syntax import (
     read_una,
     terminator_after,
 )
+from procurelink.codecs.edifact.units import UnitMap
 from procurelink.codecs.text_window import TextWindow
 from procurelink.errors import EmptyMessage, MalformedMessage
 from procurelink.ports.codec import DecodeContext
@@ -73,11 +75,13 @@ def decode_stream(
 ) -> Iterator[Decoded]:
     """Each message's document with its envelope, in file order; the first problem raises."""
     current: Interchange | None = None
+    # Values shared between the messages (bounded: ``memo.LIMIT`` entries a table).
+    memo = Memo(UnitMap(ctx.options))
     for interchange, message in stream_messages(text_chunks(stream, chunk_size), STRICT):
         if interchange is not current:
             _check_test(interchange, ctx.options)
             current = interchange
-        document = decode_message(interchange, message, ctx.partner_id, ctx)
+        document = decode_message(interchange, message, ctx.partner_id, ctx, memo)
         yield Decoded(envelope_of(interchange, message), document)
 
 
