@@ -152,9 +152,9 @@ async def test_two_step_receipt_lands_in_input_and_waits_to_move_on_to_stock(
         assert (chained["state"], chained["quantity"]) == ("partially_available", 6)
         assert sorted(chained["move_orig_ids"]) == sorted([received["id"], rest["id"]])
         assert (rest["product_uom_qty"], rest["move_dest_ids"]) == (4, [chained["id"]])
-    if make.dialect.major >= 19:
-        # 19 (checked on a real 19): the step is a Storage transfer, and the backorder, once
-        # done, is pushed into the same open move, which reserves all that came.
+    if make.dialect.major >= 18:
+        # 18 and 19 (checked on real ones): the step is a Storage transfer, and the backorder,
+        # once done, is pushed into the same open move, which reserves all that came.
         [types] = await make.call("stock.warehouse", "read", [wh["id"]], fields=["store_type_id"])
         assert internal["picking_type_id"][0] == types["store_type_id"][0]
         await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(4)),)))
@@ -211,7 +211,7 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
         _receipt, to_qc, to_stock = await _pickings(make, order)
         assert to_stock["location_id"][0] == wh["wh_qc_stock_loc_id"][0]
     assert to_qc["location_dest_id"][0] == wh["wh_qc_stock_loc_id"][0]
-    if make.dialect.major >= 19:  # the steps' own operation types
+    if make.dialect.major >= 18:  # the steps' own operation types (checked on 18 and 19)
         [types] = await make.call(
             "stock.warehouse", "read", [wh["id"]], fields=["qc_type_id", "store_type_id"]
         )
@@ -243,7 +243,7 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
         ]
     [second] = await _moves(make, to_stock)
     assert (second["quantity"], second["state"]) == (7, "assigned")
-    if make.dialect.major >= 19:
+    if make.dialect.major >= 18:
         assert to_stock["picking_type_id"][0] == types["store_type_id"][0]
     assert await make.quants(bolt) == {(qc, None): 7.0, (quarantine, None): 3.0}
 
@@ -376,3 +376,64 @@ async def test_goods_held_at_receipt_stay_out_of_the_chain_when_a_later_hold_res
     assert await _taken_from(make, chained) == {inp: 5.0}
     await _validate_all(make, internal)
     assert await make.quants(bolt) == {(stock, None): 5.0, (quarantine, None): 5.0}
+
+
+@pytest.mark.versions(18, 19)
+async def test_the_step_after_a_receipt_reserves_goods_received_into_quarantine_on_19_only(
+    make: Fixture,
+) -> None:
+    # Odoo itself, without the gateway's hold code: a receipt of 10 puts 7 into Input and 3
+    # straight into quarantine. Both push the 10 on; 19 reserves them from wherever they lie
+    # (quarantine too), 18 only from inside the step's source (checked on real ones).
+    wh = await make.warehouse("two_steps")
+    quarantine_id = await make.call(
+        "stock.location",
+        "create",
+        {"name": "Quarantine", "location_id": wh["view_location_id"][0], "usage": "internal"},
+    )
+    bolt, order, _line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
+    [receipt] = await _pickings(make, order)
+    [received] = await make.call(
+        "stock.move", "read", receipt["move_ids"], fields=["move_line_ids", "product_uom"]
+    )
+    [first, *_] = received["move_line_ids"]
+    await make.call("stock.move.line", "write", [first], {"quantity": 7})
+    await make.call(
+        "stock.move.line",
+        "create",
+        {
+            "move_id": received["id"],
+            "picking_id": receipt["id"],
+            "product_id": bolt,
+            "product_uom_id": received["product_uom"][0],
+            "quantity": 3,
+            "location_id": receipt["location_id"][0],
+            "location_dest_id": quarantine_id,
+        },
+    )
+    await make.call("stock.move", "write", [received["id"]], {"picked": True})
+    await make.call("stock.picking", "button_validate", [receipt["id"]])
+    inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
+    assert await make.quants(bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
+
+    [internal] = [p for p in await _pickings(make, order) if p["id"] != receipt["id"]]
+    [chained] = await _moves(make, internal)
+    if make.dialect.major >= 19:
+        assert (chained["state"], chained["product_uom_qty"], chained["quantity"]) == (
+            "assigned",
+            10,
+            10,
+        )
+        assert await _taken_from(make, chained) == {inp: 7.0, quarantine: 3.0}
+    else:
+        assert (chained["state"], chained["product_uom_qty"], chained["quantity"]) == (
+            "partially_available",
+            10,
+            7,
+        )
+        assert await _taken_from(make, chained) == {inp: 7.0}
+        # Its demand lowered to what it reserves, it is ready and keeps its reservation.
+        await make.call("stock.move", "write", [chained["id"]], {"product_uom_qty": 7})
+        [chained] = await _moves(make, internal)
+        assert (chained["state"], chained["quantity"]) == ("assigned", 7)
+        assert await _taken_from(make, chained) == {inp: 7.0}

@@ -16,7 +16,9 @@ Odoo 19 reserves a chained move from wherever its done origins' move lines put t
 (``_get_available_move_lines_in`` is not limited to the move's source location): goods
 received straight into quarantine are reserved by the next step (Quarantine -> Stock) when
 the receipt is done. Such lines are dropped before the demand is lowered (so the rest stays
-reserved, as nothing then exceeds the new demand), and again after ``action_assign``.
+reserved, as nothing then exceeds the new demand), and again after ``action_assign``. Odoo 18
+(checked on a real 18) reserves only inside the move's source location, so there is nothing
+to drop there; the same code runs on every version.
 
 One ``write`` per internal transfer, with a ``(1, move_id, {"product_uom_qty": ...})``
 command per move, preceded by a ``(1, move_id, {"move_line_ids": [(2, line), ...]})`` for

@@ -4,10 +4,10 @@ locations, and the internal moves chained to a receipt.
 A warehouse created over the API gets its locations and operation types as
 ``stock.warehouse.create`` makes them: a view location named by its code, with Stock, Input,
 Quality Control, Output and Packing Zone under it (the unused ones archived), and the
-Receipts (IN), Delivery Orders (OUT) and Internal Transfers (INT) types, and on 19 Quality
-Control (QC) and Storage (STOR), the types of the steps after the receipt. ``reception_steps``
-(on create or write) decides where receipts land (the Receipts type's default destination)
-and which push rules the reception route holds (``get_rules_dict``):
+Receipts (IN), Delivery Orders (OUT) and Internal Transfers (INT) types, and on 18 and 19
+Quality Control (QC) and Storage (STOR), the types of the steps after the receipt.
+``reception_steps`` (on create or write) decides where receipts land (the Receipts type's
+default destination) and which push rules the reception route holds (``get_rules_dict``):
 
 * ``one_step``: Vendors -> Stock, nothing chained;
 * ``two_steps``: Vendors -> Input, then Input -> Stock;
@@ -15,8 +15,9 @@ and which push rules the reception route holds (``get_rules_dict``):
 
 A confirmed move arriving where a rule starts gets the next move (``_push_apply`` /
 ``_run_push``): a copy from its destination to the rule's, of the step's type (Internal
-Transfers; on 19 Quality Control or Storage), make to order, without ``purchase_line_id``
-(purchase_stock), linked by ``move_dest_ids`` (its ``move_orig_ids``), in the open transfer
+Transfers; on 18 and 19 Quality Control or Storage), make to order, without
+``purchase_line_id`` (purchase_stock), linked by ``move_dest_ids`` (its ``move_orig_ids``),
+in the open transfer
 of the same origin, type and locations, merged into a move of the same product there
 (``_assign_picking``, ``_merge_moves``); it waits. When its origins are done it reserves
 what they brought (``_action_assign`` of ``move_dest_ids``), lot and package as they lie,
@@ -24,7 +25,7 @@ less what its sibling moves took.
 That is 16-17; 18 and 19 push when a move is done instead (``push_done``), for what it
 brought (its ``quantity``, held goods received into quarantine included) and reserve the
 pushed move at once; 19 reserves it from wherever the done move's lines put the goods,
-quarantine included (``_brought``).
+quarantine included (``_brought``), 18 only from inside its source location.
 """
 
 from __future__ import annotations
@@ -50,11 +51,13 @@ WAREHOUSE, LOCATION, TYPE, PICKING = (
     "stock.picking",
 )
 OPEN = ("draft", "waiting", "confirmed", "partially_available", "assigned")
-# 19 reserves a chained move from wherever its done origins put the goods.
+# 19 reserves a chained move from wherever its done origins put the goods. 18 (checked on a
+# real 18) reserves only inside the move's source location: its ``_action_assign`` gathers
+# quants through a cache filled for the moves' source locations (``child_of``) only.
 ANYWHERE = 19
-# 19 makes Quality Control (QC) and Storage (STOR) operation types for the reception steps
-# (``qc_type_id``, ``store_type_id``); 16-17 have none (18 is not checked: Internal here).
-STEP_TYPES = 19
+# 18 and 19 make Quality Control (QC) and Storage (STOR) operation types for the reception
+# steps (``qc_type_id``, ``store_type_id``; checked on real ones); 16-17 have none.
+STEP_TYPES = 18
 
 
 def picking_name(env: Env, type_id: int) -> str:
@@ -193,7 +196,7 @@ def _apply_steps(env: Env, warehouse: Record) -> None:
         dest = warehouse.get("lot_stock_id") if steps == "one_step" else None
         dest = dest or warehouse.get("wh_input_stock_loc_id")
         env.row(TYPE, warehouse["in_type_id"])["default_location_dest_id"] = dest
-    if warehouse.get("qc_type_id"):  # 19: ``_get_picking_type_update_values``
+    if warehouse.get("qc_type_id"):  # 18-19: ``_get_picking_type_update_values``
         env.row(TYPE, warehouse["qc_type_id"])["active"] = steps == "three_steps"
     if warehouse.get("store_type_id"):
         store = env.row(TYPE, warehouse["store_type_id"])
@@ -205,7 +208,7 @@ def _apply_steps(env: Env, warehouse: Record) -> None:
 
 def _routing(warehouse: Record) -> list[tuple[Any, Any, Any]]:
     """The push rules of the warehouse's reception route: (from, to) locations and the
-    operation type of the step (19: Quality Control and Storage; 16-18 here: Internal)."""
+    operation type of the step (18-19: Quality Control and Storage; 16-17: Internal)."""
     steps = warehouse.get("reception_steps") or "one_step"
     inp, qc = warehouse.get("wh_input_stock_loc_id"), warehouse.get("wh_qc_stock_loc_id")
     stock, internal = warehouse.get("lot_stock_id"), warehouse.get("int_type_id")
@@ -401,9 +404,10 @@ def _brought(
     env: Env, move: Record, origins: list[Record]
 ) -> dict[tuple[int, int | None, int | None], float]:
     """(location, lot, package) -> what done origins left there, not yet taken, in the
-    order of their lines. 16-18 count what they left inside the move's source location;
-    19 (``_get_available_move_lines_in``) whatever they left anywhere, so goods received
-    straight into quarantine are reserved by the next step too."""
+    order of their lines. 16-18 count what they left inside the move's source location
+    (18: its quants cache holds only those); 19 (``_get_available_move_lines_in``) whatever
+    they left anywhere, so goods received straight into quarantine are reserved by the next
+    step too."""
     inside = _subtree(env, move.get("location_id"))
     anywhere = env.store.major >= ANYWHERE
     out: dict[tuple[int, int | None, int | None], float] = {}

@@ -7,14 +7,13 @@ The store keeps Odoo 17's field names (the business code is written against them
   ``reserved_uom_qty``), move lines ``qty_done`` + ``reserved_uom_qty``, no ``picked``; no
   ``discount`` on order lines and vendor prices; ``__last_update`` on every model.
 * 18: products ``type`` (consu/service/combo) + ``is_storable`` replace ``detailed_type``;
-  ``name_get`` removed.
+  ``name_get`` removed; warehouses have ``qc_type_id`` and ``store_type_id`` (the reception
+  steps' Quality Control and Storage operation types).
 * 19: order lines ``product_uom_id`` / ``tax_ids``; order ``note``; state ``done`` removed
   (``locked`` + ``button_lock``/``button_unlock``); ``acknowledged`` + ``action_acknowledge``
   replace the reminder flags; no ``uom_po_id``; units without ``uom.category``, ``factor``
   inverted, ``relative_factor``/``relative_uom_id``; ``name_search(domain=...)``;
-  ``stock.quant.package`` is ``stock.package``; stock.move has no ``name``; warehouses have
-  ``qc_type_id`` and ``store_type_id`` (the reception steps' Quality Control and Storage
-  operation types).
+  ``stock.quant.package`` is ``stock.package``; stock.move has no ``name``.
 
 A wire field is plain (stored under its own name), renamed (stored under another name) or
 virtual (computed from the stored values, with its own write and search translation).
@@ -190,9 +189,10 @@ def _schema(major: int) -> Schema:
 
     if major >= 17:
         hide("stock.move.line", "reserved_uom_qty")
+    if major <= 17:
+        hide("stock.warehouse", "qc_type_id", "store_type_id")
     if major <= 18:
         hide("purchase.order", "locked", "acknowledged")
-        hide("stock.warehouse", "qc_type_id", "store_type_id")
         hidden_methods.setdefault("purchase.order", set()).update(
             {"button_lock", "action_acknowledge"}
         )
