@@ -45,3 +45,23 @@ def test_a_lines_references_notes_amounts_and_gins_are_its_own() -> None:
     assert set(second.quantities) == {"21"} and set(second.prices) == {"AAA"}
     assert set(second.dates) == {"2"}
     assert third.ids == {} and third.lin.get(1) == "3"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UNB+UNOC:3'\nUNH+1+ORDERS:D:96A:UN'\nBGM+220+PO?'1'\nUNT+2+1'\nUNZ+1+1'",
+        "UNB+UNOC:3'\nUNH+1+ORDERS:D:96A:UN'\n\nBGM+220+PO1'\nUNT+2+1'\nUNZ+1+1'",
+        "UNB+UNOC:3'\r\nUNH+1+ORDERS:D:96A:UN'\r\nBGM+220+PO1'\r\nUNT+2+1'\r\nUNZ+1+1'",
+        "UNB+UNOC:3'UNH+1+ORDERS:D:96A:UN'\nBGM+220+PO1'\nUNT+2+1'\nUNZ+1+1'",
+        "UNB+UNOC:3'\nUNH+1+ORDERS:D:96A:UN'\nBGM+220+PO1'\nUNT+2+1'\nUNZ+1+1'\n",
+        "UNB+UNOC:3'\nUNH+1+ORDERS:D:96A:UN'\nBGM+220+PO1'\nUNT+2+1'\nUNZ+1+1'",
+    ],
+)
+def test_segments_are_found_at_their_offsets_whatever_the_line_breaks(text: str) -> None:
+    # The last text has one segment a line, the layout read with a split at "'\n".
+    found = segments(text)
+    assert [s.tag for s in found] == ["UNB", "UNH", "BGM", "UNT", "UNZ"]
+    assert [s.number for s in found] == [1, 2, 3, 4, 5]
+    assert all(text.startswith(s.tag + "+", s.offset) for s in found)
+    assert found[2].get(2) in ("PO'1", "PO1") and found[4].elements == ["1", "1"]
