@@ -14,6 +14,7 @@ from procurelink.codecs.edifact.reader import LineData
 from procurelink.codecs.edifact.syntax import DEFAULT_SERVICE, Segment
 from procurelink.codecs.edifact.units import UnitMap
 from procurelink.domain.order import PurchaseOrder
+from procurelink.domain.parties import Item
 from procurelink.domain.values import Quantity
 from procurelink.errors import InvalidDocument
 
@@ -93,3 +94,65 @@ def test_a_full_table_starts_again() -> None:
     assert len(table) == LIMIT
     assert remember(table, ("one more",), -1) == -1
     assert table == {("one more",): -1}
+
+
+def _order_with_lines(*lines: str) -> bytes:
+    """The sample ORDERS with its three lines replaced by ``lines`` (segments without LIN)."""
+    text = sample("ORDERS_PO00042.edi").decode("latin-1")
+    head, rest = text.split("LIN+1++", 1)
+    tail = "UNS+S'" + rest.split("UNS+S'", 1)[1].replace("CNT+2:3'", f"CNT+2:{len(lines)}'")
+    body = "".join(f"LIN+{n}'\n{segments}" for n, segments in enumerate(lines, start=1))
+    text = head + body + tail
+    message = text[text.index("UNH+") : text.index("UNT+36+1'")]
+    return text.replace("UNT+36+1", f"UNT+{message.count(chr(39)) + 1}+1").encode("latin-1")
+
+
+def test_line_values_read_on_every_path_of_the_line_mapper() -> None:
+    order = decode_one(
+        _order_with_lines(
+            "PIA+5+SW-1:SA'QTY+21:5:PCE'PRI+AAA:12.5'DTM+2:20240322:102'",
+            "PIA+5+SW-2:VN+B-2:IN'QTY+21:5:PCE'PRI+AAA:12,5'",  # comma mark; QTY again
+            "PIA+5+SW-3:SA'QTY+21:5:PCE'PRI+AAA:7:::10'",  # per 10; QTY shared from here
+            "QTY+21:5:PCE'PRI+AAB:3.25'DTM+2:20240322:102'",  # no AAA: AAB
+            "QTY+21:3:K?GM'PRI+AAA:1?.5'",  # release characters take the general path
+            "QTY+21:5:PCE'PRI+AAA:12.5'PRI+AAB:1'",  # price seen before; AAA wins
+            "QTY+21:5:PCE'PRI+AAA:12.5'",  # third sight: one shared Money
+        ),
+        currency="EUR",
+    )
+    assert isinstance(order, PurchaseOrder)
+    lines = order.lines
+    assert [ln.line_no for ln in lines] == ["1", "2", "3", "4", "5", "6", "7"]
+    assert [ln.item.supplier_item for ln in lines[:3]] == ["SW-1", "SW-2", "SW-3"]
+    assert lines[1].item.buyer_item == "B-2"
+    assert lines[3].item == Item()
+    assert [ln.unit_price.amount if ln.unit_price else None for ln in lines] == [
+        Decimal("12.5"),
+        Decimal("12.5"),
+        Decimal("7"),
+        Decimal("3.25"),
+        Decimal("1.5"),
+        Decimal("12.5"),
+        Decimal("12.5"),
+    ]
+    assert [ln.price_basis_qty for ln in lines] == [1, 1, 10, 1, 1, 1, 1]
+    assert lines[4].quantity == Quantity(value=Decimal(3), uom="kg")
+    shared = lines[1].quantity
+    assert all(ln.quantity is shared for ln in (lines[2], lines[3], lines[5], lines[6]))
+    assert lines[5].unit_price is lines[6].unit_price
+    assert lines[0].requested_date is lines[3].requested_date is order.requested_date
+    assert [ln.requested_date for ln in (lines[1], lines[2], lines[4])] == [None] * 3
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("PRI+AAA:12.5'", "order line without QTY\\+21"),
+        ("QTY+21:5:PCE'PRI+AAA:1.2.3'", "not a decimal number"),
+        ("QTY+21:5:PCE'PRI+AAA'", "mandatory number is empty"),
+        ("QTY+21:5:PCE'DTM+2:20240230:102'", "not a calendar date"),
+    ],
+)
+def test_a_line_mapper_error_is_the_general_paths(line: str, message: str) -> None:
+    with pytest.raises(InvalidDocument, match=message):
+        decode_one(_order_with_lines("QTY+21:5:PCE'", line), currency="EUR")

@@ -8,6 +8,7 @@ partners that put the order number into BGM and send no RFF+ON get change sequen
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -24,10 +25,15 @@ from procurelink.codecs.edifact.common import (
     shared_date,
     write_payment_terms,
 )
-from procurelink.codecs.edifact.elements import dtm_date, optional, required
+from procurelink.codecs.edifact.elements import (
+    decimal_of,
+    dtm_date,
+    optional,
+    required,
+    required_decimal,
+)
 from procurelink.codecs.edifact.items import (
     DEFAULT_PRICE_BASIS,
-    item_fields,
     read_item,
     read_price,
     read_quantity,
@@ -38,6 +44,7 @@ from procurelink.codecs.edifact.items import (
     write_price,
     write_quantity,
 )
+from procurelink.codecs.edifact.memo import LIMIT
 from procurelink.codecs.edifact.parties import (
     READ_ROLES,
     shared_contact,
@@ -56,7 +63,7 @@ from procurelink.domain.order import (
     PurchaseOrder,
 )
 from procurelink.domain.parties import Contact, Party, PartyRole
-from procurelink.domain.values import Money
+from procurelink.domain.values import Money, Quantity
 from procurelink.errors import InvalidDocument
 
 # BGM 1225; confirmations, duplicates and copies restate an original.
@@ -145,29 +152,113 @@ def decode_order(m: MessageContext, data: MessageData) -> PurchaseOrder:
             "requested_date": header_date(m, data, "2"),
             "payment_terms": payment_terms(m, data),
             "incoterms": optional(data.tod, 3, 1) if data.tod else None,
-            "lines": [_order_line(m, line, order_currency) for line in data.lines],
+            "lines": _order_lines(m, data.lines, order_currency),
             "total_amount": data.totals.get("79", data.totals.get("86")),
         }
     )
 
 
-def _order_line(m: MessageContext, line: LineData, order_currency: str) -> dict[str, Any]:
-    """The fields of an ``OrderLine``, validated with the whole order; its quantity, price
-    and date shared with equal ones of this decode (see ``memo``)."""
+def _order_lines(
+    m: MessageContext, lines: list[LineData], order_currency: str
+) -> list[dict[str, Any]]:
+    """The fields of each line's ``OrderLine``, validated with the whole order; its
+    quantity, price and date shared with equal ones of this decode (see ``memo``).
+
+    The common case is written out: a giant order has thousands of lines, and the calls per
+    line (memo keys, lookups, splits) were a third of mapping it. Whatever is not the
+    common case (a quantity or price seen once already but not yet shared, a release
+    character, a missing or malformed value) takes ``shared_quantity``, ``shared_price``,
+    ``required`` and ``shared_date``, so values, memo and errors stay theirs."""
     memo = m.memo
-    quantity = shared_quantity(memo, m.place, line, "21")
-    if quantity is None:
-        raise m.place.error("order line without QTY+21", line.lin, syntax_error=MISSING)
-    price = shared_price(memo, m.place, line, order_currency, "AAA", "AAB")
-    requested = line.dates.get("2")
-    return {
-        "line_no": required(m.place, line.lin, 1),
-        "item": item_fields(line),
-        "quantity": quantity,
-        "unit_price": price[0] if price else None,
-        "price_basis_qty": price[1] if price else DEFAULT_PRICE_BASIS,
-        "requested_date": shared_date(memo, m.place, requested) if requested else None,
-    }
+    place = m.place
+    quantities = memo.quantities
+    prices = memo.prices
+    dates = memo.dates
+    out: list[dict[str, Any]] = []
+    append = out.append
+    for line in lines:
+        # The quantity: a shared Quantity (``shared_quantity``'s key), else that function.
+        quantity: Quantity | dict[str, Any] | None = None
+        segment = line.quantities.get("21")
+        if segment is not None:
+            service = segment.service
+            key = (segment.escaped, service.component, service.release, *segment.elements)
+            found = quantities.get((key, None))
+            if isinstance(found, Quantity):
+                quantity = found
+        if quantity is None:
+            quantity = shared_quantity(memo, place, line, "21")
+            if quantity is None:
+                raise place.error("order line without QTY+21", line.lin, syntax_error=MISSING)
+        # The unit price: a PRI+AAA seen for the first time read here (``_price``, kept
+        # as plain fields by ``remember``), a shared one taken; else ``shared_price``.
+        price: tuple[Money | dict[str, Any], Decimal] | None = None
+        segment = line.prices.get("AAA")
+        if segment is not None and not segment.escaped:
+            service = segment.service
+            elements = segment.elements
+            price_key = (
+                (False, service.component, service.release, *elements),
+                order_currency,
+            )
+            seen = prices.get(price_key)
+            if seen is None:
+                # ``_price``: C509 qualifier (AAA), price, type, type qualifier, basis.
+                parts = [*elements[0].split(service.component), "", "", "", ""]
+                value = parts[1]
+                head, mark, tail = value.partition(".")
+                if value.isdecimal() or (mark and head.isdecimal() and tail.isdecimal()):
+                    amount = Decimal(value)  # what ``decimal_of`` makes of it
+                else:
+                    amount = required_decimal(place, segment, 1, 2, value)
+                basis = (
+                    (decimal_of(place, segment, parts[4], 1, 5) or DEFAULT_PRICE_BASIS)
+                    if parts[4]
+                    else DEFAULT_PRICE_BASIS
+                )
+                if len(prices) >= LIMIT:  # ``remember``
+                    prices.clear()
+                price = prices[price_key] = (
+                    {"amount": amount, "currency": order_currency},
+                    basis,
+                )
+            elif isinstance(seen[0], Money):
+                price = seen
+        if price is None:
+            price = shared_price(memo, place, line, order_currency, "AAA", "AAB")
+        lin = line.lin
+        elements = lin.elements
+        line_no = (
+            elements[0].partition(lin.service.component)[0] if elements and not lin.escaped else ""
+        )
+        if not line_no:
+            line_no = required(place, lin, 1)
+        ids = line.ids
+        requested: date | None = None
+        segment = line.dates.get("2")
+        if segment is not None:
+            service = segment.service
+            requested = dates.get(
+                (segment.escaped, service.component, service.release, *segment.elements)
+            )
+            if requested is None:
+                requested = shared_date(memo, place, segment)
+        append(
+            {
+                "line_no": line_no,
+                "item": {  # ``item_fields``: an id's value is never empty
+                    "buyer_item": ids.get("BP") or ids.get("IN"),
+                    "supplier_item": ids.get("SA") or ids.get("VN") or ids.get("VP"),
+                    "gtin": ids.get("EN") or ids.get("SRV") or ids.get("UP"),
+                    "description": " ".join(line.description) or None,
+                },
+                "quantity": quantity,
+                "unit_price": price[0] if price else None,
+                "price_basis_qty": price[1] if price else DEFAULT_PRICE_BASIS,
+                "requested_date": requested,
+            }
+        )
+    return out
 
 
 def decode_change(m: MessageContext, data: MessageData) -> OrderChange:

@@ -9,10 +9,11 @@ differs between messages and is never needed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 
 from procurelink.codecs.edifact.elements import decimal, dtm_date, optional
 from procurelink.codecs.edifact.problems import Place
@@ -45,8 +46,11 @@ class Amounts:
 
 
 class LineData:
-    """A LIN group. Built for every line of a message: a plain class whose ``__init__``
-    makes its containers directly (a dataclass's default factories cost a third more)."""
+    """A LIN group. Built for every line of a message: a plain class whose containers the
+    reader makes directly (a dataclass's default factories cost a third more). References,
+    notes, amounts and GINs are rare in a line: until the reader adds the first one they are
+    the shared empty ``NO_REFS``, ``NO_TEXT``, ``NO_AMOUNTS`` and ``NO_SEGMENTS``, which
+    cannot be changed."""
 
     __slots__ = (
         "amounts",
@@ -71,11 +75,11 @@ class LineData:
         self.quantities: dict[str, Segment] = {}
         self.dates: dict[str, Segment] = {}
         self.prices: dict[str, Segment] = {}
-        self.amounts: dict[str, Decimal] = {}
-        self.refs: dict[str, Ref] = {}
-        self.notes: list[str] = []
+        self.amounts: Mapping[str, Decimal] = NO_AMOUNTS
+        self.refs: Mapping[str, Ref] = NO_REFS
+        self.notes: Sequence[str] = NO_TEXT
         self.tax: Segment | None = None
-        self.gins: list[Segment] = []
+        self.gins: Sequence[Segment] = NO_SEGMENTS
 
     def first_id(self, *types: str) -> str | None:
         ids = self.ids
@@ -83,6 +87,13 @@ class LineData:
             if kind in ids:
                 return ids[kind]
         return None
+
+
+NO_REFS: Mapping[str, Ref] = MappingProxyType({})
+NO_AMOUNTS: Mapping[str, Decimal] = MappingProxyType({})
+NO_TEXT: Sequence[str] = ()
+NO_SEGMENTS: Sequence[Segment] = ()
+_new = object.__new__
 
 
 @dataclass(slots=True)
@@ -133,18 +144,30 @@ class _Reader:
         self.data.bgm = s
 
     def _dtm(self, s: Segment) -> None:
-        qualifier = s.get(1)
-        if self.context == "rff" and self.ref is not None:
+        context = self.context
+        if context == "line":  # most DTMs: ``get(1)`` written out
+            line = self.line
+            if line is not None:
+                elements = s.elements
+                qualifier = (
+                    elements[0].partition(s.service.component)[0]
+                    if elements and not s.escaped
+                    else s.get(1)
+                )
+                line.dates.setdefault(qualifier, s)
+        elif context == "rff" and self.ref is not None:
             self.ref.date = dtm_date(self.place, s)
-        elif self.context == "line" and self.line is not None:
-            self.line.dates.setdefault(qualifier, s)
-        elif self.context == "header":
-            self.data.dates.setdefault(qualifier, s)
+        elif context == "header":
+            self.data.dates.setdefault(s.get(1), s)
 
     def _rff(self, s: Segment) -> None:
         ref = Ref(s, s.get(1, 2), optional(s, 1, 3))
-        if self.context == "line" and self.line is not None:
-            self.line.refs.setdefault(s.get(1), ref)
+        line = self.line
+        if self.context == "line" and line is not None:
+            refs = line.refs
+            if not isinstance(refs, dict):
+                refs = line.refs = {}
+            refs.setdefault(s.get(1), ref)
             return
         if self.context == "nad" and self.party is not None:
             self.party.refs.setdefault(s.get(1), ref.value)
@@ -192,8 +215,12 @@ class _Reader:
         text = " ".join(p for p in s.components(4) if p)
         if not text:
             return
-        if self.context == "line" and self.line is not None:
-            self.line.notes.append(text)
+        line = self.line
+        if self.context == "line" and line is not None:
+            notes = line.notes
+            if not isinstance(notes, list):
+                notes = line.notes = []
+            notes.append(text)
         else:
             self.data.notes.append(text)
 
@@ -207,15 +234,39 @@ class _Reader:
             self.package.pac = s
 
     def _gin(self, s: Segment) -> None:
-        if self.context == "line" and self.line is not None:
-            self.line.gins.append(s)
+        line = self.line
+        if self.context == "line" and line is not None:
+            gins = line.gins
+            if not isinstance(gins, list):
+                gins = line.gins = []
+            gins.append(s)
         elif self.package is not None:
             self.package.gins.append(s)
 
     def _lin(self, s: Segment) -> None:
-        self.line = line = LineData(s)
-        if len(s.elements) > 2:  # LIN without C212 (no GTIN) is common: no IndexError for it
-            _add_id(line.ids, s.components(3))
+        # LineData.__init__ written out: a frame less for every line.
+        line = _new(LineData)
+        line.lin = s
+        ids: dict[str, str] = {}
+        line.ids = ids
+        line.description = []
+        line.quantities = {}
+        line.dates = {}
+        line.prices = {}
+        line.amounts = NO_AMOUNTS
+        line.refs = NO_REFS
+        line.notes = NO_TEXT
+        line.tax = None
+        line.gins = NO_SEGMENTS
+        self.line = line
+        elements = s.elements
+        if len(elements) > 2:  # LIN without C212 (no GTIN) is common: no IndexError for it
+            if s.escaped:
+                _add_id(ids, s.components(3))
+            else:  # ``_add_id`` written out; the first id of a new line
+                parts = elements[2].split(s.service.component)
+                if parts[0]:
+                    ids[parts[1] if len(parts) > 1 else ""] = parts[0]
         self.data.lines.append(line)
         if self.package is not None:
             self.package.lines.append(line)
@@ -238,18 +289,39 @@ class _Reader:
                 ids.setdefault(parts[1] if len(parts) > 1 else "", parts[0])
 
     def _imd(self, s: Segment) -> None:
-        if self.line is not None:
-            text = " ".join(filter(None, s.components(3)[3:5]))
+        line = self.line
+        if line is not None:
+            elements = s.elements
+            parts = (
+                elements[2].split(s.service.component)
+                if len(elements) > 2 and not s.escaped
+                else s.components(3)
+            )
+            text = " ".join(filter(None, parts[3:5]))
             if text:
-                self.line.description.append(text)
+                line.description.append(text)
 
     def _qty(self, s: Segment) -> None:
-        if self.line is not None and self.context == "line":
-            self.line.quantities.setdefault(s.get(1, 1), s)
+        line = self.line
+        if line is not None and self.context == "line":
+            elements = s.elements  # ``get(1, 1)`` written out, as for PRI and DTM
+            qualifier = (
+                elements[0].partition(s.service.component)[0]
+                if elements and not s.escaped
+                else s.get(1, 1)
+            )
+            line.quantities.setdefault(qualifier, s)
 
     def _pri(self, s: Segment) -> None:
-        if self.line is not None and self.context == "line":
-            self.line.prices.setdefault(s.get(1, 1), s)
+        line = self.line
+        if line is not None and self.context == "line":
+            elements = s.elements
+            qualifier = (
+                elements[0].partition(s.service.component)[0]
+                if elements and not s.escaped
+                else s.get(1, 1)
+            )
+            line.prices.setdefault(qualifier, s)
 
     def _moa(self, s: Segment) -> None:
         qualifier = s.get(1, 1)
@@ -263,7 +335,10 @@ class _Reader:
         if self.summary:
             self.data.totals.setdefault(qualifier, amount)
         elif self.context == "line" and self.line is not None:
-            self.line.amounts.setdefault(qualifier, amount)
+            amounts = self.line.amounts
+            if not isinstance(amounts, dict):
+                amounts = self.line.amounts = {}
+            amounts.setdefault(qualifier, amount)
         else:
             self.data.totals.setdefault(qualifier, amount)
 

@@ -2,9 +2,10 @@
 
 Speed matters (the benchmark wants several times pydifact), so the common path never looks at
 single characters in Python: an interchange is cut out with ``str.find``, split on the segment
-terminator with ``str.split``, and each segment on the element separator. The release
-character is handled only in the pieces that contain it. Composite elements stay strings
-until a mapper asks for a component.
+terminator with ``str.split`` (at terminator and line break when the file has one segment
+a line, so that no segment needs its line break stripped), and each segment on the element
+separator. The release character is handled only in the pieces that contain it. Composite
+elements stay strings until a mapper asks for a component.
 
 Nothing here knows what an envelope means; ``envelope`` stacks and checks UNB/UNG/UNH.
 """
@@ -301,22 +302,39 @@ def read_segments(
     non-zero when a stream is read a window at a time)."""
     terminator, release, element = service.segment, service.release, service.element
     chunk = text[start:end]
-    pieces = chunk.split(terminator)
     # Only a terminator right after a release character can be a released one.
-    if release and release + terminator in chunk:
-        pieces = _rejoin_released(pieces, terminator, release)
-    rest = pieces.pop()  # after the last terminator: white space at most
+    released = release is not None and release + terminator in chunk
+    one_a_line = terminator + "\n"
+    if (
+        not released
+        and chunk.endswith(terminator)
+        and "\r" not in chunk
+        and chunk.count("\n") == chunk.count(one_a_line) == chunk.count(terminator) - 1
+    ):
+        # One segment a line (most files): every line break follows a terminator, so
+        # splitting at both leaves no break to strip from any segment.
+        pieces = chunk.split(one_a_line)
+        pieces[-1] = pieces[-1][:-1]  # the last segment's terminator
+        rest = ""
+        step = len(one_a_line)
+        strip_breaks = False
+    else:
+        pieces = chunk.split(terminator)
+        if released:
+            pieces = _rejoin_released(pieces, terminator, release or "")
+        rest = pieces.pop()  # after the last terminator: white space at most
+        step = 1
+        strip_breaks = "\n" in chunk or "\r" in chunk
     rel = release or ""
     release_present = bool(rel) and rel in chunk
     segments: list[Segment] = []
     append = segments.append
     offset = base + start
     number = before
-    strip_breaks = "\n" in chunk or "\r" in chunk
     new = object.__new__
     for piece in pieces:
         at = offset
-        offset += len(piece) + 1
+        offset += len(piece) + step
         if strip_breaks:
             body = piece.lstrip(_LINE_BREAKS)
             at += len(piece) - len(body)
