@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -256,18 +257,38 @@ async def test_quality_hold_with_three_steps_reduces_every_step_still_to_come(
     assert await make.quants(bolt) == {(stock, None): 5.0, (quarantine, None): 5.0}
 
 
-async def test_goods_held_at_a_two_step_receipt_are_not_expected_in_stock(
-    make: Fixture, gateway: OdooGateway
-) -> None:
+@dataclass
+class HeldAtReceipt:
+    wh: dict[str, Any]
+    bolt: int
+    order: int
+    line: int
+    inp: str  # the warehouse's Input location, by name
+    quarantine: str
+    internal: dict[str, Any]  # the step after the receipt
+    chained: dict[str, Any]  # its move
+
+
+async def _received_ten_holding_three(make: Fixture, gateway: OdooGateway) -> HeldAtReceipt:
+    """A two-step receipt of 10 with 3 held at receipt (wet cartons)."""
     wh = await make.warehouse("two_steps")
     bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
     await gateway.apply_receipt(
         ReceiptWrite(order, (ReceivedLine(line, D(10), held=D(3)),), hold=_hold("wet cartons"))
     )
-    inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
-    assert await make.quants(bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
     [_receipt, internal] = await _pickings(make, order)
     [chained] = await _moves(make, internal)
+    inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
+    return HeldAtReceipt(wh, bolt, order, line, inp, quarantine, internal, chained)
+
+
+async def test_goods_held_at_a_two_step_receipt_are_not_expected_in_stock(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    got = await _received_ten_holding_three(make, gateway)
+    wh, bolt, inp, quarantine = got.wh, got.bolt, got.inp, got.quarantine
+    internal, chained = got.internal, got.chained
+    assert await make.quants(bolt) == {(inp, None): 7.0, (quarantine, None): 3.0}
     assert (chained["product_uom_qty"], chained["quantity"], chained["state"]) == (
         7,
         7,
@@ -352,15 +373,9 @@ async def test_goods_held_at_receipt_stay_out_of_the_chain_when_a_later_hold_res
 ) -> None:
     # 19 reserves the step after a receipt from wherever the receipt put the goods,
     # quarantine included, and reserves it so again on every action_assign.
-    wh = await make.warehouse("two_steps")
-    bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
-    await gateway.apply_receipt(
-        ReceiptWrite(order, (ReceivedLine(line, D(10), held=D(3)),), hold=_hold("wet cartons"))
-    )
-    inp, stock = wh["wh_input_stock_loc_id"][1], wh["lot_stock_id"][1]
-    quarantine = f"{wh['code']}/Quarantine"
-    [_receipt, internal] = await _pickings(make, order)
-    [chained] = await _moves(make, internal)
+    got = await _received_ten_holding_three(make, gateway)
+    bolt, order, line, inp, quarantine = got.bolt, got.order, got.line, got.inp, got.quarantine
+    internal, chained, stock = got.internal, got.chained, got.wh["lot_stock_id"][1]
     assert await _taken_from(make, chained) == {inp: 7.0}
 
     await gateway.apply_quality_hold(
