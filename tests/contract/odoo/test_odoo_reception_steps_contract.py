@@ -169,6 +169,71 @@ async def test_two_step_receipt_lands_in_input_and_waits_to_move_on_to_stock(
         assert len(await _pickings(make, order)) == 3
 
 
+async def _step_to_stock(make: Fixture, wh: dict[str, Any], order: int) -> dict[str, Any]:
+    """The two-step reception's transfer from Input to Stock (16-17 chained at confirmation,
+    18-19 pushed when the receipt is done)."""
+    [internal] = [
+        p
+        for p in await _pickings(make, order)
+        if p["location_id"][0] == wh["wh_input_stock_loc_id"][0]
+        and p["location_dest_id"][0] == wh["lot_stock_id"][0]
+    ]
+    return internal
+
+
+async def test_the_step_to_stock_reserves_a_later_receipt_on_the_line_that_reserved_the_first(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    # Odoo's _update_reserved_quantity: 4 more from Input go onto the line that reserved 6
+    # there, one line of 10 (passes against real 17, 18 and 19; a real 16 did the same).
+    wh = await make.warehouse("two_steps")
+    _bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(6)),)))
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(4)),)))
+    [chained] = await _moves(make, await _step_to_stock(make, wh, order))
+    assert (chained["state"], chained["product_uom_qty"], chained["quantity"]) == (
+        "assigned",
+        10,
+        10,
+    )
+    reserved = make.dialect.move_line_reserved
+    lines = await make.call(
+        "stock.move.line", "search_read", [("move_id", "=", chained["id"])], fields=[reserved]
+    )
+    assert [row[reserved] for row in lines] == [10]
+
+
+async def test_a_hold_after_a_partial_receipt_frees_what_the_step_to_stock_reserved(
+    make: Fixture, gateway: OdooGateway
+) -> None:
+    # 6 of 10 received in two steps, then 3 held. 16-17: the step to stock expects 7, and
+    # the hold's done line took 3 of the 6 it reserved (_free_reservation), so it reserves
+    # only the 3 left in Input. 18-19: the step was pushed for the 6 received and now moves
+    # the 3 left (passes against real 17, 18 and 19; a real 16 did as 17).
+    wh = await make.warehouse("two_steps")
+    bolt, order, line = await make.one_line_order(10, picking_type=wh["in_type_id"][0])
+    await gateway.apply_receipt(ReceiptWrite(order, (ReceivedLine(line, D(6)),)))
+    await gateway.apply_quality_hold(
+        QualityHoldWrite(order, (HeldLine(line, D(3)),), _hold("crushed"))
+    )
+    inp, quarantine = wh["wh_input_stock_loc_id"][1], f"{wh['code']}/Quarantine"
+    assert await make.quants(bolt) == {(inp, None): 3.0, (quarantine, None): 3.0}
+    [chained] = await _moves(make, await _step_to_stock(make, wh, order))
+    if _pushed_when_done(make):
+        assert (chained["state"], chained["product_uom_qty"], chained["quantity"]) == (
+            "assigned",
+            3,
+            3,
+        )
+    else:
+        assert (chained["state"], chained["product_uom_qty"], chained["quantity"]) == (
+            "partially_available",
+            7,
+            3,
+        )
+    assert await _taken_from(make, chained) == {inp: 3.0}
+
+
 async def test_quality_hold_with_two_steps_takes_the_goods_from_input_and_out_of_the_chain(
     make: Fixture, gateway: OdooGateway
 ) -> None:

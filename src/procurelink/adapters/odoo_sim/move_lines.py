@@ -232,15 +232,22 @@ def done_lines(env: Env, move: Record, qty: float) -> list[Record]:
     _assign_lots(env, move, kept)
     for line in kept:
         line.update(picked=True, date=env.now)
+        _free_reservation(env, line)
         if env.store.major <= 16:
-            _free_reservation(env, line)
             line["reserved_uom_qty"] = 0.0
         _add_quant(env, line)
     return kept
 
 
-def unreserved(env: Env, product: int, where: tuple[Any, Any, Any]) -> float:
-    """16: what lies at (location, lot, package) that no open move line reserves
+def _held(env: Env, line: Record) -> float:
+    """What an open move line reserves: 16 ``reserved_uom_qty``, 17+ its ``quantity``."""
+    return float(line.get("reserved_uom_qty" if env.store.major <= 16 else "quantity") or 0.0)
+
+
+def unreserved(
+    env: Env, product: int, where: tuple[Any, Any, Any], but: int | None = None
+) -> float:
+    """What lies at (location, lot, package) that no open move line (but ``but``) reserves
     (``stock.quant._get_available_quantity``, strict)."""
     location, lot, package = where
     on_hand = sum(
@@ -250,7 +257,7 @@ def unreserved(env: Env, product: int, where: tuple[Any, Any, Any]) -> float:
         and (q.get("lot_id") or None, q.get("package_id") or None) == (lot or None, package or None)
     )
     return on_hand - sum(
-        float(ln.get("reserved_uom_qty") or 0.0) for ln in _reserving(env, product, where)
+        _held(env, ln) for ln in _reserving(env, product, where) if ln["id"] != but
     )
 
 
@@ -263,7 +270,7 @@ def _reserving(env: Env, product: int, where: tuple[Any, Any, Any]) -> list[Reco
             (line.get("product_id"), line.get("location_id")) == (product, location)
             and (line.get("lot_id") or None) == (lot or None)
             and (line.get("package_id") or None) == (package or None)
-            and float(line.get("reserved_uom_qty") or 0.0) > EPSILON
+            and _held(env, line) > EPSILON
             and move.get("state") not in ("done", "cancel")
         ):
             out.append(line)
@@ -271,15 +278,18 @@ def _reserving(env: Env, product: int, where: tuple[Any, Any, Any]) -> list[Reco
 
 
 def _free_reservation(env: Env, line: Record) -> None:
-    """16's ``_free_reservation``: a line done for more than it reserved, from goods other
-    moves reserve, takes them from those moves (their lines reserve less, or go when they
-    did nothing; the line's own transfer first, then the latest scheduled, newest first)."""
+    """``_free_reservation`` (16, and 17+ checked on a real 17): a line done for more than
+    it reserved, from goods other moves reserve, takes them from those moves (their lines
+    reserve less, or go when they did nothing; the line's own transfer first, then the
+    latest scheduled, newest first). 17+ lines reserve their ``quantity`` until done."""
     source = env.table("stock.location").get(line.get("location_id") or 0) or {}
-    extra = float(line.get("quantity") or 0.0) - float(line.get("reserved_uom_qty") or 0.0)
+    own = 0.0 if env.store.major >= 17 else float(line.get("reserved_uom_qty") or 0.0)
+    extra = float(line.get("quantity") or 0.0) - own
     if source.get("usage") not in ("internal", "transit") or extra <= EPSILON:
         return
     where = (line.get("location_id"), line.get("lot_id"), line.get("package_id"))
-    short = extra - unreserved(env, line["product_id"], where)
+    but = line["id"] if env.store.major >= 17 else None
+    short = extra - unreserved(env, line["product_id"], where, but)
     if short <= EPSILON:
         return
 
@@ -287,25 +297,29 @@ def _free_reservation(env: Env, line: Record) -> None:
         picking = env.table("stock.picking").get(cand.get("picking_id") or 0) or {}
         return str(picking.get("scheduled_date") or env.row(MOVE, cand["move_id"]).get("date"))
 
-    candidates = [c for c in _reserving(env, line["product_id"], where) if c["id"] != line["id"]]
+    candidates = [
+        c
+        for c in _reserving(env, line["product_id"], where)
+        if c["id"] != line["id"] and not (env.store.major >= 17 and c.get("picked"))
+    ]
     # The line's own transfer first, then the latest scheduled, the newest line first.
     candidates.sort(key=lambda c: -c["id"])
     candidates.sort(key=scheduled, reverse=True)
     candidates.sort(key=lambda c: c.get("picking_id") != line.get("picking_id"))
     touched: set[int] = set()
     for cand in candidates:
-        held = float(cand.get("reserved_uom_qty") or 0.0)
+        held = _held(env, cand)
         touched.add(cand["move_id"])
         if held <= short + EPSILON:
             short -= held
-            if float(cand.get("quantity") or 0.0) > EPSILON:
+            if env.store.major <= 16 and float(cand.get("quantity") or 0.0) > EPSILON:
                 cand["reserved_uom_qty"] = 0.0
             else:
                 env.unlink(LINE, [cand["id"]])
             if short <= EPSILON:
                 break
         else:
-            cand["reserved_uom_qty"] = held - short
+            cand["reserved_uom_qty" if env.store.major <= 16 else "quantity"] = held - short
             break
     for move_id in sorted(touched):
         _sync_move(env, move_id)

@@ -362,12 +362,12 @@ def reserve(env: Env, move: Record) -> None:
         if need <= EPSILON:
             break
         take = min(qty, need)
-        if env.store.major <= 16:  # no more than lies there unreserved (strict)
-            take = min(take, unreserved(env, move["product_id"], (location, lot, package)))
+        # no more than lies there unreserved (strict; checked on real 16 and 17)
+        take = min(take, unreserved(env, move["product_id"], (location, lot, package)))
         if take <= EPSILON:
             continue
         need -= take
-        if env.store.major <= 16 and _add_to_line(env, move, (location, lot, package), take):
+        if _add_to_line(env, move, (location, lot, package), take):
             continue
         env.create(
             LINE,
@@ -384,18 +384,23 @@ def reserve(env: Env, move: Record) -> None:
 
 
 def _add_to_line(env: Env, move: Record, where: tuple[int, Any, Any], qty: float) -> bool:
-    """16's ``_update_reserved_quantity``: more reserved from where a line of the move
-    already reserves (same location, lot and package, nothing done) goes onto that line."""
+    """``_update_reserved_quantity``: more reserved from where a line of the move already
+    reserves (same location, lot and package, nothing done: 16 no ``qty_done``, 17+ not
+    picked) goes onto that line (checked on real 16, 17, 18 and 19)."""
     location, lot, package = where
+    done = "picked" if env.store.major >= 17 else "quantity"
     for line in env.table(LINE).values():
         if (
             line.get("move_id") == move["id"]
             and line.get("location_id") == location
             and (line.get("lot_id") or None) == (lot or None)
             and (line.get("package_id") or None) == (package or None)
-            and not float(line.get("quantity") or 0.0)
+            and not line.get(done)
         ):
-            line["reserved_uom_qty"] = float(line.get("reserved_uom_qty") or 0.0) + qty
+            if env.store.major >= 17:
+                env.write(LINE, [line["id"]], {"quantity": float(line["quantity"] or 0.0) + qty})
+            else:
+                line["reserved_uom_qty"] = float(line.get("reserved_uom_qty") or 0.0) + qty
             return True
     return False
 
