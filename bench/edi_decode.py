@@ -503,13 +503,15 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory(prefix="bench-edi-") as tmp:
         folder = Path(tmp)
-        files = [
-            ("X12, 2,100 850s in one interchange", write(folder / "many.x12", x12_many(2100))),
-            ("X12, one 850 of 17,000 lines", write(folder / "giant.x12", x12_giant(17000))),
-        ]
         syntaxes = os.environ.get("BENCH_EDI_SYNTAXES", "x12,edifact").split(",")
-        if "x12" not in syntaxes:
-            files = []
+        files = (
+            [
+                ("X12, 2,100 850s in one interchange", write(folder / "many.x12", x12_many(2100))),
+                ("X12, one 850 of 17,000 lines", write(folder / "giant.x12", x12_giant(17000))),
+            ]
+            if "x12" in syntaxes
+            else []
+        )
         results: list[tuple[str, dict[str, Figure]]] = []
         for title, path in files:
             results.append(("x12", _report(title, path, "x12", x12_names)))

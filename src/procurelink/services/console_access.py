@@ -117,9 +117,7 @@ class ConsoleAccess:
         session = console_sessions.new_session(
             buyer.login, buyer.name, buyer.erp_user_id, now, self._ttl
         )
-        async with self._deps.store.unit_of_work() as uow:
-            await uow.state.put(CHECKED_KEY + session.session_id, now.isoformat())
-            await uow.commit()
+        await self._vouched_for(session, now)
         await self._audit(
             f"buyer:{buyer.login}",
             "console_sign_in",
@@ -166,16 +164,16 @@ class ConsoleAccess:
         last = datetime.fromisoformat(checked) if checked else session.expires_at - self._ttl
         if now - last < self._recheck_every:
             return session
+        # Unverified (the ERP cannot answer, or there is none): honoured for the grace.
+        unverified = session if now - last < self._recheck_grace else None
+        if self._directory is None:
+            return unverified
         try:
-            if self._directory is None:
-                raise SignInUnavailable("no buyer directory: procurelink runs without Odoo")
             still = await self._directory.is_buyer(session.erp_user_id)
         except ErpUnavailable:
-            return session if now - last < self._recheck_grace else None
+            return unverified
         if still:
-            async with self._deps.store.unit_of_work() as uow:
-                await uow.state.put(CHECKED_KEY + session.session_id, now.isoformat())
-                await uow.commit()
+            await self._vouched_for(session, now)
             return session
         await self._end(
             session,
@@ -183,6 +181,12 @@ class ConsoleAccess:
             {"reason": "no longer an active user of the Purchase group in the ERP"},
         )
         return None
+
+    async def _vouched_for(self, session: ConsoleSession, now: datetime) -> None:
+        """The ERP has just confirmed the session's buyer: the next check is due from now."""
+        async with self._deps.store.unit_of_work() as uow:
+            await uow.state.put(CHECKED_KEY + session.session_id, now.isoformat())
+            await uow.commit()
 
     async def sign_out(self, session: ConsoleSession, client: str | None = None) -> None:
         await self._end(session, "console_sign_out", {"client": client})
